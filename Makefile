@@ -1,0 +1,58 @@
+# wangge: `make demo` brings up the Liangquan demo at http://127.0.0.1:8000; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+VENDOR := wangge/static/vendor
+
+.PHONY: demo test setup assets messages lint format bench clean
+
+demo: setup
+	$(VENV)/bin/wangge demo
+	$(VENV)/bin/wangge serve
+
+setup: $(STAMP) $(VENDOR)/.copied messages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+messages: $(STAMP)
+	$(VENV)/bin/pybabel compile -d wangge/locale -D django
+
+# Runs on SQLite always, and on PostgreSQL too when WANGGE_TEST_DATABASE_URL is set.
+test: setup
+	@echo "== SQLite"
+	env -u WANGGE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n 2
+	@if [ -n "$$WANGGE_TEST_DATABASE_URL" ]; then \
+	  echo "== PostgreSQL: $$WANGGE_TEST_DATABASE_URL"; \
+	  $(VENV)/bin/pytest -q -n 2; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) bench/import_regions.py
+	$(PY) bench/import_households.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

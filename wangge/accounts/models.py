@@ -1,0 +1,62 @@
+"""Users and their role assignments: a role is held over an area (a code prefix)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_ADMIN = "township_admin", _("Township administrator (organisation office)")
+    TOWNSHIP_LEADER = "township_leader", _("Township leader")
+    VILLAGE_SECRETARY = "village_secretary", _("Village secretary")
+    VILLAGE_COMMITTEE = "village_committee", _("Village two-committee member")
+    GROUP_LEADER = "group_leader", _("Party-group leader")
+    MEMBER = "member", _("Party member")
+    DISCIPLINE = "discipline", _("Discipline committee")
+    DATA_OFFICER = "data_officer", _("Agency data officer")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+# Roles that may create and edit registry records (members, households) in their area.
+REGISTRY_WRITERS = {Role.TOWNSHIP_ADMIN, Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE}
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    member = models.OneToOneField(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("Party member"),
+    )
+    large_text = models.BooleanField(_("large text"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    area = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "area"], name="role_assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.area}"

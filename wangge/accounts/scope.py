@@ -1,0 +1,58 @@
+"""The one place that decides what a user may see: a record is visible when its area code
+starts with the code of an area the user holds a role over."""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from wangge.accounts.models import REGISTRY_WRITERS, Role
+
+
+def _assignments(user) -> list[tuple[str, str]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_wangge_scope", None)
+    if cached is None:
+        cached = list(user.roles.values_list("role", "area_id"))
+        user._wangge_scope = cached
+    return cached
+
+
+def area_prefixes(user, roles: set[str] | None = None) -> list[str]:
+    """Area codes the user sees, reduced so that no prefix contains another."""
+    codes = sorted({area for role, area in _assignments(user) if roles is None or role in roles})
+    reduced: list[str] = []
+    for code in codes:
+        if not any(code.startswith(kept) for kept in reduced):
+            reduced.append(code)
+    return reduced
+
+
+def visible(queryset: QuerySet, user, *, field: str = "area_code") -> QuerySet:
+    """Filter a queryset of area-scoped records to the user's scope (nothing when none)."""
+    prefixes = area_prefixes(user)
+    if not prefixes:
+        return queryset.none()
+    return queryset.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes)))
+
+
+def get_visible_or_404(queryset: QuerySet, user, **lookup):
+    """The object if it exists and is in scope; the same 404 either way."""
+    try:
+        return visible(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_see_area(user, area_code: str) -> bool:
+    return any(area_code.startswith(p) for p in area_prefixes(user))
+
+
+def can_write_registry(user, area_code: str) -> bool:
+    return any(area_code.startswith(p) for p in area_prefixes(user, REGISTRY_WRITERS))
+
+
+def has_role(user, *roles: Role) -> bool:
+    return any(role in roles for role, _area in _assignments(user))

@@ -1,0 +1,7 @@
+from django.conf import settings
+
+
+def ui(request):
+    user = getattr(request, "user", None)
+    large = bool(getattr(user, "large_text", False)) or request.COOKIES.get("large_text") == "1"
+    return {"large_text": large, "debug": settings.DEBUG}

@@ -1,0 +1,61 @@
+"""The administrative tree. A region's code is its scope path: a subtree is a code prefix."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village")
+    HAMLET = "hamlet", _("Hamlet")
+    GROUP = "group", _("Villager group")
+
+
+LEVEL_ORDER = {level.value: depth for depth, level in enumerate(Level)}
+# Code length of each level: national codes down to the village, 3 digits per level below.
+LEVEL_CODE_LENGTH = {
+    "province": 2,
+    "city": 4,
+    "county": 6,
+    "township": 9,
+    "village": 12,
+    "hamlet": 15,
+    "group": 18,
+}
+
+
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=18, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        indexes = [
+            models.Index(fields=["level", "code"], name="region_level_code_idx"),
+            models.Index(fields=["parent", "code"], name="region_parent_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def township_code(self) -> str:
+        return self.code[:9] if len(self.code) >= 9 else ""
+
+    @property
+    def village_code(self) -> str:
+        return self.code[:12] if len(self.code) >= 12 else ""

@@ -1,0 +1,216 @@
+"""Django settings for wangge, read from the environment with safe demo defaults.
+
+Production (``WANGGE_PRODUCTION=1``) refuses to start with the demo secret or data key.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(os.environ.get("WANGGE_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off; got {raw!r}")
+
+
+def _local_settings() -> dict[str, str]:
+    """Keys written by ``wangge demo`` into var/local.env (never used in production)."""
+    path = VAR_DIR / "local.env"
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "=" in line and not line.startswith("#"):
+                key, _sep, value = line.partition("=")
+                values[key.strip()] = value.strip()
+    return values
+
+
+PRODUCTION = env_bool("WANGGE_PRODUCTION", False)
+TESTING = env_bool("WANGGE_TESTING", False)
+_LOCAL = {} if PRODUCTION else _local_settings()
+
+# Fixed demo values: usable only outside production, and refused there.
+DEMO_SECRET_KEY = "wangge-demo-secret-key-not-for-production"
+DEMO_DATA_KEY = "ZGVtby1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24hIQ=="
+
+SECRET_KEY = (
+    os.environ.get("WANGGE_SECRET_KEY") or _LOCAL.get("WANGGE_SECRET_KEY") or DEMO_SECRET_KEY
+)
+DATA_KEY = os.environ.get("WANGGE_DATA_KEY") or _LOCAL.get("WANGGE_DATA_KEY") or DEMO_DATA_KEY
+if PRODUCTION:
+    if SECRET_KEY == DEMO_SECRET_KEY:
+        raise ImproperlyConfigured("Set WANGGE_SECRET_KEY: production refuses the demo secret key.")
+    if DATA_KEY == DEMO_DATA_KEY:
+        raise ImproperlyConfigured("Set WANGGE_DATA_KEY: production refuses the demo data key.")
+
+DEBUG = env_bool("WANGGE_DEBUG", not PRODUCTION and not TESTING)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("WANGGE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "wangge.core",
+    "wangge.accounts",
+    "wangge.audit",
+    "wangge.regions",
+    "wangge.party",
+    "wangge.households",
+    "wangge.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "wangge.urls"
+WSGI_APPLICATION = "wangge.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wangge.core.context_processors.ui",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("WANGGE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'wangge.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+if TESTING and os.environ.get("WANGGE_TEST_DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["WANGGE_TEST_DATABASE_URL"])}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:overview"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Uploads: imports stream to disk; the spreadsheet reader enforces its own limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+WANGGE_IMPORT_MAX_BYTES = int(os.environ.get("WANGGE_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+WANGGE_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("WANGGE_IMPORT_MAX_UNZIPPED_BYTES", 500 * 1024 * 1024)
+)
+
+REDIS_URL = os.environ.get("WANGGE_REDIS_URL", "")
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "wangge",
+        "url": REDIS_URL,
+        "immediate": False,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "wangge",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": TESTING,
+    }
+
+DEMO_PASSWORD = os.environ.get("WANGGE_DEMO_PASSWORD", "Wangge@2026")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("WANGGE_LOG_LEVEL", "WARNING")},
+    "loggers": {"wangge": {"level": os.environ.get("WANGGE_LOG_LEVEL", "INFO")}},
+}
+
+FORMAT_MODULE_PATH = ["wangge.core.formats"]
+NAV_TITLE = _("Grid service platform")

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the same as production code paths, with a fast hasher."""
+
+import os
+
+os.environ["WANGGE_TESTING"] = "1"
+
+from wangge.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
