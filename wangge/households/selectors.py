@@ -1,0 +1,44 @@
+"""Reads of households, always through the user's scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.households.models import Household, Tag
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    """What a household list can be narrowed by; the same filters drive the page, export and API."""
+
+    q: str = ""
+    area_code: str = ""
+    tag: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "HouseholdFilters":
+        return cls(
+            q=(params.get("q") or "").strip()[:50],
+            area_code=(params.get("area_code") or "").strip()[:18],
+            tag=(params.get("tag") or "").strip()[:40],
+        )
+
+
+def household_list(user, filters: HouseholdFilters) -> QuerySet:
+    qs = visible(Household.objects.all(), user).select_related("area")
+    if filters.q:
+        qs = qs.filter(Q(head_name__contains=filters.q) | Q(address__contains=filters.q))
+    if filters.area_code:
+        qs = qs.filter(area_code__startswith=filters.area_code)
+    if filters.tag:
+        qs = qs.filter(tags__slug=filters.tag)
+    return qs.order_by("area_code", "head_name", "id")
+
+
+def household_for_user(user, pk: int) -> Household:
+    return get_visible_or_404(Household.objects.select_related("area"), user, pk=pk)
+
+
+def tags_all() -> QuerySet:
+    return Tag.objects.order_by("kind", "sort", "slug")
