@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from wangge.api import api
+
 urlpatterns = [
     path("", include("wangge.dashboard.urls")),
     path("accounts/", include("wangge.accounts.urls")),
     path("members/", include("wangge.party.urls")),
     path("households/", include("wangge.households.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("backoffice/", admin.site.urls),

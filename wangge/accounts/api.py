@@ -1,0 +1,48 @@
+import datetime
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from wangge.accounts.tokens import token_issue, token_revoke
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime.datetime
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut})
+def token_create(request, payload: TokenIn):
+    """Exchange a user name and password for a bearer token (valid 30 days)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return Status(
+            401, {"code": "unauthorized", "message": _("The user name or password is wrong.")}
+        )
+    raw, token = token_issue(user=user)
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
+
+
+@router.delete("/token", response={204: None, 400: ErrorOut})
+def token_delete(request):
+    """Revoke the bearer token this request was made with."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        return Status(
+            400, {"code": "no_token", "message": _("This request was not made with a token.")}
+        )
+    token_revoke(actor=request.user, token=token)
+    return Status(204, None)

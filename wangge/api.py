@@ -1,0 +1,116 @@
+"""The JSON API at /api/v1/: bearer tokens for clients, the session for pages.
+
+Every route reads through the scope funnel; errors are JSON ``{"code": ..., "message": ...}``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from wangge.accounts.tokens import TokenError, token_check
+from wangge.core.errors import ConflictError, DomainError
+
+
+class TokenAuthError(AuthenticationError):
+    def __init__(self, message: str):
+        super().__init__(401, message)
+        self.message = message
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        try:
+            checked = token_check(token)
+        except TokenError as exc:
+            raise TokenAuthError(str(exc)) from exc
+        request.user = checked.user
+        request.api_token = checked
+        return checked.user
+
+
+api = NinjaAPI(
+    title="wangge API",
+    version="1",
+    description="Grid service platform. Every list is scoped to the caller's areas.",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(TokenAuthError)
+def _token_error(request, exc):
+    return _error(request, 401, "unauthorized", exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return _error(request, 401, "unauthorized", _("Log in or send a bearer token."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or _("You may not change this."))
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request, exc):
+    return _error(request, 409, "conflict", exc.message)
+
+
+@api.exception_handler(DomainError)
+def _domain(request, exc):
+    return _error(request, 400, exc.code, exc.message)
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid(request, exc):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    message = "; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in fields.items())
+    return _error(request, 422, "invalid", message, fields=fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_invalid(request, exc):
+    details = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    message = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details)
+    return _error(request, 422, "invalid", message, errors=details)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def _register() -> None:
+    from wangge.accounts.api import router as auth_router
+    from wangge.households.api import router as households_router
+    from wangge.party.api import members_router, organisations_router
+    from wangge.regions.api import router as regions_router
+
+    api.add_router("/auth", auth_router)
+    api.add_router("/regions", regions_router)
+    api.add_router("/organisations", organisations_router)
+    api.add_router("/members", members_router)
+    api.add_router("/households", households_router)
+
+
+_register()
