@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 VENDOR := wangge/static/vendor
 
-.PHONY: demo test setup assets messages lint format bench clean
+.PHONY: demo test setup assets messages extract-messages lint format bench clean
 
 demo: setup
 	$(VENV)/bin/wangge demo
@@ -32,6 +32,13 @@ assets: $(VENDOR)/.copied
 
 messages: $(STAMP)
 	$(VENV)/bin/pybabel compile -d wangge/locale -D django
+
+# Refresh the catalogue from the code's msgids (then translate the new entries).
+extract-messages: $(STAMP)
+	cd wangge && ../$(PY) ../manage.py makemessages -l zh_Hans --no-location --no-obsolete \
+	  --ignore 'tests/*' --ignore '*/tests/*' -v 0
+	cd wangge && ../$(PY) ../manage.py makemessages -d djangojs -l zh_Hans --no-location \
+	  --no-obsolete -v 0
 
 # Runs on SQLite always, and on PostgreSQL too when WANGGE_TEST_DATABASE_URL is set.
 test: setup
