@@ -14,3 +14,4 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("backoffice/", admin.site.urls),
 ]
+handler404 = "wangge.core.views.not_found"

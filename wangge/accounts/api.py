@@ -1,10 +1,13 @@
 import datetime
 
 from django.contrib.auth import authenticate
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from wangge.accounts.tokens import token_issue, token_revoke
+from wangge.core.api_helpers import ErrorOut
 
 router = Router(tags=["auth"])
 
@@ -19,14 +22,23 @@ class TokenOut(Schema):
     expires_at: datetime.datetime
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut})
+@router.post(
+    "/token",
+    auth=None,
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+)
 def token_create(request, payload: TokenIn):
     """Exchange a user name and password for a bearer token (valid 30 days)."""
+    # django-axes records failures from request.POST; this body is JSON, so give it an empty
+    # form rather than let a malformed multipart header fail there.
+    request._post, request._files = QueryDict(), MultiValueDict()
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         return Status(
@@ -36,7 +48,7 @@ def token_create(request, payload: TokenIn):
     return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
-@router.delete("/token", response={204: None, 400: ErrorOut})
+@router.delete("/token", response={204: None, 400: ErrorOut, 401: ErrorOut})
 def token_delete(request):
     """Revoke the bearer token this request was made with."""
     token = getattr(request, "api_token", None)

@@ -1,9 +1,15 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from wangge.core.api_helpers import area_for_write, require_registry_write
+from wangge.core.api_helpers import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    area_for_write,
+    require_registry_write,
+)
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import HouseholdFilters, household_for_user, household_list
 from wangge.households.services import household_create, household_update, household_validate
@@ -65,19 +71,19 @@ def _tags(slugs: list[str]) -> list[Tag]:
     return found
 
 
-@router.get("", response=list[HouseholdOut])
-@paginate(LimitOffsetPagination)
+@router.get("", response={200: list[HouseholdOut], **READ_ERRORS})
+@paginate(Page)
 def household_index(request, query: Query[HouseholdQuery]):
     filters = HouseholdFilters.from_params(query.dict(exclude_none=True))
     return household_list(request.user, filters).prefetch_related("tags")
 
 
-@router.get("/{int:household_id}", response=HouseholdOut)
+@router.get("/{int:household_id}", response={200: HouseholdOut, **READ_ERRORS})
 def household_detail(request, household_id: int):
     return household_for_user(request.user, household_id)
 
 
-@router.post("", response={201: HouseholdOut})
+@router.post("", response={201: HouseholdOut, **WRITE_ERRORS})
 def household_add(request, payload: HouseholdIn):
     data = household_validate(
         head_name=payload.head_name,
@@ -92,7 +98,7 @@ def household_add(request, payload: HouseholdIn):
     return Status(201, household_create(actor=request.user, data=data))
 
 
-@router.patch("/{int:household_id}", response=HouseholdOut)
+@router.patch("/{int:household_id}", response={200: HouseholdOut, **WRITE_ERRORS})
 def household_change(request, household_id: int, payload: HouseholdPatch):
     household: Household = household_for_user(request.user, household_id)
     require_registry_write(request.user, household.area_code)

@@ -3,10 +3,16 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from wangge.accounts.scope import get_visible_or_404
-from wangge.core.api_helpers import area_for_write, require_registry_write
+from wangge.core.api_helpers import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    area_for_write,
+    require_registry_write,
+)
 from wangge.party.models import Gender, Member, Organisation, OrgCategory, OrgKind
 from wangge.party.selectors import (
     MemberFilters,
@@ -34,8 +40,8 @@ class OrganisationFilter(Schema):
     kind: OrgKind | None = None
 
 
-@organisations_router.get("", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@organisations_router.get("", response={200: list[OrganisationOut], **READ_ERRORS})
+@paginate(Page)
 def organisation_list(request, filters: Query[OrganisationFilter]):
     qs = organisations_for_user(request.user)
     if filters.area_code:
@@ -45,7 +51,7 @@ def organisation_list(request, filters: Query[OrganisationFilter]):
     return qs
 
 
-@organisations_router.get("/{int:org_id}", response=OrganisationOut)
+@organisations_router.get("/{int:org_id}", response={200: OrganisationOut, **READ_ERRORS})
 def organisation_detail(request, org_id: int):
     return get_visible_or_404(Organisation.objects.all(), request.user, pk=org_id)
 
@@ -103,20 +109,20 @@ def _organisation(user, org_id: int) -> Organisation:
     return org
 
 
-@members_router.get("", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@members_router.get("", response={200: list[MemberOut], **READ_ERRORS})
+@paginate(Page)
 def member_index(request, query: Query[MemberQuery]):
     mobile = None if query.mobile is None else ("1" if query.mobile else "0")
     filters = MemberFilters.from_params({**query.dict(exclude_none=True), "mobile": mobile})
     return member_list(request.user, filters)
 
 
-@members_router.get("/{int:member_id}", response=MemberOut)
+@members_router.get("/{int:member_id}", response={200: MemberOut, **READ_ERRORS})
 def member_detail(request, member_id: int):
     return member_for_user(request.user, member_id)
 
 
-@members_router.post("", response={201: MemberOut})
+@members_router.post("", response={201: MemberOut, **WRITE_ERRORS})
 def member_add(request, payload: MemberIn):
     area = area_for_write(request.user, payload.area_code)
     data = member_validate(
@@ -132,7 +138,7 @@ def member_add(request, payload: MemberIn):
     return Status(201, member_create(actor=request.user, data=data))
 
 
-@members_router.patch("/{int:member_id}", response=MemberOut)
+@members_router.patch("/{int:member_id}", response={200: MemberOut, **WRITE_ERRORS})
 def member_change(request, member_id: int, payload: MemberPatch):
     member: Member = member_for_user(request.user, member_id)
     require_registry_write(request.user, member.area_code)

@@ -1,9 +1,10 @@
 from django.db.models import Q
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from wangge.accounts.scope import area_prefixes, visible
+from wangge.core.api_helpers import READ_ERRORS, Page
 from wangge.regions.models import Level, Region
 
 router = Router(tags=["regions"])
@@ -40,8 +41,8 @@ def _regions(user):
     return qs
 
 
-@router.get("", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@router.get("", response={200: list[RegionOut], **READ_ERRORS})
+@paginate(Page)
 def region_list(request, filters: Query[RegionFilter]):
     qs = _regions(request.user)
     if filters.area_code:
@@ -51,7 +52,7 @@ def region_list(request, filters: Query[RegionFilter]):
     return qs.order_by("code")
 
 
-@router.get("/{code}", response=RegionOut)
+@router.get("/{code}", response={200: RegionOut, **READ_ERRORS})
 def region_detail(request, code: str):
     region = _regions(request.user).filter(code=code).first()
     if region is None:
