@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "wangge.regions",
     "wangge.party",
     "wangge.households",
+    "wangge.grids",
     "wangge.dashboard",
 ]
 

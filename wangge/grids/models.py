@@ -1,0 +1,115 @@
+"""Grid layers: each a partition of the territory for one purpose (S4)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wangge.core.models import AreaScoped, Timestamped
+
+
+class GridLayer(models.Model):
+    slug = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    # Households per grid the layer aims at; coverage flags grids far from it.
+    target_size = models.PositiveIntegerField(_("target households per grid"), default=30)
+    has_levels = models.BooleanField(_("four-level service grid"), default=False)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "slug"]
+        verbose_name = _("grid layer")
+        verbose_name_plural = _("grid layers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Grid(AreaScoped, Timestamped):
+    """One grid. ``area`` is the unit it lives in (village, hamlet or group); it may span more."""
+
+    layer = models.ForeignKey(
+        GridLayer, on_delete=models.PROTECT, related_name="grids", verbose_name=_("layer")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("grid above"),
+    )
+    responsible = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grids_responsible",
+        verbose_name=_("first responsible person"),
+    )
+    extra_areas = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="+", verbose_name=_("further areas")
+    )
+    qr_key = models.CharField(max_length=24, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["layer__sort", "area_code", "level", "name"]
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        indexes = [
+            models.Index(fields=["layer", "area_code"], name="grid_layer_area_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=True) | models.Q(level__gte=1, level__lte=4),
+                name="grid_level_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GridMember(models.Model):
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(
+        "party.Member", on_delete=models.CASCADE, related_name="grid_memberships"
+    )
+    duty = models.CharField(_("duty"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("grid member")
+        verbose_name_plural = _("grid members")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "member"], name="grid_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid} · {self.member}"
+
+
+class GridHousehold(models.Model):
+    """A household's place in one layer: the constraint makes it exactly one grid per layer."""
+
+    layer = models.ForeignKey(GridLayer, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="assignments")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="grid_assignments"
+    )
+
+    class Meta:
+        verbose_name = _("household in grid")
+        verbose_name_plural = _("households in grids")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer", "household"], name="household_one_grid_per_layer"
+            ),
+        ]
+        indexes = [models.Index(fields=["grid", "household"], name="gridhousehold_grid_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grid} · {self.household_id}"

@@ -1,0 +1,98 @@
+"""Reads of grids and their coverage, always through the user's scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
+from wangge.households.models import Household
+from wangge.party.models import Member
+
+
+def layers() -> QuerySet:
+    return GridLayer.objects.order_by("sort", "slug")
+
+
+def grid_list(user, *, layer: GridLayer | None = None, area_code: str = "") -> QuerySet:
+    qs = visible(Grid.objects.all(), user).select_related("layer", "responsible", "area")
+    if layer is not None:
+        qs = qs.filter(layer=layer)
+    if area_code:
+        qs = qs.filter(area_code__startswith=area_code)
+    return qs.annotate(
+        household_count=Count("assignments", distinct=True),
+        member_count=Count("memberships", distinct=True),
+    ).order_by("area_code", "level", "name", "id")
+
+
+def grid_for_user(user, pk: int) -> Grid:
+    return get_visible_or_404(
+        Grid.objects.select_related("layer", "responsible", "area", "parent"), user, pk=pk
+    )
+
+
+def grid_chain(grid: Grid) -> list[Grid]:
+    """The grids above this one, nearest first, with who is responsible at each level."""
+    chain = []
+    seen = {grid.pk}
+    current = grid.parent
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        chain.append(current)
+        current = (
+            Grid.objects.select_related("responsible", "parent")
+            .filter(pk=current.parent_id)
+            .first()
+            if current.parent_id
+            else None
+        )
+    return chain
+
+
+def grid_households(grid: Grid) -> QuerySet:
+    return Household.objects.filter(grid_assignments__grid=grid).order_by("area_code", "head_name")
+
+
+def grid_people(grid: Grid) -> QuerySet:
+    return (
+        GridMember.objects.filter(grid=grid)
+        .select_related("member", "member__organisation")
+        .order_by("member__name")
+    )
+
+
+@dataclass
+class Coverage:
+    layer: GridLayer
+    households_total: int
+    households_without_grid: QuerySet
+    grids_without_responsible: QuerySet
+    members_without_grid: QuerySet
+    grids_too_large: QuerySet
+    grids_too_small: QuerySet
+
+
+def coverage(user, layer: GridLayer, *, area_code: str = "") -> Coverage:
+    """Gaps in one layer within the user's scope (querysets, so pages can count or page them)."""
+    households = visible(Household.objects.all(), user)
+    members = visible(Member.objects.all(), user)
+    grids = grid_list(user, layer=layer)
+    if area_code:
+        households = households.filter(area_code__startswith=area_code)
+        members = members.filter(area_code__startswith=area_code)
+        grids = grids.filter(area_code__startswith=area_code)
+    in_layer = GridHousehold.objects.filter(layer=layer, household=OuterRef("pk"))
+    serving = Grid.objects.filter(layer=layer).filter(
+        Q(responsible=OuterRef("pk")) | Q(memberships__member=OuterRef("pk"))
+    )
+    sized = grids.filter(level=4) if layer.has_levels else grids
+    return Coverage(
+        layer=layer,
+        households_total=households.count(),
+        households_without_grid=households.filter(~Exists(in_layer)).order_by("area_code", "id"),
+        grids_without_responsible=grids.filter(responsible__isnull=True),
+        members_without_grid=members.filter(~Exists(serving)).order_by("area_code", "name"),
+        grids_too_large=sized.filter(household_count__gt=layer.target_size * 2),
+        grids_too_small=sized.filter(household_count__lt=max(1, layer.target_size // 2)),
+    )
