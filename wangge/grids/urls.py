@@ -1,0 +1,17 @@
+from django.urls import path
+
+from wangge.grids import views
+
+app_name = "grids"
+
+urlpatterns = [
+    path("", views.layer_index, name="layer_index"),
+    path("layer/<slug:slug>/", views.layer_detail, name="layer_detail"),
+    path("layer/<slug:slug>/gaps/<slug:kind>/", views.layer_gaps, name="layer_gaps"),
+    path("layer/<slug:slug>/new/", views.grid_new, name="grid_new"),
+    path("layer/<slug:slug>/auto-split/", views.auto_split, name="auto_split"),
+    path("<int:pk>/", views.grid_detail, name="grid_detail"),
+    path("<int:pk>/edit/", views.grid_edit, name="grid_edit"),
+    path("<int:pk>/merge/", views.grid_merge_view, name="grid_merge"),
+    path("<int:pk>/assign/", views.grid_assign, name="grid_assign"),
+]

@@ -1,0 +1,276 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.scope import area_prefixes, can_write_registry, visible
+from wangge.core.errors import ConflictError
+from wangge.grids.forms import AutoSplitForm, GridForm
+from wangge.grids.models import GridLayer
+from wangge.grids.selectors import (
+    coverage,
+    grid_chain,
+    grid_for_user,
+    grid_households,
+    grid_list,
+    grid_people,
+    layers,
+)
+from wangge.grids.services import (
+    grid_assign_households,
+    grid_auto_split,
+    grid_create,
+    grid_merge,
+    grid_update,
+)
+from wangge.households.models import Household
+
+GAP_KINDS = {
+    "households": _("Households with no grid"),
+    "unled": _("Grids with no responsible person"),
+    "members": _("Members in no grid"),
+    "large": _("Grids far above the target size"),
+    "small": _("Grids far below the target size"),
+}
+
+
+def _can_write_any(user) -> bool:
+    return any(can_write_registry(user, p) for p in area_prefixes(user))
+
+
+def _require_write(user, area_code: str) -> None:
+    if not can_write_registry(user, area_code):
+        raise PermissionDenied(_("Your role may look at these grids but not change them."))
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def layer_index(request):
+    rows = []
+    for layer in layers():
+        cov = coverage(request.user, layer)
+        rows.append(
+            {
+                "layer": layer,
+                "label": layer.label(get_language()),
+                "grids": grid_list(request.user, layer=layer).count(),
+                "households_total": cov.households_total,
+                "households_without_grid": cov.households_without_grid.count(),
+                "grids_without_responsible": cov.grids_without_responsible.count(),
+            }
+        )
+    return render(request, "grids/layer_index.html", {"rows": rows})
+
+
+def layer_detail(request, slug):
+    layer = get_object_or_404(GridLayer, slug=slug)
+    area_code = (request.GET.get("area_code") or "").strip()[:18]
+    grids = grid_list(request.user, layer=layer, area_code=area_code)
+    page = Paginator(grids, 50).get_page(request.GET.get("page"))
+    cov = coverage(request.user, layer, area_code=area_code)
+    gaps = [
+        ("households", GAP_KINDS["households"], cov.households_without_grid.count()),
+        ("unled", GAP_KINDS["unled"], cov.grids_without_responsible.count()),
+        ("members", GAP_KINDS["members"], cov.members_without_grid.count()),
+        ("large", GAP_KINDS["large"], cov.grids_too_large.count()),
+        ("small", GAP_KINDS["small"], cov.grids_too_small.count()),
+    ]
+    return render(
+        request,
+        "grids/layer_detail.html",
+        {
+            "layer": layer,
+            "label": layer.label(get_language()),
+            "page": page,
+            "gaps": gaps,
+            "area_code": area_code,
+            "can_write": _can_write_any(request.user),
+            "split_form": AutoSplitForm(user=request.user) if not layer.has_levels else None,
+        },
+    )
+
+
+def layer_gaps(request, slug, kind):
+    layer = get_object_or_404(GridLayer, slug=slug)
+    if kind not in GAP_KINDS:
+        raise Http404
+    cov = coverage(request.user, layer)
+    source = {
+        "households": cov.households_without_grid,
+        "unled": cov.grids_without_responsible,
+        "members": cov.members_without_grid,
+        "large": cov.grids_too_large,
+        "small": cov.grids_too_small,
+    }[kind]
+    page = Paginator(source, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grids/layer_gaps.html",
+        {
+            "layer": layer,
+            "label": layer.label(get_language()),
+            "kind": kind,
+            "title": GAP_KINDS[kind],
+            "page": page,
+        },
+    )
+
+
+def grid_detail(request, pk):
+    grid = grid_for_user(request.user, pk)
+    households = Paginator(grid_households(grid), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grids/grid_detail.html",
+        {
+            "grid": grid,
+            "chain": grid_chain(grid),
+            "people": grid_people(grid),
+            "children": grid_list(request.user).filter(parent=grid),
+            "households": households,
+            "can_write": can_write_registry(request.user, grid.area_code),
+        },
+    )
+
+
+def grid_new(request, slug):
+    layer = get_object_or_404(GridLayer, slug=slug)
+    if not _can_write_any(request.user):
+        raise PermissionDenied(_("Your role may look at these grids but not change them."))
+    form = GridForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        area = form.cleaned_data["area"]
+        if area is not None:
+            _require_write(request.user, area.code)
+        try:
+            grid = grid_create(
+                actor=request.user,
+                layer=layer,
+                name=form.cleaned_data["name"],
+                area=area,
+                level=form.cleaned_data["level"],
+                responsible=form.cleaned_data["responsible"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Grid created."))
+            return redirect("grids:grid_detail", pk=grid.pk)
+    return render(request, "grids/grid_form.html", {"form": form, "layer": layer})
+
+
+def grid_edit(request, pk):
+    grid = grid_for_user(request.user, pk)
+    _require_write(request.user, grid.area_code)
+    initial = {"name": grid.name, "responsible": grid.responsible, "version": grid.version}
+    form = GridForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grid_update(
+                actor=request.user,
+                grid=grid,
+                expected_version=form.cleaned_data["version"] or 0,
+                name=form.cleaned_data["name"],
+                responsible=form.cleaned_data["responsible"],
+                parent=grid.parent,
+            )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Grid saved."))
+            return redirect("grids:grid_detail", pk=grid.pk)
+    return render(
+        request, "grids/grid_form.html", {"form": form, "layer": grid.layer, "grid": grid}
+    )
+
+
+def grid_merge_view(request, pk):
+    target = grid_for_user(request.user, pk)
+    _require_write(request.user, target.area_code)
+    candidates = (
+        grid_list(request.user, layer=target.layer, area_code=target.area_code[:12])
+        .filter(level=target.level)
+        .exclude(pk=target.pk)
+    )
+    if request.method == "POST":
+        chosen = list(candidates.filter(pk__in=request.POST.getlist("sources")))
+        if not chosen:
+            messages.error(request, _("Tick at least one grid to merge into this one."))
+        else:
+            try:
+                grid_merge(actor=request.user, target=target, sources=chosen)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Grids merged."))
+                return redirect("grids:grid_detail", pk=target.pk)
+    return render(request, "grids/grid_merge.html", {"grid": target, "candidates": candidates})
+
+
+def grid_assign(request, pk):
+    grid = grid_for_user(request.user, pk)
+    _require_write(request.user, grid.area_code)
+    pool = visible(
+        Household.objects.filter(area_code__startswith=grid.area_code[:12]), request.user
+    )
+    q = (request.GET.get("q") or "").strip()[:50]
+    if q:
+        pool = pool.filter(head_name__contains=q)
+    if request.method == "POST":
+        chosen = list(pool.filter(pk__in=request.POST.getlist("households")))
+        if not chosen:
+            messages.error(request, _("Tick the households to move into this grid."))
+        else:
+            try:
+                count = grid_assign_households(actor=request.user, grid=grid, households=chosen)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("%(n)d households are now in this grid.") % {"n": count}
+                )
+                return redirect("grids:grid_detail", pk=grid.pk)
+    page = Paginator(pool.order_by("area_code", "head_name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "grids/grid_assign.html", {"grid": grid, "page": page, "q": q})
+
+
+@require_POST
+def auto_split(request, slug):
+    layer = get_object_or_404(GridLayer, slug=slug)
+    form = AutoSplitForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a hamlet and a size between 3 and 500 households."))
+        return redirect("grids:layer_detail", slug=slug)
+    hamlet = form.cleaned_data["hamlet"]
+    _require_write(request.user, hamlet.code)
+    try:
+        grids = grid_auto_split(
+            actor=request.user,
+            layer=layer,
+            hamlet=hamlet,
+            target_size=form.cleaned_data["target_size"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(hamlet)s is now divided into %(n)d grids.")
+            % {"hamlet": hamlet.name, "n": len(grids)},
+        )
+    return redirect(f"{reverse('grids:layer_detail', args=[slug])}?area_code={hamlet.code}")
