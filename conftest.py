@@ -1,7 +1,31 @@
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge.accounts.models import Role
+from wangge.accounts.twofactor import confirmed_device
 from wangge.core import testing
+
+
+class VerifiedClient(Client):
+    """force_login that also completes the TOTP step for users who have an authenticator.
+
+    The real two-step login is tested through the login pages; other tests start logged in.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = confirmed_device(user)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
 
 
 @pytest.fixture
@@ -16,7 +40,9 @@ def tags(db):
 
 @pytest.fixture
 def township_admin(regions):
-    return testing.make_user("township-admin", Role.TOWNSHIP_ADMIN, testing.TOWNSHIP)
+    user = testing.make_user("township-admin", Role.TOWNSHIP_ADMIN, testing.TOWNSHIP)
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
 
 
 @pytest.fixture

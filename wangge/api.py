@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from wangge.accounts.tokens import TokenError, token_check
+from wangge.accounts.twofactor import needs_two_factor
 from wangge.core.errors import ConflictError, DomainError
 
 
@@ -20,6 +21,16 @@ class TokenAuthError(AuthenticationError):
     def __init__(self, message: str):
         super().__init__(401, message)
         self.message = message
+
+
+class VerifiedSession(SessionAuth):
+    """The page session, once any second login step the user's roles demand is done."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and needs_two_factor(user) and not user.is_verified():
+            return None
+        return user
 
 
 class BearerToken(HttpBearer):
@@ -38,7 +49,7 @@ api = NinjaAPI(
     version="1",
     description="Grid service platform. Every list is scoped to the caller's areas.",
     urls_namespace="api",
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), VerifiedSession()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -8,3 +8,5 @@ from wangge.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+# django-otp slows retries after a wrong code; tests enter a wrong code then the right one.
+OTP_TOTP_THROTTLE_FACTOR = 0

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from wangge.accounts.tokens import token_issue, token_revoke
+from wangge.accounts.twofactor import needs_two_factor, two_factor_check
 from wangge.core.api_helpers import ErrorOut
 
 router = Router(tags=["auth"])
@@ -15,6 +16,7 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = None
 
 
 class TokenOut(Schema):
@@ -43,6 +45,16 @@ def token_create(request, payload: TokenIn):
     if user is None:
         return Status(
             401, {"code": "unauthorized", "message": _("The user name or password is wrong.")}
+        )
+    if needs_two_factor(user) and (not payload.otp or two_factor_check(user, payload.otp) is None):
+        return Status(
+            401,
+            {
+                "code": "otp_required",
+                "message": _(
+                    "This account needs the 6-digit code from its authenticator app in 'otp'."
+                ),
+            },
         )
     raw, token = token_issue(user=user)
     return Status(200, {"token": raw, "expires_at": token.expires_at})

@@ -1,8 +1,22 @@
+import base64
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from wangge.accounts.twofactor import (
+    confirmed_device,
+    enrolment_device,
+    needs_two_factor,
+    qr_svg,
+    two_factor_check,
+    two_factor_confirm,
+)
 
 
 @login_not_required
@@ -25,3 +39,37 @@ def toggle_large_text(request):
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def two_factor(request):
+    """Set up (first time) or enter the 6-digit code from the authenticator app."""
+    user = request.user
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    if not needs_two_factor(user) or user.is_verified():
+        return HttpResponseRedirect(target)
+    device = confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = enrolment_device(user)
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if enrolling:
+            ok = two_factor_confirm(user=user, device=device, token=token)
+            matched = device if ok else None
+        else:
+            matched = two_factor_check(user, token)
+        if matched is not None:
+            otp_login(request, matched)
+            return HttpResponseRedirect(target)
+        error = _(
+            "That code is not right. Enter the 6 digits the app shows now; "
+            "check the phone's clock if it keeps failing."
+        )
+    context = {"enrolling": enrolling, "error": error, "next": target}
+    if enrolling:
+        context["qr_svg"] = qr_svg(device)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/two_factor.html", context)
