@@ -106,6 +106,12 @@ def _schema_invalid(request, exc):
     return _error(request, 422, "invalid", message, errors=details)
 
 
+@api.exception_handler(OverflowError)
+def _too_large(request, exc):
+    # A number beyond any database integer (e.g. /members/99999999999999999999) names nothing.
+    return _error(request, 404, "not_found", _("Not found."))
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     return _error(request, exc.status_code, "error", str(exc))

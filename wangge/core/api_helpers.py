@@ -23,6 +23,10 @@ def require_registry_write(user, area_code: str) -> None:
         raise PermissionDenied(_("Your role may read this area's registry but not change it."))
 
 
+# Largest id a database integer column holds; larger numbers can't name a row.
+MAX_ID = 2**63 - 1
+
+
 class ErrorOut(Schema):
     code: str
     message: str

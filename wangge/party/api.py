@@ -2,11 +2,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from wangge.accounts.scope import get_visible_or_404
 from wangge.core.api_helpers import (
+    MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
     Page,
@@ -74,7 +75,7 @@ class MemberOut(Schema):
 class MemberQuery(Schema):
     q: str | None = None
     area_code: str | None = None
-    organisation: int | None = None
+    organisation: int | None = Field(None, ge=1, le=MAX_ID)
     age_band: str | None = None
     mobile: bool | None = None
 

@@ -1,0 +1,172 @@
+"""Walk every page and API route as an outsider: nothing of village A may show.
+
+Routes are discovered from the URL resolver and the OpenAPI schema, so new ones are
+covered without touching this test.
+"""
+
+import contextlib
+import itertools
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from wangge.accounts.tokens import token_issue
+from wangge.api import api
+from wangge.core import testing
+from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
+from wangge.regions.models import Region
+
+SECRET_HEAD = "甲村秘户"
+SECRET_MEMBER = "甲村秘员"
+SECRET_GRID = "甲村秘格"
+SECRETS = [SECRET_HEAD, SECRET_MEMBER, SECRET_GRID]
+
+# Pages anyone may open (they show no registry data).
+PUBLIC = {"/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json"}
+SKIP_PREFIXES = ("/backoffice/", "/static/", "/media/", "/i18n/", "/jsi18n/")
+
+SLUG_VALUES = ["members", "households", "service", "epidemic", "governance"]
+GAP_VALUES = ["households", "unled", "members", "large", "small"]
+
+
+def _patterns(resolvers, prefix=""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def _fill(route: str, values: dict[str, list[str]]) -> list[str]:
+    """Concrete paths for a Django route, trying every candidate for each converter."""
+    route = route.lstrip("^").rstrip("$")
+    params = re.findall(r"<(?:(\w+):)?(\w+)>", route)
+    if not params:
+        return ["/" + route]
+    choices = []
+    for converter, name in params:
+        if converter == "int" or name.endswith("_id") or name == "pk":
+            choices.append(values["int"])
+        elif converter == "slug" and name == "kind" and "gaps" in route:
+            choices.append(GAP_VALUES)
+        elif converter == "slug" or name in {"kind", "slug"}:
+            choices.append(values["slug"])
+        else:
+            choices.append(values["str"])
+    paths = []
+    for combo in itertools.product(*choices):
+        path = route
+        for (converter, name), value in zip(params, combo, strict=True):
+            token = f"<{converter}:{name}>" if converter else f"<{name}>"
+            path = path.replace(token, str(value), 1)
+        paths.append("/" + path)
+    return paths
+
+
+@pytest.fixture
+def village_a_data(regions, tags):
+    layers = {layer.slug: layer for layer in grid_layers_seed()}
+    household = testing.make_household(
+        area_code=testing.VILLAGE_A + "001001", seq=1, head_name=SECRET_HEAD
+    )
+    member = testing.make_member(area_code=testing.VILLAGE_A + "001", seq=2, name=SECRET_MEMBER)
+    grid = grid_create(
+        actor=None,
+        layer=layers["epidemic"],
+        name=SECRET_GRID,
+        area=Region.objects.get(code=testing.VILLAGE_A + "001"),
+        responsible=member,
+    )
+    grid_assign_households(actor=None, grid=grid, households=[household])
+    ints = sorted({household.pk, member.pk, grid.pk, member.organisation_id})
+    return {
+        "int": [str(i) for i in ints],
+        "slug": SLUG_VALUES,
+        "str": [testing.VILLAGE_A, testing.VILLAGE_A + "001"],
+    }
+
+
+def _page_paths(values):
+    paths = set()
+    for route in _patterns(get_resolver().url_patterns):
+        if route.startswith("api/"):
+            continue
+        for path in _fill(route, values):
+            if not path.startswith(SKIP_PREFIXES):
+                paths.add(path)
+    return sorted(paths)
+
+
+def _api_paths(values):
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    paths = set()
+    for path, operations in schema["paths"].items():
+        if "get" not in operations:
+            continue
+        params = re.findall(r"{(\w+)}", path)
+        pools = [values["str"] if p == "code" else values["int"] for p in params]
+        for combo in itertools.product(*pools):
+            concrete = path
+            for name, value in zip(params, combo, strict=True):
+                concrete = concrete.replace("{" + name + "}", value)
+            paths.add(concrete)
+    return sorted(paths)
+
+
+def _leaks(content: bytes) -> list[str]:
+    text = content.decode(errors="replace")
+    # JSON escapes non-ASCII characters: compare on the decoded document too.
+    with contextlib.suppress(ValueError):
+        text += json.dumps(json.loads(text), ensure_ascii=False)
+    return [s for s in SECRETS if s in text]
+
+
+def test_outsider_pages_show_nothing_of_village_a(client, secretary_b, village_a_data):
+    client.force_login(secretary_b)
+    paths = _page_paths(village_a_data)
+    assert len(paths) > 10
+    leaks = {}
+    for path in paths:
+        response = client.get(path)
+        if response.status_code == 200 and _leaks(response.content):
+            leaks[path] = _leaks(response.content)
+    assert not leaks, leaks
+
+
+def test_anonymous_reaches_no_page_but_login(client, village_a_data):
+    opened = []
+    for path in _page_paths(village_a_data):
+        response = client.get(path)
+        if response.status_code == 200 and path not in PUBLIC:
+            opened.append(path)
+        assert not _leaks(response.content), path
+    assert not opened, opened
+
+
+def test_outsider_api_shows_nothing_of_village_a(client, secretary_b, village_a_data):
+    raw, _token = token_issue(user=secretary_b)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    paths = _api_paths(village_a_data)
+    assert any("/households" in p for p in paths)
+    for path in paths:
+        response = client.get(path, **auth)
+        assert response.status_code != 500, path
+        if response.status_code == 200:
+            assert not _leaks(response.content), path
+        anonymous = client.__class__().get(path)
+        assert anonymous.status_code in {401, 404}, (path, anonymous.status_code)
+
+
+def test_the_walk_reaches_village_a_data_for_its_own_secretary(client, secretary_a, village_a_data):
+    """Control: the same walk as village A's secretary does find the data, so the
+    outsider tests above are not passing because the walk never reaches anything."""
+    client.force_login(secretary_a)
+    page_hits = [p for p in _page_paths(village_a_data) if _leaks(client.get(p).content)]
+    raw, _token = token_issue(user=secretary_a)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    api_hits = [p for p in _api_paths(village_a_data) if _leaks(client.get(p, **auth).content)]
+    assert any(p.startswith("/grids/") for p in page_hits), page_hits
+    assert any(p.startswith("/api/v1/households") for p in api_hits), api_hits
+    assert any(p.startswith("/api/v1/members") for p in api_hits), api_hits
