@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/", include("wangge.party.urls")),
     path("households/", include("wangge.households.urls")),
     path("grids/", include("wangge.grids.urls")),
+    path("audit/", include("wangge.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -56,3 +56,8 @@ def can_write_registry(user, area_code: str) -> bool:
 
 def has_role(user, *roles: Role) -> bool:
     return any(role in roles for role, _area in _assignments(user))
+
+
+def role_set(user) -> set[str]:
+    """The roles a user holds anywhere (for showing the right menu, never for data access)."""
+    return {role for role, _area in _assignments(user)}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.accounts import views
+from wangge.accounts import manage_views, views
 
 app_name = "accounts"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("large-text/", views.toggle_large_text, name="large_text"),
     path("2fa/", views.two_factor, name="two_factor"),
+    path("users/", manage_views.user_index, name="user_index"),
+    path("users/<int:pk>/active/", manage_views.user_active, name="user_active"),
+    path("roles/", manage_views.role_index, name="role_index"),
+    path("roles/<int:pk>/remove/", manage_views.role_remove, name="role_remove"),
 ]

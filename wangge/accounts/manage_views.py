@@ -1,0 +1,110 @@
+"""Pages of the system administrator (accounts) and the security administrator (roles)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import has_role, visible
+from wangge.accounts.selectors import assignments_for_admin, users_for_admin
+from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
+from wangge.regions.models import Region
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
+    display_name = forms.CharField(label=gettext_lazy("Name shown"), max_length=50, required=False)
+    password = forms.CharField(
+        label=gettext_lazy("First password"),
+        widget=forms.PasswordInput,
+        help_text=gettext_lazy("At least 8 characters with three kinds: a-z, A-Z, 0-9, symbols."),
+    )
+
+
+class GrantForm(forms.Form):
+    user = forms.ModelChoiceField(label=gettext_lazy("User"), queryset=None)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    area = forms.ModelChoiceField(label=gettext_lazy("Area"), queryset=None)
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users_for_admin(admin)
+        self.fields["area"].queryset = visible(
+            Region.objects.filter(level__in=["county", "township", "village", "hamlet", "group"]),
+            admin,
+            field="code",
+        ).order_by("code")
+
+
+def _only(user, role: Role) -> None:
+    if not has_role(user, role):
+        raise PermissionDenied(_("This page is for the %(role)s.") % {"role": role.label})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def user_index(request):
+    _only(request.user, Role.SYSTEM_ADMIN)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user_index")
+    page = Paginator(users_for_admin(request.user).prefetch_related("roles"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/user_index.html", {"form": form, "page": page})
+
+
+@require_POST
+def user_active(request, pk):
+    _only(request.user, Role.SYSTEM_ADMIN)
+    user = get_object_or_404(users_for_admin(request.user), pk=pk)
+    try:
+        user_set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:user_index")
+
+
+def role_index(request):
+    _only(request.user, Role.SECURITY_ADMIN)
+    form = GrantForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_grant(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:role_index")
+    page = Paginator(assignments_for_admin(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/role_index.html", {"form": form, "page": page})
+
+
+@require_POST
+def role_remove(request, pk):
+    _only(request.user, Role.SECURITY_ADMIN)
+    assignment = get_object_or_404(assignments_for_admin(request.user), pk=pk)
+    try:
+        role_revoke(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("accounts:role_index")
