@@ -30,12 +30,29 @@ def area_prefixes(user, roles: set[str] | None = None) -> list[str]:
     return reduced
 
 
+def _successor(code: str) -> str | None:
+    """The next code of the same length (``3408272002`` → ``3408272003``), None past all 9s."""
+    if not code.isdigit():
+        return None
+    number = str(int(code) + 1).zfill(len(code))
+    return number if len(number) == len(code) else None
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """Codes under ``prefix`` as a range, so one B-tree index serves the filter and the
+    ordering (a LIKE prefix cannot use it under a non-C collation such as C.UTF-8)."""
+    upper = _successor(prefix)
+    if upper is None:
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def visible(queryset: QuerySet, user, *, field: str = "area_code") -> QuerySet:
     """Filter a queryset of area-scoped records to the user's scope (nothing when none)."""
     prefixes = area_prefixes(user)
     if not prefixes:
         return queryset.none()
-    return queryset.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes)))
+    return queryset.filter(reduce(or_, (prefix_q(field, p) for p in prefixes)))
 
 
 def get_visible_or_404(queryset: QuerySet, user, **lookup):

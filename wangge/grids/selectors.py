@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
 from wangge.households.models import Household
 from wangge.party.models import Member
@@ -19,7 +19,7 @@ def grid_list(user, *, layer: GridLayer | None = None, area_code: str = "") -> Q
     if layer is not None:
         qs = qs.filter(layer=layer)
     if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
+        qs = qs.filter(prefix_q("area_code", area_code))
     return qs.annotate(
         household_count=Count("assignments", distinct=True),
         member_count=Count("memberships", distinct=True),
@@ -79,9 +79,9 @@ def coverage(user, layer: GridLayer, *, area_code: str = "") -> Coverage:
     members = visible(Member.objects.all(), user)
     grids = grid_list(user, layer=layer)
     if area_code:
-        households = households.filter(area_code__startswith=area_code)
-        members = members.filter(area_code__startswith=area_code)
-        grids = grids.filter(area_code__startswith=area_code)
+        households = households.filter(prefix_q("area_code", area_code))
+        members = members.filter(prefix_q("area_code", area_code))
+        grids = grids.filter(prefix_q("area_code", area_code))
     in_layer = GridHousehold.objects.filter(layer=layer, household=OuterRef("pk"))
     serving = Grid.objects.filter(layer=layer).filter(
         Q(responsible=OuterRef("pk")) | Q(memberships__member=OuterRef("pk"))

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.households.models import Household, Tag
+
+SENSITIVE = ("head_id_number", "phone")
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,12 @@ class HouseholdFilters:
 
 
 def household_list(user, filters: HouseholdFilters) -> QuerySet:
-    qs = visible(Household.objects.all(), user).select_related("area")
+    # Lists show masked values only: leave the ciphertexts in the database, undecrypted.
+    qs = visible(Household.objects.defer(*SENSITIVE), user).select_related("area")
     if filters.q:
         qs = qs.filter(Q(head_name__contains=filters.q) | Q(address__contains=filters.q))
     if filters.area_code:
-        qs = qs.filter(area_code__startswith=filters.area_code)
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
     if filters.tag:
         qs = qs.filter(tags__slug=filters.tag)
     return qs.order_by("area_code", "head_name", "id")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import get_visible_or_404
+from wangge.accounts.scope import get_visible_or_404, prefix_q
 from wangge.core.api_helpers import (
     MAX_ID,
     READ_ERRORS,
@@ -46,7 +46,7 @@ class OrganisationFilter(Schema):
 def organisation_list(request, filters: Query[OrganisationFilter]):
     qs = organisations_for_user(request.user)
     if filters.area_code:
-        qs = qs.filter(area_code__startswith=filters.area_code)
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     return qs

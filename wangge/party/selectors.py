@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.party.models import Member, Organisation
 
 
@@ -65,11 +65,14 @@ def birth_range(
 
 def member_list(user, filters: MemberFilters, *, today: datetime.date | None = None) -> QuerySet:
     today = today or datetime.date.today()
-    qs = visible(Member.objects.all(), user).select_related("organisation", "area")
+    # Lists show masked values only: leave the ciphertexts in the database, undecrypted.
+    qs = visible(Member.objects.defer("id_number", "phone"), user).select_related(
+        "organisation", "area"
+    )
     if filters.q:
         qs = qs.filter(Q(name__contains=filters.q) | Q(phone_masked__endswith=filters.q))
     if filters.area_code:
-        qs = qs.filter(area_code__startswith=filters.area_code)
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
     if filters.organisation_id:
         qs = qs.filter(organisation_id=filters.organisation_id)
     if filters.age_band in AGE_BANDS:

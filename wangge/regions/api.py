@@ -3,7 +3,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import area_prefixes, visible
+from wangge.accounts.scope import area_prefixes, prefix_q, visible
 from wangge.core.api_helpers import READ_ERRORS, Page
 from wangge.regions.models import Level, Region
 
@@ -46,7 +46,7 @@ def _regions(user):
 def region_list(request, filters: Query[RegionFilter]):
     qs = _regions(request.user)
     if filters.area_code:
-        qs = qs.filter(code__startswith=filters.area_code)
+        qs = qs.filter(prefix_q("code", filters.area_code))
     if filters.level:
         qs = qs.filter(level=filters.level)
     return qs.order_by("code")
