@@ -60,9 +60,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, no_worker, **options):
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         self._warn_unapplied_migrations()
-        # WhiteNoise serves STATIC_ROOT; with DEBUG off it does not look into the apps' static
-        # folders, so collect first (quick: unchanged files are skipped).
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # WhiteNoise serves STATIC_ROOT unless it may use the finders (outside production):
+        # then collect first, or static files are missing once DEBUG is off.
+        if not getattr(settings, "WHITENOISE_USE_FINDERS", False):
+            call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         children: list[tuple[str, subprocess.Popen]] = []
 
