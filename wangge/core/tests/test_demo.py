@@ -63,11 +63,12 @@ def fingerprint() -> str:
 def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     """GIVEN an empty database WHEN `wangge demo` runs at full scale THEN the Liangquan figures
     hold, every ID number passes GB 11643, and each demo login sees exactly its area."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     output = run_demo()
-    elapsed = time.perf_counter() - started
-    print(f"full demo run: {elapsed:.1f} s")
-    assert elapsed < 60
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(f"full demo run: {elapsed:.1f} s ({cpu:.1f} s CPU in this process)")
+    # CPU time, not wall time: a busy CI machine must not fail a correct generator.
+    assert cpu < 30
 
     # Regions: the real township and village codes, 167 hamlets, 274 villager groups.
     assert Region.objects.get(code="340827200").name == "凉泉乡"
@@ -255,14 +256,14 @@ def test_serve_runs_web_and_worker_and_serves_static_with_debug_off(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + 120
         while True:
             try:
                 login = urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
                 break
             except OSError:
                 assert server.poll() is None, server.stdout.read()
-                assert time.monotonic() < deadline, "the server did not answer in 40 s"
+                assert time.monotonic() < deadline, "the server did not answer in 120 s"
                 time.sleep(0.3)
         assert login.status == 200
         css = urllib.request.urlopen(f"{base}/static/css/wangge.css", timeout=5)

@@ -61,6 +61,8 @@ class Command(BaseCommand):
                     "share a published password. Use a separate demo installation."
                 )
             )
+        if not settings.DEMO_PASSWORD:
+            raise CommandError(_("WANGGE_DEMO_PASSWORD is empty: set a password for the demo."))
         if not 0 < scale <= 1:
             raise CommandError(_("--scale must be more than 0 and at most 1."))
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)

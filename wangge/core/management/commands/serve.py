@@ -21,8 +21,17 @@ def _manage(*args: str) -> list[str]:
     return [sys.executable, "-m", "wangge", *args]
 
 
+def _gunicorn_has(setting: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(s.name == setting for s in KNOWN_SETTINGS)
+
+
 def _web_command(host: str, port: int, workers: int) -> list[str]:
     if importlib.util.find_spec("gunicorn") is not None and os.name == "posix":
+        # gunicorn ≥ 24 opens a control socket at one fixed path per user; two servers on
+        # one machine (a demo and a test run) would fight over it, and we do not use it.
+        control = ["--no-control-socket"] if _gunicorn_has("control_socket_disable") else []
         return [
             sys.executable,
             "-m",
@@ -34,6 +43,7 @@ def _web_command(host: str, port: int, workers: int) -> list[str]:
             str(workers),
             "--access-logfile",
             "-",
+            *control,
         ]
     # runserver's autoreloader would start a second copy of everything: --noreload.
     return _manage("runserver", f"{host}:{port}", "--noreload")
