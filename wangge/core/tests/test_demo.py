@@ -22,6 +22,7 @@ from wangge.accounts.scope import visible
 from wangge.core.demo import vocabulary as V
 from wangge.core.demo.users import create_demo_users
 from wangge.core.identity import age_on, parse_id_number
+from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind
 from wangge.regions.models import Region
@@ -127,6 +128,19 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     )
     assert 0.02 <= by_tag["low_income"] / len(households) <= 0.04
     assert set(by_tag) >= {"extreme_hardship", "severe_illness", "severe_disability", "monitored"}
+
+    # Grids: three layers; every household in exactly one grid of each; the report's counts.
+    for slug in ("service", "epidemic", "governance"):
+        placed = GridHousehold.objects.filter(layer__slug=slug)
+        assert placed.count() == placed.values("household").distinct().count() == len(households)
+    assert Grid.objects.filter(layer__slug="epidemic").count() == 353
+    assert Grid.objects.filter(layer__slug="governance").count() == 274
+    levels = set(Grid.objects.filter(layer__slug="service").values_list("level", flat=True))
+    assert levels == {1, 2, 3, 4}
+    assert Grid.objects.filter(layer__slug="service", level=1).count() == 10
+    hubin_l2 = Grid.objects.get(layer__slug="service", level=2, area_code=HUBIN)
+    assert hubin_l2.responsible.positions.filter(title="书记").exists()
+    assert not GridHousehold.objects.filter(layer__slug="service").exclude(grid__level=4).exists()
 
     # Logins: one per role, with the right scope.
     for username in ("township-admin", "discipline", "data-officer", "sysadmin", "secadmin"):

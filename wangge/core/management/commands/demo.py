@@ -14,6 +14,7 @@ from wangge.accounts.models import User
 from wangge.core.crypto import DecryptionError
 from wangge.core.demo import vocabulary as V
 from wangge.core.demo.build import build_demo, demo_loaded
+from wangge.core.demo.grids import build_demo_grids
 from wangge.core.demo.keys import ensure_local_keys
 from wangge.core.demo.users import create_demo_users, demo_logins
 from wangge.households.models import Household
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             result = build_demo(seed=seed, scale=scale, today=today)
+            result.counts["grids"] = build_demo_grids(seed)
             users = create_demo_users(result)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
@@ -154,6 +156,12 @@ class Command(BaseCommand):
             },
             _("  %(h)s households, %(k)s of them of a key type")
             % {"h": f"{counts['households']:,}", "k": f"{counts['households_key']:,}"},
+            _("  grids: %(s)d service (four levels), %(e)d epidemic, %(g)d governance")
+            % {
+                "s": counts["grids"]["service"],
+                "e": counts["grids"]["epidemic"],
+                "g": counts["grids"]["governance"],
+            },
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
@@ -176,6 +184,13 @@ class Command(BaseCommand):
             f"{_('Role'):<{width}}{_('Username')}",
         ]
         out += [f"{label:<{width}}{username}" for label, username in rows]
+        out += [
+            "",
+            _(
+                "township-admin, sysadmin, secadmin and auditadmin have a second login step: at "
+                "the first login they scan a QR code with an authenticator app (TOTP)."
+            ),
+        ]
         out += [
             "",
             _(
