@@ -21,7 +21,13 @@ from wangge.party.selectors import (
     member_list,
     organisations_for_user,
 )
-from wangge.party.services import member_create, member_update, member_validate
+from wangge.party.services import (
+    member_create,
+    member_update,
+    member_validate,
+    organisation_create,
+    organisation_rename,
+)
 
 organisations_router = Router(tags=["organisations"])
 members_router = Router(tags=["members"])
@@ -34,6 +40,18 @@ class OrganisationOut(Schema):
     category: OrgCategory
     parent_id: int | None
     area_code: str
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: OrgKind
+    category: OrgCategory = OrgCategory.VILLAGE
+    area_code: str
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class OrganisationPatch(Schema):
+    name: str
 
 
 class OrganisationFilter(Schema):
@@ -55,6 +73,30 @@ def organisation_list(request, filters: Query[OrganisationFilter]):
 @organisations_router.get("/{int:org_id}", response={200: OrganisationOut, **READ_ERRORS})
 def organisation_detail(request, org_id: int):
     return get_visible_or_404(Organisation.objects.all(), request.user, pk=org_id)
+
+
+@organisations_router.post("", response={201: OrganisationOut, **WRITE_ERRORS})
+def organisation_add(request, payload: OrganisationIn):
+    area = area_for_write(request.user, payload.area_code)
+    parent = (
+        _organisation(request.user, payload.parent_id, "parent_id") if payload.parent_id else None
+    )
+    org = organisation_create(
+        actor=request.user,
+        name=payload.name,
+        kind=payload.kind,
+        category=payload.category,
+        area=area,
+        parent=parent,
+    )
+    return Status(201, org)
+
+
+@organisations_router.patch("/{int:org_id}", response={200: OrganisationOut, **WRITE_ERRORS})
+def organisation_change(request, org_id: int, payload: OrganisationPatch):
+    org = get_visible_or_404(Organisation.objects.all(), request.user, pk=org_id)
+    require_registry_write(request.user, org.area_code)
+    return organisation_rename(actor=request.user, organisation=org, name=payload.name)
 
 
 class MemberOut(Schema):
@@ -103,10 +145,10 @@ class MemberPatch(Schema):
     mobile_whereabouts: str | None = None
 
 
-def _organisation(user, org_id: int) -> Organisation:
+def _organisation(user, org_id: int, field: str = "organisation_id") -> Organisation:
     org = organisations_for_user(user).filter(pk=org_id).first()
     if org is None:
-        raise ValidationError({"organisation_id": _("No branch with this id in your scope.")})
+        raise ValidationError({field: _("No organisation with this id in your scope.")})
     return org
 
 

@@ -148,3 +148,42 @@ def member_update(*, actor, member: Member, data: MemberData, expected_version: 
     member.refresh_from_db()
     audit_record(actor=actor, action="member.update", obj=member, detail={"fields": sorted(values)})
     return member
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor, name: str, kind: str, category: str, area: Region, parent: Organisation | None
+) -> Organisation:
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors["name"] = _("Enter a name of at most 100 characters.")
+    elif Organisation.objects.filter(area=area, name=name).exists():
+        errors["name"] = _("An organisation of this name already exists in this area.")
+    if parent is not None and not area.code.startswith(parent.area_code[:9]):
+        errors["parent_id"] = _("The parent organisation must be in the same township.")
+    if errors:
+        raise ValidationError(errors)
+    org = Organisation(name=name, kind=kind, category=category, parent=parent)
+    org.set_area(area)
+    org.save()
+    audit_record(actor=actor, action="organisation.create", obj=org)
+    return org
+
+
+@transaction.atomic
+def organisation_rename(*, actor, organisation: Organisation, name: str) -> Organisation:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": _("Enter a name of at most 100 characters.")})
+    clash = Organisation.objects.filter(area=organisation.area, name=name).exclude(
+        pk=organisation.pk
+    )
+    if clash.exists():
+        raise ValidationError(
+            {"name": _("An organisation of this name already exists in this area.")}
+        )
+    Organisation.objects.filter(pk=organisation.pk).update(name=name)
+    organisation.name = name
+    audit_record(actor=actor, action="organisation.rename", obj=organisation)
+    return organisation

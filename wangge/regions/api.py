@@ -1,11 +1,18 @@
 from django.db.models import Q
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from wangge.accounts.scope import area_prefixes, prefix_q, visible
-from wangge.core.api_helpers import READ_ERRORS, Page
+from wangge.core.api_helpers import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    area_for_write,
+    require_registry_write,
+)
 from wangge.regions.models import Level, Region
+from wangge.regions.services import region_create, region_rename
 
 router = Router(tags=["regions"])
 
@@ -24,6 +31,16 @@ class RegionOut(Schema):
     @staticmethod
     def resolve_area_code(obj):
         return obj.code
+
+
+class RegionIn(Schema):
+    code: str
+    name: str
+    parent_code: str
+
+
+class RegionPatch(Schema):
+    name: str
 
 
 class RegionFilter(Schema):
@@ -58,3 +75,21 @@ def region_detail(request, code: str):
     if region is None:
         raise Http404
     return region
+
+
+@router.post("", response={201: RegionOut, **WRITE_ERRORS})
+def region_add(request, payload: RegionIn):
+    """Add a hamlet under a village, or a villager group under a hamlet."""
+    parent = area_for_write(request.user, payload.parent_code, field="parent_code")
+    return Status(
+        201, region_create(actor=request.user, parent=parent, code=payload.code, name=payload.name)
+    )
+
+
+@router.patch("/{code}", response={200: RegionOut, **WRITE_ERRORS})
+def region_change(request, code: str, payload: RegionPatch):
+    region = _regions(request.user).filter(code=code).first()
+    if region is None:
+        raise Http404
+    require_registry_write(request.user, region.code)
+    return region_rename(actor=request.user, region=region, name=payload.name)
