@@ -1,0 +1,416 @@
+"""Loading administrative divisions from a CSV file (``code,name,level,parent_code``).
+
+The national table has about 700,000 rows, so the import is built for volume: the file is read
+twice as a stream (once to validate with sets and dicts, once to write), and the rows reach the
+database through raw SQL — COPY on PostgreSQL, batched ``executemany`` on SQLite — into a
+temporary table, from which one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed`` upserts.
+Nothing is written unless the whole file is valid, and a re-import changes nothing.
+"""
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from wangge.audit.services import audit_record
+from wangge.regions.models import LEVEL_CODE_LENGTH, LEVEL_ORDER, Region
+
+HEADER = ["code", "name", "level", "parent_code"]
+NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
+MAX_REPORTED_ERRORS = 50
+BATCH_SIZE = 50_000
+STAGING_TABLE = "wangge_region_import"
+SQLITE_CACHE_KIB = 256 * 1024
+# Interned level names: 700,000 rows share seven strings instead of holding a copy each.
+_LEVELS = {level: level for level in LEVEL_CODE_LENGTH}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # line of the file, the header being row 1, as a spreadsheet counts
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.code:
+            return _("Row %(row)s (code %(code)s): %(message)s") % {
+                "row": self.row,
+                "code": self.code,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class RegionImportError(Exception):
+    """The file cannot be imported; ``errors`` says which rows are wrong and why."""
+
+    def __init__(self, errors: list[RowError | str], more: int = 0):
+        self.errors = errors
+        self.more = more  # errors found beyond those listed
+        super().__init__("\n".join(self.messages()))
+
+    def messages(self) -> list[str]:
+        lines = [str(error) for error in self.errors]
+        if self.more:
+            lines.append(_("… and %(count)s more errors.") % {"count": self.more})
+        return lines
+
+
+@dataclass
+class RegionImportResult:
+    rows: int = 0
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    roots: int = 0  # rows without a parent: the file's top level
+    in_file: Counter = field(default_factory=Counter)
+
+    def by_level(self) -> list[tuple[str, int, int, int]]:
+        """(level, created, updated, unchanged) for each level present, top level first."""
+        levels = set(self.created) | set(self.updated) | set(self.unchanged)
+        return [
+            (level, self.created[level], self.updated[level], self.unchanged[level])
+            for level in sorted(levels, key=LEVEL_ORDER.__getitem__)
+        ]
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "roots": self.roots,
+        }
+
+
+class _Errors:
+    """Collects row errors, keeping the first few in full and counting the rest."""
+
+    def __init__(self) -> None:
+        self.listed: list[RowError | str] = []
+        self.more = 0
+
+    def add(self, error: RowError | str) -> None:
+        if len(self.listed) < MAX_REPORTED_ERRORS:
+            self.listed.append(error)
+        else:
+            self.more += 1
+
+    def raise_if_any(self) -> None:
+        if self.listed:
+            self.listed.sort(key=lambda error: getattr(error, "row", 0))
+            raise RegionImportError(self.listed, self.more)
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield (row number, cells) after checking the header; structural problems raise at once."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader, None)
+            except csv.Error as exc:
+                raise RegionImportError(
+                    [_("The file is not a readable CSV file: %s") % exc]
+                ) from exc
+            if header is None or not any(cell.strip() for cell in header):
+                raise RegionImportError([_("The file is empty.")])
+            if [cell.strip().lower() for cell in header] != HEADER:
+                raise RegionImportError(
+                    [
+                        _("The first row must be the header %(expected)s; found %(found)s.")
+                        % {"expected": ",".join(HEADER), "found": ",".join(header)[:200]}
+                    ]
+                )
+            row_no = 1
+            try:
+                for cells in reader:
+                    row_no += 1
+                    yield row_no, cells
+            except csv.Error as exc:
+                raise RegionImportError(
+                    [RowError(row_no + 1, "", _("The row is not valid CSV: %s") % exc)]
+                ) from exc
+    except UnicodeDecodeError as exc:
+        raise RegionImportError(
+            [_("The file is not UTF-8 text. Save it as CSV UTF-8 and import it again.")]
+        ) from exc
+    except OSError as exc:
+        raise RegionImportError([_("The file cannot be read: %s") % exc.strerror]) from exc
+
+
+def _normalise(cells: list[str]) -> tuple[str, str, str, str] | None:
+    if len(cells) != 4:
+        return None
+    code, name, level, parent = cells
+    return code.strip(), name.strip(), level.strip().lower(), parent.strip()
+
+
+def _check_row(row_no: int, cells: list[str], errors: _Errors):
+    """Validate one row on its own; return (code, level, parent) or None when it is wrong."""
+    values = _normalise(cells)
+    if values is None:
+        if not any(cell.strip() for cell in cells):
+            return None  # blank line: ignored
+        errors.add(
+            RowError(
+                row_no,
+                cells[0].strip() if cells else "",
+                _("expected 4 columns (code, name, level, parent_code), found %(count)s.")
+                % {"count": len(cells)},
+            )
+        )
+        return None
+    code, name, level, parent = values
+    if not (code or name or level or parent):
+        return None
+    problems = []
+    length = LEVEL_CODE_LENGTH.get(level)
+    if length is None:
+        problems.append(
+            _("the level %(level)s is not one of %(levels)s.")
+            % {"level": repr(level), "levels": ", ".join(LEVEL_CODE_LENGTH)}
+        )
+    if not (code.isascii() and code.isdigit()):
+        problems.append(_("the code must be digits only."))
+    elif length is not None and len(code) != length:
+        problems.append(
+            _("a %(level)s code has %(length)s digits, this one has %(actual)s.")
+            % {"level": level, "length": length, "actual": len(code)}
+        )
+    if not name:
+        problems.append(_("the name is empty."))
+    elif len(name) > NAME_MAX_LENGTH:
+        problems.append(_("the name is longer than %(max)s characters.") % {"max": NAME_MAX_LENGTH})
+    if parent and not (parent.isascii() and parent.isdigit()):
+        problems.append(_("the parent code must be digits only."))
+    elif parent and not (len(parent) < len(code) and code.startswith(parent)):
+        problems.append(
+            _("the code does not start with its parent code %(parent)s.") % {"parent": parent}
+        )
+    if problems:
+        errors.add(RowError(row_no, code, " ".join(problems)))
+        return None
+    return code, level, parent
+
+
+def _validate(path: Path) -> tuple[int, set[str]]:
+    """First pass: check every row; return the row count and the parent codes to leave empty."""
+    errors = _Errors()
+    codes: set[str] = set()
+    duplicates: set[str] = set()
+    deepest_child: dict[str, int] = {}  # parent code -> deepest level of a row naming it
+    top_depth = len(LEVEL_ORDER)
+    rows = 0
+    length_of, depth_of = LEVEL_CODE_LENGTH, LEVEL_ORDER
+    for row_no, cells in _records(path):
+        # The fast path takes a well-formed row as it is; anything else goes through
+        # _check_row, which normalises it or says what is wrong.
+        if len(cells) == 4:
+            code, name, level, parent = cells
+            name = name.strip()
+            length = length_of.get(level)
+            ok = (
+                length == len(code)
+                and code.isdigit()
+                and code.isascii()
+                and 0 < len(name) <= NAME_MAX_LENGTH
+                and (not parent or (len(parent) < length and code.startswith(parent)))
+            )
+        else:
+            ok = False
+        if not ok:
+            checked = _check_row(row_no, cells, errors)
+            if checked is None:
+                continue
+            code, level, parent = checked
+        rows += 1
+        if code in codes:
+            duplicates.add(code)
+            continue
+        codes.add(code)
+        depth = depth_of[level]
+        if depth < top_depth:
+            top_depth = depth
+        if deepest_child.get(parent, -1) < depth:
+            deepest_child[parent] = depth
+    if rows == 0 and not errors.listed:
+        raise RegionImportError([_("The file has a header but no rows to import.")])
+
+    outside = [parent for parent in deepest_child if parent not in codes]
+    codes.clear()  # the largest structure; not needed any more
+    in_database = _existing_codes([parent for parent in outside if parent])
+    roots_of: set[str] = set()
+    orphaned: set[str] = set()
+    for parent in outside:
+        if parent in in_database:
+            continue
+        if deepest_child[parent] == top_depth:
+            # The file's top level hangs below units it does not contain (the county of a
+            # county file, under a city): those rows become roots.
+            roots_of.add(parent)
+        else:
+            orphaned.add(parent)
+    if duplicates or orphaned:
+        _locate(path, duplicates, orphaned, top_depth, errors)
+    errors.raise_if_any()
+    return rows, roots_of
+
+
+def _locate(
+    path: Path, duplicates: set[str], orphaned: set[str], top_depth: int, errors: _Errors
+) -> None:
+    """Error pass, only when needed: name the rows with a repeated code or a missing parent."""
+    first_row: dict[str, int] = {}
+    for row_no, cells in _records(path):
+        values = _normalise(cells)
+        if values is None:
+            continue
+        code, _name, level, parent = values
+        if code in duplicates:
+            if code in first_row:
+                errors.add(
+                    RowError(
+                        row_no,
+                        code,
+                        _("the code is already on row %(first)s.") % {"first": first_row[code]},
+                    )
+                )
+            else:
+                first_row[code] = row_no
+        if parent in orphaned and LEVEL_ORDER.get(level, top_depth) > top_depth:
+            if parent:
+                message = _("its parent %(parent)s is neither in the file nor in the database.") % {
+                    "parent": parent
+                }
+            else:
+                message = _("the parent code is empty, but only the file's top level may omit it.")
+            errors.add(RowError(row_no, code, message))
+
+
+def _existing_codes(codes: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        found.update(Region.objects.filter(code__in=chunk).values_list("code", flat=True))
+    return found
+
+
+def _rows_to_write(
+    path: Path, roots_of: set[str], result: "RegionImportResult"
+) -> Iterator[tuple[str, str, str, str | None]]:
+    """Second pass over the validated file: the values to write, counted by level."""
+    in_file = result.in_file
+    for _row_no, cells in _records(path):
+        values = _normalise(cells)
+        if values is None or not any(values):
+            continue
+        code, name, level, parent = values
+        level = _LEVELS[level]
+        in_file[level] += 1
+        if not parent or parent in roots_of:
+            result.roots += 1
+            parent = None
+        yield code, name, level, parent
+
+
+def _stage(cursor, rows: Iterator[tuple]) -> None:
+    """Load the rows into a temporary table: COPY on PostgreSQL, batched inserts on SQLite."""
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGING_TABLE} "
+        "(code varchar(18) NOT NULL, name varchar(100) NOT NULL, "
+        "level varchar(10) NOT NULL, parent_id varchar(18) NULL)"
+    )
+    if connection.vendor == "postgresql":
+        columns = "(code, name, level, parent_id)"
+        with cursor.copy(f"COPY {STAGING_TABLE} {columns} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"ANALYZE {STAGING_TABLE}")
+        return
+    sql = f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s, %s)"
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            cursor.executemany(sql, batch)
+            batch = []
+    if batch:
+        cursor.executemany(sql, batch)
+
+
+def _count_by_level(cursor) -> Counter:
+    cursor.execute(f"SELECT level, COUNT(*) FROM {Region._meta.db_table} GROUP BY level")
+    return Counter(dict(cursor.fetchall()))
+
+
+def _merge(cursor, result: "RegionImportResult") -> None:
+    """Upsert level by level, changing only rows that differ; count from the table's growth."""
+    table = Region._meta.db_table
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    # In code order the primary key and the indexes grow at their ends instead of taking
+    # 700,000 random insertions. "WHERE level = ..." also ends the SELECT for SQLite's parser.
+    sql = (
+        f"INSERT INTO {table} (code, name, level, parent_id) "
+        f"SELECT code, name, level, parent_id FROM {STAGING_TABLE} WHERE level = %s ORDER BY code "
+        "ON CONFLICT (code) DO UPDATE SET "
+        "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id "
+        f"WHERE {table}.name <> excluded.name OR {table}.level <> excluded.level "
+        f"OR {table}.parent_id {distinct} excluded.parent_id"
+    )
+    before = _count_by_level(cursor)
+    changed: Counter = Counter()
+    for level in sorted(result.in_file, key=LEVEL_ORDER.__getitem__):
+        cursor.execute(sql, [level])
+        changed[level] = cursor.rowcount  # rows inserted or updated; unchanged rows not counted
+    after = _count_by_level(cursor)
+    for level in changed:
+        result.created[level] = after[level] - before[level]
+        result.updated[level] = changed[level] - result.created[level]
+    cursor.execute(f"DROP TABLE {STAGING_TABLE}")
+
+
+@contextmanager
+def _large_cache(cursor):
+    """On SQLite, let a big import keep its pages in memory (the default cache is 2 MB)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    defaults = {}
+    for schema in ("main", "temp"):
+        cursor.execute(f"PRAGMA {schema}.cache_size")
+        defaults[schema] = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA {schema}.cache_size = {-SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        for schema, size in defaults.items():
+            cursor.execute(f"PRAGMA {schema}.cache_size = {size}")
+
+
+def regions_import(*, actor=None, path: str | os.PathLike) -> RegionImportResult:
+    """Import a division table; raise RegionImportError (and write nothing) if any row is wrong."""
+    path = Path(path)
+    rows, roots_of = _validate(path)
+    result = RegionImportResult(rows=rows)
+    with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
+        _stage(cursor, _rows_to_write(path, roots_of, result))
+        if result.in_file.total() != rows:
+            raise RegionImportError([_("The file changed while it was being imported; try again.")])
+        _merge(cursor, result)
+        for level, count in result.in_file.items():
+            result.unchanged[level] = count - result.created[level] - result.updated[level]
+        audit_record(
+            actor=actor,
+            action="regions.import",
+            object_type=Region._meta.label_lower,
+            detail={"file": path.name, **result.as_dict()},
+        )
+    return result
