@@ -91,11 +91,13 @@ def baseline_insert(rows) -> None:
     """The floor: the same rows straight into the table, no parsing or validation."""
     from django.db import connection, transaction
 
+    from wangge.regions.importing import _large_cache
     from wangge.regions.models import Region
 
     table = Region._meta.db_table
     values = [(code, nm, level, parent or None) for code, nm, level, parent in rows]
-    with transaction.atomic(), connection.cursor() as cursor:
+    # The same SQLite page cache as the import gets, so that the floor is a fair one.
+    with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} (code, name, level, parent_id) FROM STDIN") as copy:
                 for row in values:
@@ -112,8 +114,12 @@ def clear_regions() -> None:
 
     from wangge.regions.models import Region
 
+    table = Region._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Region._meta.db_table}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+        else:
+            cursor.execute(f"DELETE FROM {table}")
 
 
 def main() -> None:
@@ -142,37 +148,49 @@ def main() -> None:
             f"generated {len(rows):,} rows ({csv_path.stat().st_size / 1e6:.1f} MB CSV) "
             f"in {time.perf_counter() - started:.1f} s"
         )
+        print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
             print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-            figures = {}
-            for label in ("import", "re-import"):
-                started = time.perf_counter()
-                result = regions_import(path=csv_path)
-                figures[label] = time.perf_counter() - started
-                rate = len(rows) / figures[label]
+            figures: dict[str, tuple[float, float]] = {}
+
+            def report(label: str, wall: float, cpu: float, note: str) -> None:
+                figures[label] = (wall, cpu)
                 print(
-                    f"{label:<10} {figures[label]:7.2f} s  {rate:>9,.0f} rows/s"
-                    f"  created {sum(result.created.values()):,}"
-                    f"  updated {sum(result.updated.values()):,}"
-                    f"  unchanged {sum(result.unchanged.values()):,}"
+                    f"{label:<10} {wall:7.2f} s  {len(rows) / wall:>9,.0f} rows/s"
+                    f"   (this process's CPU: {cpu:6.2f} s, {len(rows) / cpu:>9,.0f} rows/s)"
+                    f"  {note}"
+                )
+
+            for label in ("import", "re-import"):
+                wall, cpu = time.perf_counter(), time.process_time()
+                result = regions_import(path=csv_path)
+                report(
+                    label,
+                    time.perf_counter() - wall,
+                    time.process_time() - cpu,
+                    f"created {sum(result.created.values()):,}"
+                    f" updated {sum(result.updated.values()):,}"
+                    f" unchanged {sum(result.unchanged.values()):,}",
                 )
             assert Region.objects.count() == len(rows)
             assert sum(result.unchanged.values()) == len(rows), "the re-import changed rows"
 
             clear_regions()
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             baseline_insert(rows)
-            figures["baseline"] = time.perf_counter() - started
-            print(
-                f"{'baseline':<10} {figures['baseline']:7.2f} s  "
-                f"{len(rows) / figures['baseline']:>9,.0f} rows/s  (raw bulk insert)"
+            report(
+                "baseline",
+                time.perf_counter() - wall,
+                time.process_time() - cpu,
+                "raw bulk insert of the same rows",
             )
-            ratio = figures["import"] / figures["baseline"]
-            print(f"ratio import / baseline: {ratio:.2f}")
-            rate = len(rows) / figures["import"]
+            ratio = figures["import"][0] / figures["baseline"][0]
+            print(f"ratio import / baseline (wall): {ratio:.2f}")
+            rate = len(rows) / figures["import"][0]
             verdict = "meets" if rate >= 50_000 else "MISSES"
-            print(f"{verdict} the target of 50,000 rows/s ({rate:,.0f} rows/s)")
+            print(f"{verdict} the target of 50,000 rows/s ({rate:,.0f} rows/s wall clock)")
+            print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -1,10 +1,11 @@
 """Loading administrative divisions from a CSV file (``code,name,level,parent_code``).
 
 The national table has about 700,000 rows, so the import is built for volume: the file is read
-twice as a stream (once to validate with sets and dicts, once to write), and the rows reach the
-database through raw SQL — COPY on PostgreSQL, batched ``executemany`` on SQLite — into a
-temporary table, from which one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed`` upserts.
-Nothing is written unless the whole file is valid, and a re-import changes nothing.
+once as a stream, each row checked in Python against sets and dicts while it is copied into a
+temporary table (COPY on PostgreSQL, batched ``executemany`` on SQLite); when the whole file is
+valid, ``INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE changed`` moves it into the table,
+level by level. One transaction: a file with any bad row writes nothing, and a re-import changes
+nothing.
 """
 
 import csv
@@ -153,7 +154,7 @@ def _normalise(cells: list[str]) -> tuple[str, str, str, str] | None:
 
 
 def _check_row(row_no: int, cells: list[str], errors: _Errors):
-    """Validate one row on its own; return (code, level, parent) or None when it is wrong."""
+    """Validate one row on its own; return (code, name, level, parent), or None if it is wrong."""
     values = _normalise(cells)
     if values is None:
         if not any(cell.strip() for cell in cells):
@@ -197,18 +198,18 @@ def _check_row(row_no: int, cells: list[str], errors: _Errors):
     if problems:
         errors.add(RowError(row_no, code, " ".join(problems)))
         return None
-    return code, level, parent
+    return code, name, _LEVELS[level], parent
 
 
-def _validate(path: Path) -> tuple[int, set[str]]:
-    """First pass: check every row; return the row count and the parent codes to leave empty."""
+def _load(path: Path, put) -> "_Scan":
+    """Check every row on its own and against the others, handing each good one to ``put``."""
     errors = _Errors()
     codes: set[str] = set()
     duplicates: set[str] = set()
     deepest_child: dict[str, int] = {}  # parent code -> deepest level of a row naming it
     top_depth = len(LEVEL_ORDER)
     rows = 0
-    length_of, depth_of = LEVEL_CODE_LENGTH, LEVEL_ORDER
+    length_of, depth_of, interned = LEVEL_CODE_LENGTH, LEVEL_ORDER, _LEVELS
     for row_no, cells in _records(path):
         # The fast path takes a well-formed row as it is; anything else goes through
         # _check_row, which normalises it or says what is wrong.
@@ -225,11 +226,13 @@ def _validate(path: Path) -> tuple[int, set[str]]:
             )
         else:
             ok = False
-        if not ok:
+        if ok:
+            level = interned[level]
+        else:
             checked = _check_row(row_no, cells, errors)
             if checked is None:
                 continue
-            code, level, parent = checked
+            code, name, level, parent = checked
         rows += 1
         if code in codes:
             duplicates.add(code)
@@ -240,27 +243,47 @@ def _validate(path: Path) -> tuple[int, set[str]]:
             top_depth = depth
         if deepest_child.get(parent, -1) < depth:
             deepest_child[parent] = depth
+        put((code, name, level, parent or None))
     if rows == 0 and not errors.listed:
         raise RegionImportError([_("The file has a header but no rows to import.")])
 
     outside = [parent for parent in deepest_child if parent not in codes]
-    codes.clear()  # the largest structure; not needed any more
-    in_database = _existing_codes([parent for parent in outside if parent])
+    return _Scan(errors, duplicates, {p: deepest_child[p] for p in outside}, top_depth)
+
+
+@dataclass
+class _Scan:
+    """What the streaming pass leaves for the checks that need the database."""
+
+    errors: _Errors
+    duplicates: set[str]
+    outside: dict[str, int]  # parent codes not in the file -> deepest level naming them
+    top_depth: int
+
+
+def _resolve(path: Path, scan: _Scan) -> set[str]:
+    """Find parents outside the file in the database; return the parents to leave empty.
+
+    Raises RegionImportError if any row is wrong. Runs after the COPY: PostgreSQL cannot take
+    another query on the connection in the middle of one.
+    """
+    in_database = _existing_codes([parent for parent in scan.outside if parent])
     roots_of: set[str] = set()
     orphaned: set[str] = set()
-    for parent in outside:
+    for parent, deepest in scan.outside.items():
         if parent in in_database:
             continue
-        if deepest_child[parent] == top_depth:
+        if deepest == scan.top_depth:
             # The file's top level hangs below units it does not contain (the county of a
             # county file, under a city): those rows become roots.
             roots_of.add(parent)
         else:
             orphaned.add(parent)
-    if duplicates or orphaned:
-        _locate(path, duplicates, orphaned, top_depth, errors)
-    errors.raise_if_any()
-    return rows, roots_of
+    if scan.duplicates or orphaned:
+        _locate(path, scan.duplicates, orphaned, scan.top_depth, scan.errors)
+    scan.errors.raise_if_any()
+    roots_of.discard("")
+    return roots_of
 
 
 def _locate(
@@ -302,26 +325,10 @@ def _existing_codes(codes: list[str]) -> set[str]:
     return found
 
 
-def _rows_to_write(
-    path: Path, roots_of: set[str], result: "RegionImportResult"
-) -> Iterator[tuple[str, str, str, str | None]]:
-    """Second pass over the validated file: the values to write, counted by level."""
-    in_file = result.in_file
-    for _row_no, cells in _records(path):
-        values = _normalise(cells)
-        if values is None or not any(values):
-            continue
-        code, name, level, parent = values
-        level = _LEVELS[level]
-        in_file[level] += 1
-        if not parent or parent in roots_of:
-            result.roots += 1
-            parent = None
-        yield code, name, level, parent
-
-
-def _stage(cursor, rows: Iterator[tuple]) -> None:
-    """Load the rows into a temporary table: COPY on PostgreSQL, batched inserts on SQLite."""
+@contextmanager
+def _staging(cursor):
+    """A temporary table and a function that adds a row to it: COPY on PostgreSQL, batched
+    inserts on SQLite."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGING_TABLE} "
@@ -331,17 +338,19 @@ def _stage(cursor, rows: Iterator[tuple]) -> None:
     if connection.vendor == "postgresql":
         columns = "(code, name, level, parent_id)"
         with cursor.copy(f"COPY {STAGING_TABLE} {columns} FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            yield copy.write_row
         cursor.execute(f"ANALYZE {STAGING_TABLE}")
         return
     sql = f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s, %s)"
     batch: list[tuple] = []
-    for row in rows:
+
+    def put(row: tuple) -> None:
         batch.append(row)
         if len(batch) >= BATCH_SIZE:
             cursor.executemany(sql, batch)
-            batch = []
+            batch.clear()
+
+    yield put
     if batch:
         cursor.executemany(sql, batch)
 
@@ -352,11 +361,12 @@ def _count_by_level(cursor) -> Counter:
 
 
 def _merge(cursor, result: "RegionImportResult") -> None:
-    """Upsert level by level, changing only rows that differ; count from the table's growth."""
+    """Upsert, changing only rows that differ, and count what was created and updated."""
     table = Region._meta.db_table
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # In code order the primary key and the indexes grow at their ends instead of taking
-    # 700,000 random insertions. "WHERE level = ..." also ends the SELECT for SQLite's parser.
+    # 700,000 random insertions. SQLite goes level by level and counts from the table's growth;
+    # "WHERE level = ..." also ends the SELECT for its parser.
     sql = (
         f"INSERT INTO {table} (code, name, level, parent_id) "
         f"SELECT code, name, level, parent_id FROM {STAGING_TABLE} WHERE level = %s ORDER BY code "
@@ -365,15 +375,25 @@ def _merge(cursor, result: "RegionImportResult") -> None:
         f"WHERE {table}.name <> excluded.name OR {table}.level <> excluded.level "
         f"OR {table}.parent_id {distinct} excluded.parent_id"
     )
-    before = _count_by_level(cursor)
-    changed: Counter = Counter()
-    for level in sorted(result.in_file, key=LEVEL_ORDER.__getitem__):
-        cursor.execute(sql, [level])
-        changed[level] = cursor.rowcount  # rows inserted or updated; unchanged rows not counted
-    after = _count_by_level(cursor)
-    for level in changed:
-        result.created[level] = after[level] - before[level]
-        result.updated[level] = changed[level] - result.created[level]
+    if connection.vendor == "postgresql":
+        # One statement; a row's xmax is 0 when this statement inserted it, not updated it.
+        cursor.execute(
+            f"WITH written AS ({sql.replace('WHERE level = %s ', '')} "
+            f"RETURNING {table}.level, ({table}.xmax = 0) AS created) "
+            "SELECT level, created, COUNT(*) FROM written GROUP BY level, created"
+        )
+        for level, created, count in cursor.fetchall():
+            (result.created if created else result.updated)[level] = count
+    else:
+        before = _count_by_level(cursor)
+        changed: Counter = Counter()
+        for level in sorted(result.in_file, key=LEVEL_ORDER.__getitem__):
+            cursor.execute(sql, [level])
+            changed[level] = cursor.rowcount  # inserted or updated; unchanged rows not counted
+        after = _count_by_level(cursor)
+        for level in changed:
+            result.created[level] = after[level] - before[level]
+            result.updated[level] = changed[level] - result.created[level]
     cursor.execute(f"DROP TABLE {STAGING_TABLE}")
 
 
@@ -398,12 +418,27 @@ def _large_cache(cursor):
 def regions_import(*, actor=None, path: str | os.PathLike) -> RegionImportResult:
     """Import a division table; raise RegionImportError (and write nothing) if any row is wrong."""
     path = Path(path)
-    rows, roots_of = _validate(path)
-    result = RegionImportResult(rows=rows)
+    result = RegionImportResult()
     with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
-        _stage(cursor, _rows_to_write(path, roots_of, result))
-        if result.in_file.total() != rows:
-            raise RegionImportError([_("The file changed while it was being imported; try again.")])
+        with _staging(cursor) as put:
+            scan = _load(path, put)
+        roots_of = _resolve(path, scan)
+        roots_of = sorted(roots_of)
+        for start in range(0, len(roots_of), 500):
+            chunk = roots_of[start : start + 500]
+            cursor.execute(
+                f"UPDATE {STAGING_TABLE} SET parent_id = NULL "
+                f"WHERE parent_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+        cursor.execute(
+            f"SELECT level, COUNT(*), SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) "
+            f"FROM {STAGING_TABLE} GROUP BY level"
+        )
+        for level, count, roots in cursor.fetchall():
+            result.in_file[level] = count
+            result.roots += int(roots)
+        result.rows = result.in_file.total()
         _merge(cursor, result)
         for level, count in result.in_file.items():
             result.unchanged[level] = count - result.created[level] - result.updated[level]
