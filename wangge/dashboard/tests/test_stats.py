@@ -119,7 +119,9 @@ class TestStatsCommand:
 
     def test_counts_take_a_fixed_number_of_queries(self, population, django_assert_max_num_queries):
         selectors.township_stats()  # the first call imports the apps' stats modules
-        with django_assert_max_num_queries(8):
+        # A few aggregate queries per provider (regions, party, households, grids, users),
+        # however many rows there are.
+        with django_assert_max_num_queries(12):
             selectors.township_stats()
 
 
@@ -166,3 +168,24 @@ class TestOverviewBreakdowns:
         assert selectors.households_by_village(VILLAGE_A + "001") == [
             {"code": VILLAGE_A, "name": "湖滨村委会", "households": 1}
         ]
+
+
+def test_stats_count_grids_and_users_by_role(township_admin, secretary_a, member_a):
+    from wangge.core import testing as t
+    from wangge.grids.services import grid_create, grid_layers_seed
+    from wangge.regions.models import Region
+
+    layers = {layer.slug: layer for layer in grid_layers_seed()}
+    grid_create(
+        actor=None,
+        layer=layers["governance"],
+        name="汪屋一组",
+        area=Region.objects.get(code=t.VILLAGE_A + "001001"),
+    )
+    out = StringIO()
+    call_command("stats", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["grids_by_layer"] == {"service": 0, "epidemic": 0, "governance": 1}
+    assert data["users_by_role"]["township_admin"] == 1
+    assert data["users_by_role"]["village_secretary"] == 1
+    assert data["users_by_role"]["member"] == 1

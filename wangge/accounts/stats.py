@@ -1,0 +1,16 @@
+from django.db.models import Count
+
+from wangge.accounts.models import Role, RoleAssignment
+from wangge.dashboard.stats import stat_provider
+
+
+@stat_provider
+def user_stats(area_code, today) -> dict:
+    """Active accounts per role (an account holding a role twice counts once for it)."""
+    assignments = RoleAssignment.objects.filter(user__is_active=True)
+    if area_code:
+        assignments = assignments.filter(area__code__startswith=area_code)
+    counts = dict(
+        assignments.values_list("role").annotate(n=Count("user", distinct=True)).order_by()
+    )
+    return {"users_by_role": {role: counts.get(role, 0) for role in Role.values}}

@@ -1,0 +1,14 @@
+from django.db.models import Count
+
+from wangge.dashboard.stats import stat_provider
+from wangge.grids.models import Grid, GridLayer
+
+
+@stat_provider
+def grid_stats(area_code, today) -> dict:
+    grids = Grid.objects.all()
+    if area_code:
+        grids = grids.filter(area_code__startswith=area_code)
+    counts = dict(grids.values_list("layer__slug").annotate(n=Count("id")).order_by())
+    slugs = GridLayer.objects.order_by("sort", "slug").values_list("slug", flat=True)
+    return {"grids_by_layer": {slug: counts.get(slug, 0) for slug in slugs}}
