@@ -1,5 +1,126 @@
-from django.shortcuts import render
+"""Member pages: list, detail, create, edit and the audited reveal of full numbers."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.models import REGISTRY_WRITERS
+from wangge.accounts.scope import area_prefixes, can_write_registry, visible
+from wangge.audit.services import audit_record
+from wangge.core.errors import ConflictError
+from wangge.core.forms import RevealForm, add_service_errors
+from wangge.party.forms import AGE_BAND_CHOICES, MemberForm
+from wangge.party.selectors import (
+    MemberFilters,
+    member_for_user,
+    organisations_for_user,
+)
+from wangge.party.selectors import (
+    member_list as select_members,
+)
+from wangge.party.services import member_create, member_update
+from wangge.regions.models import Region
+
+PAGE_SIZE = 50
 
 
 def member_list(request):
-    return render(request, "party/member_list.html", {})
+    filters = MemberFilters.from_params(request.GET)
+    members = select_members(request.user, filters).defer("id_number", "phone")
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "party/member_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "villages": visible(Region.objects.filter(level="village"), request.user, field="code"),
+            "organisations": organisations_for_user(request.user).only("id", "name"),
+            "age_bands": AGE_BAND_CHOICES,
+            "can_write": bool(area_prefixes(request.user, REGISTRY_WRITERS)),
+        },
+    )
+
+
+def member_detail(request, pk: int):
+    member = member_for_user(request.user, pk)
+    return render(request, "party/member_detail.html", _detail_context(request, member))
+
+
+def _detail_context(request, member, **extra) -> dict:
+    return {
+        "member": member,
+        "positions": member.positions.select_related("organisation"),
+        "can_write": can_write_registry(request.user, member.area_code),
+        "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
+        **extra,
+    }
+
+
+@never_cache
+@require_POST
+def member_reveal(request, pk: int):
+    """Show the full ID number and phone once, with a reason, and record who looked."""
+    member = member_for_user(request.user, pk)
+    if not can_write_registry(request.user, member.area_code):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, member, reveal_form=form)
+        return render(request, "party/member_detail.html", context, status=400)
+    fields = ["id_number", "phone"]
+    audit_record(
+        actor=request.user,
+        action="reveal",
+        obj=member,
+        detail={"fields": fields, "reason": form.cleaned_data["reason"]},
+    )
+    revealed = {"id_number": member.id_number, "phone": member.phone}
+    template = "party/_revealed.html" if request.htmx else "party/member_detail.html"
+    return render(request, template, _detail_context(request, member, revealed=revealed))
+
+
+def member_create_view(request):
+    if not area_prefixes(request.user, REGISTRY_WRITERS):
+        raise PermissionDenied
+    form = MemberForm(_post(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_create(actor=request.user, data=form.validated)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Member %(name)s was added.") % {"name": member.name})
+            return redirect("party:member_detail", pk=member.pk)
+    return render(request, "party/member_form.html", {"form": form, "member": None})
+
+
+def member_edit(request, pk: int):
+    member = member_for_user(request.user, pk)
+    if not can_write_registry(request.user, member.area_code):
+        raise PermissionDenied
+    form = MemberForm(_post(request), user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_update(
+                actor=request.user,
+                member=member,
+                data=form.validated,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("party:member_detail", pk=member.pk)
+    return render(request, "party/member_form.html", {"form": form, "member": member})
+
+
+def _post(request):
+    return request.POST if request.method == "POST" else None
