@@ -1,0 +1,108 @@
+"""Playwright (sync API) against pytest-django's live server, with Debian's Chromium.
+
+Every browser test is marked ``browser`` and uses ``transaction=True`` so the live server's
+thread sees the data the test wrote. Works under xdist: each worker has its own browser and
+live server on its own port.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from wangge.core import testing
+
+CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 860}}
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
+# a running loop unless told it is safe (it is: the test thread does not share the loop).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """``new_page("phone")`` or ``new_page("desktop")``: a fresh context pointed at the server."""
+    contexts = []
+
+    def make(viewport: str = "desktop", *, locale: str = "zh-CN"):
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport],
+            base_url=live_server.url,
+            locale=locale,
+            is_mobile=viewport == "phone",
+            has_touch=viewport == "phone",
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page("desktop")
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page("phone")
+
+
+@pytest.fixture
+def township_data(transactional_db):
+    """Two villages with members and households, and a township administrator."""
+    testing.build_regions()
+    tags = testing.build_tags()
+    admin = testing.make_user("township-admin", "township_admin", testing.TOWNSHIP)
+    for seq, name in enumerate(["王建国", "李秀英", "张伟", "刘芳"]):
+        testing.make_member(area_code=testing.VILLAGE_A, seq=seq, name=name, actor=admin)
+    testing.make_member(area_code=testing.VILLAGE_B, seq=9, name="陈明", actor=admin)
+    households = [
+        testing.make_household(
+            area_code=testing.VILLAGE_A + "001001", seq=20, head_name="汪大海", tags=tags[:2]
+        ),
+        testing.make_household(area_code=testing.VILLAGE_B + "001", seq=21, head_name="郭小军"),
+    ]
+    return {"admin": admin, "households": households}
+
+
+@pytest.fixture
+def log_in():
+    """``log_in(page)``: log in through the real login page (township administrator)."""
+
+    def go(page, username: str = "township-admin", password: str = testing.PASSWORD) -> None:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return go

@@ -1,0 +1,80 @@
+"""Township staff pages in a real browser, on a desktop and on a 360 px phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_log_in_and_see_the_overview_charts(page, township_data, log_in):
+    log_in(page)
+    expect(page.locator("[data-figure=members]")).to_have_text("5")
+    expect(page.locator("[data-figure=households]")).to_have_text("2")
+    # ECharts draws into a canvas inside each chart box.
+    for name in ("members_by_branch", "members_by_age", "households_by_village"):
+        expect(page.locator(f"[data-chart={name}] canvas")).to_have_count(1)
+    page.screenshot(path="/tmp/wangge-overview-desktop.png", full_page=True)
+
+
+def test_overview_fits_a_360px_phone(phone_page, township_data, log_in):
+    log_in(phone_page)
+    expect(phone_page.locator("[data-chart=households_by_tag] canvas")).to_have_count(1)
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    phone_page.screenshot(path="/tmp/wangge-overview-phone.png", full_page=True)
+
+
+def test_search_members_and_open_a_household(phone_page, township_data, log_in):
+    page = phone_page
+    log_in(page)
+    page.goto("/members/")
+    expect(page.locator("tbody tr")).to_have_count(5)
+    page.fill("#f-q", "李秀")
+    page.locator("form.filters button[type=submit]").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr").first).to_contain_text("李秀英")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-members-phone.png", full_page=True)
+
+    page.goto("/households/")
+    page.get_by_role("link", name="汪大海").click()
+    expect(page.locator("h1")).to_contain_text("汪大海")
+    household = township_data["households"][0]
+    expect(page.locator("dl.fields")).to_contain_text(household.head_id_masked)
+    assert household.head_id_number not in page.content()
+
+
+def test_reveal_with_a_reason(page, township_data, log_in):
+    household = township_data["households"][0]
+    log_in(page)
+    page.goto(f"/households/{household.pk}/")
+    page.fill("#id_reason", "核对低保申请")
+    page.locator("#reveal button[type=submit]").click()
+    expect(page.locator("#reveal .revealed").first).to_have_text(household.head_id_number)
+    page.screenshot(path="/tmp/wangge-household-revealed.png", full_page=True)
+
+
+def test_switch_to_english_and_back(page, township_data, log_in):
+    log_in(page)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Overview")
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
+def test_member_form_explains_errors_at_the_field(phone_page, township_data, log_in):
+    page = phone_page
+    log_in(page)
+    page.goto("/members/new/")
+    page.fill("#id_name", "赵四")
+    page.fill("#id_id_number", "340827195807091241")
+    page.fill("#id_phone", "12345")
+    page.select_option("#id_area", index=1)
+    page.select_option("#id_organisation", index=1)
+    page.locator("form.card button[type=submit]").click()
+    expect(page.locator("#id_id_number_errors")).to_be_visible()
+    expect(page.locator("#id_phone_errors")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-member-form-phone.png", full_page=True)
