@@ -95,7 +95,9 @@ def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
     )
     counts = {row["tag_id"]: row["n"] for row in rows}
     language = get_language() or ""
-    return [(tag.label(language), counts.get(tag.pk, 0)) for tag in Tag.objects.all()]
+    return [
+        (tag.label(language), counts.get(tag.pk, 0)) for tag in Tag.objects.order_by("sort", "slug")
+    ]
 
 
 def overview_figures(user, *, today: datetime.date | None = None) -> dict:
@@ -113,10 +115,14 @@ def overview_figures(user, *, today: datetime.date | None = None) -> dict:
         households=households,
         charts={
             "members_by_branch": _chart(_("Members by branch"), members_by_branch(prefixes)),
-            "members_by_age": _chart(
-                _("Members by age"),
-                [(labels[band], figures["age_bands"][band]) for band in CHART_AGE_BANDS],
-            ),
+            "members_by_age": {
+                **_chart(
+                    _("Members by age"),
+                    [(labels[band], figures["age_bands"][band]) for band in CHART_AGE_BANDS],
+                ),
+                # The bands from 60-69 on are drawn in a second colour: the "over 60" share.
+                "highlight_from": CHART_AGE_BANDS.index("60-69"),
+            },
             "households_by_village": _chart(
                 _("Households by village"), households_by_village(prefixes)
             ),
