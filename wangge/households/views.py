@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -63,6 +64,7 @@ def _detail_context(request, household, **extra) -> dict:
         "duplicates": duplicates.select_related("area").defer("head_id_number", "phone"),
         "can_write": can_write_registry(request.user, household.area_code),
         "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
+        "reveal_url": reverse("households:household_reveal", args=[household.pk]),
         **extra,
     }
 
@@ -82,6 +84,8 @@ def household_reveal(request, pk: int):
     form = RevealForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, household, reveal_form=form)
+        if request.htmx:  # htmx swaps only 2xx answers: send the form back with its error
+            return render(request, "party/_reveal.html", context)
         return render(request, "households/household_detail.html", context, status=400)
     fields = ["head_id_number", "phone"]
     audit_record(
@@ -93,7 +97,7 @@ def household_reveal(request, pk: int):
     revealed = {"id_number": household.head_id_number, "phone": household.phone}
     context = _detail_context(request, household, revealed=revealed)
     if request.htmx:
-        return render(request, "party/_revealed.html", context)
+        return render(request, "party/_reveal.html", context)
     return render(request, "households/household_detail.html", context)
 
 

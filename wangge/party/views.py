@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -57,6 +58,7 @@ def _detail_context(request, member, **extra) -> dict:
         "positions": member.positions.select_related("organisation"),
         "can_write": can_write_registry(request.user, member.area_code),
         "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
+        "reveal_url": reverse("party:member_reveal", args=[member.pk]),
         **extra,
     }
 
@@ -71,6 +73,8 @@ def member_reveal(request, pk: int):
     form = RevealForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, member, reveal_form=form)
+        if request.htmx:  # htmx swaps only 2xx answers: send the form back with its error
+            return render(request, "party/_reveal.html", context)
         return render(request, "party/member_detail.html", context, status=400)
     fields = ["id_number", "phone"]
     audit_record(
@@ -80,7 +84,7 @@ def member_reveal(request, pk: int):
         detail={"fields": fields, "reason": form.cleaned_data["reason"]},
     )
     revealed = {"id_number": member.id_number, "phone": member.phone}
-    template = "party/_revealed.html" if request.htmx else "party/member_detail.html"
+    template = "party/_reveal.html" if request.htmx else "party/member_detail.html"
     return render(request, template, _detail_context(request, member, revealed=revealed))
 
 

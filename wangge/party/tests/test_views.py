@@ -239,3 +239,15 @@ def test_switch_language_to_english(client, secretary_a):
     page = client.get(reverse("party:member_list")).content.decode()
     assert 'lang="en"' in page
     assert "Party members" in page
+
+
+def test_reveal_without_reason_via_htmx_returns_the_form_with_its_error(client, secretary_a):
+    member = make_member(area_code=VILLAGE_A, seq=9)
+    _login(client, secretary_a)
+    url = reverse("party:member_reveal", args=[member.pk])
+    response = client.post(url, {"reason": ""}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert "Say why you need to see the full ID number" in body
+    assert member.id_number not in body
+    assert not AuditEvent.objects.filter(action="reveal").exists()
