@@ -51,6 +51,8 @@ def test_reveal_with_a_reason(page, township_data, log_in):
     page.fill("#id_reason", "核对低保申请")
     page.locator("#reveal button[type=submit]").click()
     expect(page.locator("#reveal .revealed").first).to_have_text(household.head_id_number)
+    # htmx swapped the answer into the page: the browser stayed on the detail URL.
+    assert page.url.endswith(f"/households/{household.pk}/")
     page.screenshot(path="/tmp/wangge-household-revealed.png", full_page=True)
 
 
@@ -78,3 +80,18 @@ def test_member_form_explains_errors_at_the_field(phone_page, township_data, log
     expect(page.locator("#id_phone_errors")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path="/tmp/wangge-member-form-phone.png", full_page=True)
+
+
+def test_edit_household_tags_with_checkboxes(phone_page, township_data, log_in):
+    page = phone_page
+    household = township_data["households"][1]
+    log_in(page)
+    page.goto(f"/households/{household.pk}/edit/")
+    page.get_by_label("低保").check()
+    page.fill("#id_address", "郭屋新址8号")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-household-form-phone.png", full_page=True)
+    page.locator("form.card button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("郭小军")
+    expect(page.locator("dl.fields")).to_contain_text("郭屋新址8号")
+    expect(page.locator("dl.fields .tag")).to_have_text(["低保"])
