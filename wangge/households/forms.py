@@ -45,7 +45,7 @@ class HouseholdForm(forms.Form):
     )
     tags = TagChoiceField(
         label=_("Tags"),
-        queryset=Tag.objects.all(),
+        queryset=Tag.objects.order_by("sort", "slug"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
