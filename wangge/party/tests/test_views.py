@@ -251,3 +251,15 @@ def test_reveal_without_reason_via_htmx_returns_the_form_with_its_error(client, 
     assert "Say why you need to see the full ID number" in body
     assert member.id_number not in body
     assert not AuditEvent.objects.filter(action="reveal").exists()
+
+
+def test_edit_can_remove_the_phone(client, secretary_a):
+    member = make_member(area_code=VILLAGE_A, seq=11)
+    _login(client, secretary_a)
+    data = _form_data(id_number="", phone="", clear_phone="on", version=member.version)
+    data["organisation"] = member.organisation_id
+    response = client.post(reverse("party:member_edit", args=[member.pk]), data)
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.phone == ""
+    assert member.phone_masked == ""
