@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from wangge.accounts.models import Role
 from wangge.core import testing
 
 CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
@@ -78,10 +79,13 @@ def phone_page(new_page):
 
 @pytest.fixture
 def township_data(transactional_db):
-    """Two villages with members and households, and a township administrator."""
+    """Two villages with members and households; a township leader (reads everything, no
+    two-step login) and the two village secretaries (write their own village)."""
     testing.build_regions()
     tags = testing.build_tags()
-    admin = testing.make_user("township-admin", "township_admin", testing.TOWNSHIP)
+    admin = testing.make_user("township-leader", Role.TOWNSHIP_LEADER, testing.TOWNSHIP)
+    testing.make_user("secretary-a", Role.VILLAGE_SECRETARY, testing.VILLAGE_A)
+    testing.make_user("secretary-b", Role.VILLAGE_SECRETARY, testing.VILLAGE_B)
     for seq, name in enumerate(["王建国", "李秀英", "张伟", "刘芳"]):
         testing.make_member(area_code=testing.VILLAGE_A, seq=seq, name=name, actor=admin)
     testing.make_member(area_code=testing.VILLAGE_B, seq=9, name="陈明", actor=admin)
@@ -96,9 +100,9 @@ def township_data(transactional_db):
 
 @pytest.fixture
 def log_in():
-    """``log_in(page)``: log in through the real login page (township administrator)."""
+    """``log_in(page, username)``: log in through the real login page."""
 
-    def go(page, username: str = "township-admin", password: str = testing.PASSWORD) -> None:
+    def go(page, username: str = "township-leader", password: str = testing.PASSWORD) -> None:
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

@@ -46,7 +46,7 @@ def test_search_members_and_open_a_household(phone_page, township_data, log_in):
 
 def test_reveal_with_a_reason(page, township_data, log_in):
     household = township_data["households"][0]
-    log_in(page)
+    log_in(page, "secretary-a")
     page.goto(f"/households/{household.pk}/")
     page.fill("#id_reason", "核对低保申请")
     page.locator("#reveal button[type=submit]").click()
@@ -68,7 +68,7 @@ def test_switch_to_english_and_back(page, township_data, log_in):
 
 def test_member_form_explains_errors_at_the_field(phone_page, township_data, log_in):
     page = phone_page
-    log_in(page)
+    log_in(page, "secretary-a")
     page.goto("/members/new/")
     page.fill("#id_name", "赵四")
     page.fill("#id_id_number", "340827195807091241")
@@ -85,7 +85,7 @@ def test_member_form_explains_errors_at_the_field(phone_page, township_data, log
 def test_edit_household_tags_with_checkboxes(phone_page, township_data, log_in):
     page = phone_page
     household = township_data["households"][1]
-    log_in(page)
+    log_in(page, "secretary-b")
     page.goto(f"/households/{household.pk}/edit/")
     page.get_by_label("低保").check()
     page.fill("#id_address", "郭屋新址8号")
