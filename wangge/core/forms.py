@@ -5,11 +5,11 @@ from operator import or_
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import REGISTRY_WRITERS
-from wangge.accounts.scope import area_prefixes
+from wangge.accounts.scope import area_prefixes, prefix_q
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -26,7 +26,7 @@ def writable(queryset: QuerySet, user, *, field: str = "area_code") -> QuerySet:
     prefixes = area_prefixes(user, REGISTRY_WRITERS)
     if not prefixes:
         return queryset.none()
-    return queryset.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes)))
+    return queryset.filter(reduce(or_, (prefix_q(field, p) for p in prefixes)))
 
 
 class RegionChoiceField(forms.ModelChoiceField):

@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import area_prefixes
+from wangge.accounts.scope import area_prefixes, prefix_q
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
@@ -33,7 +33,7 @@ def age_band_labels() -> dict[str, str]:
 def _scoped(qs: QuerySet, prefixes: list[str], field: str = "area_code") -> QuerySet:
     if not prefixes:
         return qs.none()
-    return qs.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes)))
+    return qs.filter(reduce(or_, (prefix_q(field, p) for p in prefixes)))
 
 
 def _age_filter(band: str, today: datetime.date) -> Q:
