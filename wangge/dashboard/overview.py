@@ -105,7 +105,16 @@ def overview_figures(user, *, today: datetime.date | None = None) -> dict:
     today = today or datetime.date.today()
     prefixes = area_prefixes(user)
     villages = _scoped(Region.objects.filter(level="village"), prefixes, "code").count()
-    branches = _scoped(Organisation.objects.filter(kind=OrgKind.BRANCH), prefixes).count()
+    # Counted as the report counts them: a general branch (党总支) with the branches under it
+    # is one primary organisation.
+    branches = (
+        _scoped(
+            Organisation.objects.filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]),
+            prefixes,
+        )
+        .exclude(kind=OrgKind.BRANCH, parent__kind=OrgKind.GENERAL_BRANCH)
+        .count()
+    )
     households = _scoped(Household.objects.all(), prefixes).count()
     figures = member_figures(prefixes, today)
     labels = age_band_labels()

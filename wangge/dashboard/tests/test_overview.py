@@ -9,7 +9,7 @@ from django.urls import reverse
 from wangge.core import testing
 from wangge.core.testing import VILLAGE_A, VILLAGE_B, make_household, make_member
 from wangge.dashboard.overview import overview_figures
-from wangge.party.models import Member
+from wangge.party.models import Member, Organisation, OrgKind
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,16 @@ def test_township_figures(township, township_admin):
     assert by_tag["家庭困难户"] == 2
     assert by_tag["外出务工户"] == 1
     assert by_tag["低保"] == 0
+
+
+def test_a_general_branch_counts_once_with_its_branches(township, township_admin):
+    general = testing.branch_for(VILLAGE_A, "湖滨村党总支")
+    Organisation.objects.filter(pk=general.pk).update(kind=OrgKind.GENERAL_BRANCH)
+    for name in ("湖滨村第一党支部", "湖滨村第二党支部"):
+        branch = testing.branch_for(VILLAGE_A, name)
+        Organisation.objects.filter(pk=branch.pk).update(parent=general)
+    # Village A's plain branch, village B's branch and the general branch (its two count in it).
+    assert overview_figures(township_admin, today=TODAY)["branches"] == 3
 
 
 def test_village_user_sees_their_village_only(township, secretary_b):
