@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
@@ -22,7 +24,18 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def token(db, tags):
+def keep_connection():
+    """Requests go straight to the WSGI app, so, as Django's test client does, stop the end
+    of each request from closing the connection that holds the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, tags, keep_connection):
     testing.build_regions()
     grid_layers_seed()
     user = testing.make_user("fuzzer", testing.Role.VILLAGE_SECRETARY, testing.VILLAGE_A)
