@@ -414,7 +414,9 @@ class MemberImport(ImportKind):
 
     def existing(self, keys: list[str]) -> dict[str, Member]:
         keys = sorted(present_values(Member, "id_hash", keys))
-        return {m.id_hash: m for m in _chunked_in(Member.objects.all(), "id_hash", keys)}
+        # The ID number itself is known to be equal (same keyed hash): don't decrypt it.
+        members = Member.objects.defer("id_number")
+        return {m.id_hash: m for m in _chunked_in(members, "id_hash", keys)}
 
     def conflicts(self, keys: list[str]) -> dict[str, str]:
         return {}
@@ -653,7 +655,8 @@ class HouseholdImport(ImportKind):
     def existing(self, keys: list[str]) -> dict[str, Household]:
         keys = sorted(present_values(Household, "head_id_hash", keys))
         found = {
-            h.head_id_hash: h for h in _chunked_in(Household.objects.all(), "head_id_hash", keys)
+            h.head_id_hash: h
+            for h in _chunked_in(Household.objects.defer("head_id_number"), "head_id_hash", keys)
         }
         if found:
             tag_ids: dict[int, set[int]] = defaultdict(set)

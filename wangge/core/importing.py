@@ -84,7 +84,7 @@ class ImportReport:
         return 0 if self.file_error else self.total - self.error_rows
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     """One valid row: its number, the validated data and (later) the record it matches."""
 
@@ -142,14 +142,18 @@ def run_import(
         report.errors.append(RowError(row, column, message))
         bad_rows.add(row)
 
+    converters = [(i, c.key, c.convert, c.header) for i, c in mapping.items()]
+    allowed: dict[str, bool] = {}  # area code → in the user's write scope
     for done, (row_number, cells) in enumerate(table.rows, start=1):
         values: dict[str, Any] = {}
-        for index, column in mapping.items():
+        ok = True
+        for index, key, convert, header in converters:
             try:
-                values[column.key] = column.convert(cells[index])
+                values[key] = convert(cells[index])
             except CellError as exc:
-                fail(row_number, column.header, str(exc))
-        if row_number not in bad_rows:
+                fail(row_number, header, str(exc))
+                ok = False
+        if ok:
             try:
                 data = kind.build(values, context)
             except ValidationError as exc:
@@ -158,7 +162,9 @@ def run_import(
                         fail(row_number, kind.header_for(key, mapping), message)
             else:
                 area_code = data.area.code
-                if not in_scope(area_code, prefixes):
+                if area_code not in allowed:
+                    allowed[area_code] = in_scope(area_code, prefixes)
+                if not allowed[area_code]:
                     fail(
                         row_number,
                         kind.header_for("area", mapping),
