@@ -8,6 +8,7 @@ PostgreSQL). Call inside a transaction.
 """
 
 from collections.abc import Callable
+from operator import itemgetter
 
 from django.db import connections, models, router
 from django.db.models import Model
@@ -25,6 +26,9 @@ _PLAIN = {
     models.SmallIntegerField: int,
     models.BigIntegerField: int,
     models.BooleanField: bool,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
 }
 
 
@@ -35,58 +39,80 @@ def insert_rows(
     batch_size: int = 1000,
     after_batch: Callable[[int], None] | None = None,
 ) -> None:
-    """Insert ``rows`` (dicts keyed by field name or attname) into ``model``'s table."""
+    """Insert ``rows`` into ``model``'s table. Every row has the same keys (field names or
+    attnames); fields not given get their default (``auto_now`` fields: now)."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    getters = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            default = now
-        elif f.has_default():
-            default = f.get_default()
-        else:
-            default = None
+    by_key = {}
+    for f in model._meta.concrete_fields:
+        if not f.primary_key:
+            by_key[f.name] = by_key[f.attname] = f
+    keys = [k for k in rows[0] if k in by_key]
+    given = {by_key[k] for k in keys}
+    # One converter per given column that needs one; plain values go through untouched.
+    converters = []
+    for position, key in enumerate(keys):
+        f = by_key[key]
         target = f.target_field if f.is_relation else f
         plain = _PLAIN.get(type(target))
-        getters.append(
-            (f.name, f.attname, f.is_relation, f.get_db_prep_save(default, connection), plain, f)
-        )
+        sample = rows[0][key]
+        if f.is_relation and isinstance(sample, Model):
+            converters.append((position, _pk_of))
+        elif plain is None or not (sample is None or type(sample) is plain):
+            converters.append((position, _preparer(f, connection)))
+    defaults = []
+    default_fields = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f in given:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        elif f.has_default():
+            value = f.get_default()
+        else:
+            value = None
+        default_fields.append(f)
+        defaults.append(f.get_db_prep_save(value, connection))
+    columns = [by_key[k].column for k in keys] + [f.column for f in default_fields]
+    get = itemgetter(*keys)
+    single = len(keys) == 1
 
     def prepare(row: dict) -> list:
-        values = []
-        for name, attname, relation, default, plain, f in getters:
-            if name in row:
-                value = row[name]
-                if relation and isinstance(value, Model):
-                    value = value.pk
-            elif attname in row:
-                value = row[attname]
-            else:
-                values.append(default)  # prepared once for all rows
-                continue
-            if value is None or (plain is not None and type(value) is plain):
-                values.append(value)
-            else:
-                values.append(f.get_db_prep_save(value, connection))
+        values = [get(row)] if single else list(get(row))
+        for position, convert in converters:
+            values[position] = convert(values[position])
+        values.extend(defaults)
         return values
 
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         for number, start in enumerate(range(0, len(rows), batch_size), start=1):
             params = [prepare(row) for row in rows[start : start + batch_size]]
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for values in params:
                         copy.write_row(values)
             else:
-                marks = ", ".join(["%s"] * len(fields))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", params)
             if after_batch:
                 after_batch(number)
+
+
+def _pk_of(value):
+    return value.pk if isinstance(value, Model) else value
+
+
+def _preparer(field, connection):
+    def convert(value):
+        if isinstance(value, Model):
+            value = value.pk
+        return field.get_db_prep_save(value, connection)
+
+    return convert
 
 
 def present_values(model: type[Model], field_name: str, values: list[str]) -> set[str]:

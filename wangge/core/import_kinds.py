@@ -134,7 +134,8 @@ class AreaResolver:
 
     def resolve(self, values: dict) -> tuple[Region | None, str, str]:
         """(area, column, problem) — problem empty when found or when nothing was given."""
-        key = tuple(values.get(k) or "" for k in ("area_code", "village", "hamlet", "group"))
+        get = values.get
+        key = (get("area_code"), get("village"), get("hamlet"), get("group"))
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._resolve(values)

@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import REGISTRY_WRITERS, Role
 from wangge.accounts.scope import area_prefixes
 from wangge.audit.services import audit_record
-from wangge.core.spreadsheets import CellError, SpreadsheetError, read_table
+from wangge.core.spreadsheets import (
+    MAX_CELL_CHARS,
+    TEXT_CONVERTERS,
+    CellError,
+    SpreadsheetError,
+    read_table,
+)
 
 if TYPE_CHECKING:
     from wangge.core.import_kinds import ImportKind
@@ -142,14 +148,22 @@ def run_import(
         report.errors.append(RowError(row, column, message))
         bad_rows.add(row)
 
-    converters = [(i, c.key, c.convert, c.header) for i, c in mapping.items()]
+    # (index, key, converter, header, text): for text-like columns a short string cell is
+    # simply stripped here, without a call per cell (this loop runs once per row).
+    converters = [
+        (i, c.key, c.convert, c.header, c.convert in TEXT_CONVERTERS) for i, c in mapping.items()
+    ]
     allowed: dict[str, bool] = {}  # area code → in the user's write scope
     for done, (row_number, cells) in enumerate(table.rows, start=1):
         values: dict[str, Any] = {}
         ok = True
-        for index, key, convert, header in converters:
+        for index, key, convert, header, text in converters:
+            value = cells[index]
+            if text and type(value) is str and len(value) <= MAX_CELL_CHARS:
+                values[key] = value.strip()
+                continue
             try:
-                values[key] = convert(cells[index])
+                values[key] = convert(value)
             except CellError as exc:
                 fail(row_number, header, str(exc))
                 ok = False
@@ -219,7 +233,8 @@ def run_import(
         report.unchanged = 0
         report.seconds = time.monotonic() - started
         return report
-    creates = [p for p in creates if p.row not in bad_rows]
+    # Inserting in key order appends to the unique ID-hash index instead of writing all over it.
+    creates = sorted((p for p in creates if p.row not in bad_rows), key=lambda p: p.key)
     updates = [p for p in updates if p.row not in bad_rows]
     if progress:
         progress(report.total, report.total, "committing")

@@ -193,11 +193,14 @@ def _table_from_grid(grid: list[list]) -> Table:
     while headers and not headers[-1]:
         headers.pop()
     rows = []
+    width = len(headers)
     for index in range(header_index + 1, len(grid)):
         cells = grid[index]
-        if all(map(_blank, cells)):
+        if (not cells or _blank(cells[0])) and all(map(_blank, cells)):
             continue
-        rows.append((index + 1, list(cells[: len(headers)]) + [""] * (len(headers) - len(cells))))
+        if len(cells) != width:
+            cells = list(cells[:width]) + [""] * (width - len(cells))
+        rows.append((index + 1, cells))
     if not rows:
         raise SpreadsheetError(
             _("The file has a header row but no data rows. Fill in one row per person.")
@@ -264,6 +267,9 @@ def cell_phone(value) -> str:
         return str(int(value))
     return cell_text(value)
 
+
+# Converters that, for a string cell, only strip it (and check its length).
+TEXT_CONVERTERS = frozenset({cell_text, cell_id_number, cell_phone})
 
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
