@@ -403,7 +403,9 @@ class MemberImport(ImportKind):
             )
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
-                if key not in errors and not (key in {"organisation", "area"} and errors):
+                # Our own message about the branch or the area cells says more than the
+                # validator's "choose one".
+                if key not in errors and not (key == "area" and problem):
                     errors[key] = messages[0]
             raise ValidationError(errors) from exc
         if errors:
@@ -779,10 +781,7 @@ def _area_names(codes: Iterable[str]) -> dict[str, str]:
     wanted = set()
     for code in set(codes):
         wanted.update(code[:n] for n in (12, 15, 18) if len(code) >= n)
-    return dict(
-        (code, name)
-        for code, name in (row for chunk in _chunks(sorted(wanted)) for row in _names_of(chunk))
-    )
+    return {code: name for chunk in _chunks(sorted(wanted)) for code, name in _names_of(chunk)}
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK):
