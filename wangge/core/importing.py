@@ -229,7 +229,8 @@ def run_import(
     report.errors.sort(key=lambda e: (e.row or 0, e.column))
     lap("match")
 
-    if bad_rows and not partial:
+    # With errors, nothing is imported unless asked for the good rows — and there are some.
+    if bad_rows and (not partial or len(bad_rows) >= report.total):
         report.unchanged = 0
         report.seconds = time.monotonic() - started
         return report

@@ -320,3 +320,10 @@ def test_command_line_user_is_scoped(branch, secretary_b, tmp_path):
     assert Member.objects.count() == 0
     report = run(path, SYSTEM)
     assert report.created == 1
+
+
+def test_partial_with_no_good_row_imports_nothing(branch, secretary_a, tmp_path):
+    path = write_xlsx(tmp_path / "m.xlsx", MEMBER_HEADERS, [row(1, name=""), row(2, name="")])
+    report = run(path, secretary_a, partial=True)
+    assert not report.committed and report.error_rows == 2
+    assert not AuditEvent.objects.filter(action="members.import").exists()
