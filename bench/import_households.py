@@ -15,6 +15,7 @@ import argparse
 import datetime
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -254,6 +255,8 @@ def raw_insert(table, hamlets) -> None:
 
 def main() -> None:
     args = parse_args()
+    # Ctrl-C or a kill still drops the throwaway PostgreSQL database (finally below).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="wangge-bench-") as tmp:
         workdir = Path(tmp)
         label = setup_django(workdir, args.database_url)

@@ -34,7 +34,7 @@ from wangge.core.spreadsheets import (
 if TYPE_CHECKING:
     from wangge.core.import_kinds import ImportKind
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 10_000  # rows per INSERT executemany or COPY; one transaction either way
 LOOKUP_CHUNK = 900  # below SQLite's historical limit of 999 query parameters
 PROGRESS_EVERY = 500
 
