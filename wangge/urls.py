@@ -11,6 +11,7 @@ urlpatterns = [
     path("households/", include("wangge.households.urls")),
     path("grids/", include("wangge.grids.urls")),
     path("audit/", include("wangge.audit.urls")),
+    path("imports/", include("wangge.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
