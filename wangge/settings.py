@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "wangge.regions",
     "wangge.party",
     "wangge.households",
+    "wangge.flags",
+    "wangge.assistance",
     "wangge.dashboard",
 ]
 
