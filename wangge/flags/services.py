@@ -284,7 +284,7 @@ def agency_batch_commit(
         )
         if evaluate_flags:
             for township in _townships(batch):
-                flags_evaluate(actor=actor, township_code=township)
+                flags_evaluate(actor=actor, township_code=township, as_of=today)
     return batch
 
 
@@ -299,7 +299,9 @@ def _townships(batch: AgencyBatch) -> list[str]:
     return sorted(codes)
 
 
-def agency_batch_rollback(*, actor, batch: AgencyBatch) -> AgencyBatch:
+def agency_batch_rollback(
+    *, actor, batch: AgencyBatch, as_of: datetime.date | None = None
+) -> AgencyBatch:
     """Withdraw a batch: its rows stay as history but no longer count; flags are re-evaluated."""
     require_upload(actor, batch.area_code)
     with transaction.atomic():
@@ -313,7 +315,7 @@ def agency_batch_rollback(*, actor, batch: AgencyBatch) -> AgencyBatch:
         batch.refresh_from_db()
         audit_record(actor=actor, action="flags.batch_rollback", obj=batch)
         for township in _townships(batch):
-            flags_evaluate(actor=actor, township_code=township)
+            flags_evaluate(actor=actor, township_code=township, as_of=as_of)
     return batch
 
 

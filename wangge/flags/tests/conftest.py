@@ -51,3 +51,25 @@ def homes(tags):
         "a3": testing.make_household(area_code=HAMLET_A, seq=3, head_name="汪三"),
         "b1": testing.make_household(area_code=HAMLET_B, seq=4, head_name="郭一"),
     }
+
+
+def upload(actor, source, headers, rows, *, area_code=testing.TOWNSHIP, today=TODAY, **kw):
+    """Commit a small agency file through the real service, mapping columns by the usual headers."""
+    from wangge.flags.formats import default_mapping
+    from wangge.flags.services import agency_batch_commit
+
+    return agency_batch_commit(
+        actor=actor,
+        source=source,
+        area_code=area_code,
+        file_name=f"{source.kind}.csv",
+        table=Table(headers=list(headers), rows=[list(r) for r in rows]),
+        mapping=default_mapping(source.kind, list(headers)),
+        today=today,
+        **kw,
+    )
+
+
+DIBAO_HEADERS = ["户主姓名", "户主身份证号", "保障人数", "保障类别", "月保障金额", "保障起始年月"]
+TEKUN_HEADERS = ["姓名", "身份证号", "供养方式", "自理能力", "认定日期"]
+DISABILITY_HEADERS = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级"]
