@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("wangge.accounts.urls")),
     path("members/", include("wangge.party.urls")),
     path("households/", include("wangge.households.urls")),
+    path("flags/", include("wangge.flags.urls")),
+    path("assistance/", include("wangge.assistance.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -26,3 +26,10 @@ def step_for_user(user, pk: int) -> PlanStep:
         return qs.get(pk=pk)
     except PlanStep.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def members_for_plan(plan: Plan) -> QuerySet:
+    """Members who may be made responsible: those of the household's village."""
+    from wangge.party.models import Member
+
+    return Member.objects.filter(area_code__startswith=plan.area_code[:12]).order_by("name")
