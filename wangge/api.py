@@ -102,6 +102,8 @@ def _http_error(request, exc):
 
 def _register() -> None:
     from wangge.accounts.api import router as auth_router
+    from wangge.assistance.api import router as assistance_router
+    from wangge.flags.api import router as flags_router
     from wangge.households.api import router as households_router
     from wangge.party.api import members_router, organisations_router
     from wangge.regions.api import router as regions_router
@@ -111,6 +113,8 @@ def _register() -> None:
     api.add_router("/organisations", organisations_router)
     api.add_router("/members", members_router)
     api.add_router("/households", households_router)
+    api.add_router("/flags", flags_router)
+    api.add_router("/assistance", assistance_router)
 
 
 _register()
