@@ -179,3 +179,21 @@ def test_version_edit_re_evaluates_and_lapses(officer, township_admin, sources, 
     result = flags_evaluate(actor=officer, township_code=testing.TOWNSHIP, as_of=TODAY)
     assert result.lapsed == 1
     assert Flag.objects.get().status == FlagStatus.LAPSED
+
+
+def test_task_wrapper_runs_the_same_evaluation(officer, sources, homes, rules):
+    from wangge.flags.tasks import flags_evaluate_task
+
+    upload(
+        officer,
+        sources["medical_insurance"],
+        MEDICAL_HEADERS,
+        [["汪一", head_id(1), "住院", "2021-03-05", "1", "60000"]],
+        evaluate_flags=False,
+    )
+    assert not Flag.objects.exists()
+    result = flags_evaluate_task(
+        actor_id=officer.pk, township_code=testing.TOWNSHIP, as_of=TODAY.isoformat()
+    )
+    assert result.get() == {"raised": 1, "updated": 0, "lapsed": 0}
+    assert Flag.objects.count() == 1
