@@ -14,10 +14,10 @@ from wangge.flags.selectors import (
     FlagFilters,
     batch_for_user,
     batch_list,
+    figures_for_user,
     flag_evidence,
     flag_for_user,
     flag_list,
-    township_figures,
 )
 from wangge.flags.services import flag_accept, flag_dismiss
 
@@ -173,7 +173,7 @@ def batches_detail(request, batch_id: int):
 
 
 class FiguresOut(Schema):
-    area_code: str | None
+    areas: list[str]
     year: int
     hardship_families: int
     newly_low_income: int
@@ -187,17 +187,11 @@ class FiguresQuery(Schema):
 @router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
 def figures(request, query: Query[FiguresQuery]):
     year = query.year or timezone.localdate().year
-    prefixes = area_prefixes(request.user)
-    area_code = prefixes[0] if len(prefixes) == 1 else None
-    if not prefixes:
-        return FiguresOut(
-            area_code=None, year=year, hardship_families=0, newly_low_income=0, low_income_raised=0
-        )
-    found = township_figures(
-        area_code, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+    found = figures_for_user(
+        request.user, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
     )
     return FiguresOut(
-        area_code=area_code,
+        areas=area_prefixes(request.user),
         year=year,
         hardship_families=found.hardship_families,
         newly_low_income=found.newly_low_income,

@@ -206,3 +206,15 @@ def flags_stats(area_code: str | None) -> dict:
         "households_newly_low_income": figures.newly_low_income,
         "households_low_income_raised": figures.low_income_raised,
     }
+
+
+def figures_for_user(user, *, start: datetime.date, end: datetime.date) -> Figures:
+    """The figures over every area the user holds (areas never overlap once reduced)."""
+    parts = [township_figures(p, start=start, end=end) for p in area_prefixes(user)]
+    return Figures(
+        hardship_families=sum(f.hardship_families for f in parts),
+        newly_low_income=sum(f.newly_low_income for f in parts),
+        low_income_raised=sum(f.low_income_raised for f in parts),
+        period_start=start,
+        period_end=end,
+    )

@@ -426,7 +426,7 @@ def flags_evaluate(*, actor, township_code: str, as_of: datetime.date | None = N
             }
             decided: dict[int, set[int]] = {}
             for household_id, evidence in Flag.objects.filter(
-                rule=rule, status=FlagStatus.DISMISSED, household_id__in=list(found)
+                rule=rule, status=FlagStatus.DISMISSED
             ).values_list("household_id", "evidence"):
                 decided.setdefault(household_id, set()).update(evidence)
             changed, new = [], []
@@ -452,11 +452,14 @@ def flags_evaluate(*, actor, township_code: str, as_of: datetime.date | None = N
                 )
                 result.updated += len(changed)
             if new:
-                areas = dict(
-                    Household.objects.filter(id__in=[h for h, _ids in new]).values_list(
-                        "id", "area_code"
+                new_ids = [h for h, _ids in new]
+                areas = {}
+                for start in range(0, len(new_ids), _CHUNK):
+                    areas.update(
+                        Household.objects.filter(
+                            id__in=new_ids[start : start + _CHUNK]
+                        ).values_list("id", "area_code")
                     )
-                )
                 Flag.objects.bulk_create(
                     [
                         Flag(

@@ -20,6 +20,7 @@ from wangge.flags.selectors import (
     batch_for_user,
     batch_list,
     batch_problem_rows,
+    figures_for_user,
     flag_evidence,
     flag_for_user,
     flag_list,
@@ -27,7 +28,6 @@ from wangge.flags.selectors import (
     rule_for_user,
     rule_list,
     sources_all,
-    township_figures,
 )
 from wangge.flags.services import (
     agency_batch_commit,
@@ -60,13 +60,11 @@ def dashboard(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year)
-    prefixes = area_prefixes(request.user)
-    area_code = prefixes[0] if len(prefixes) == 1 else None
     figures = (
-        township_figures(
-            area_code, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+        figures_for_user(
+            request.user, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
         )
-        if prefixes
+        if area_prefixes(request.user)
         else None
     )
     flags = flag_list(request.user)
