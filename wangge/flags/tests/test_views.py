@@ -248,3 +248,17 @@ def test_dashboard_and_lists_render(client, township_admin, rules):
     client.force_login(township_admin)
     for url in ("/flags/", "/flags/queue/", "/flags/agency/", "/flags/rules/", "/assistance/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_queue_queries_do_not_grow_with_flags(
+    client, officer, secretary_a, tags, rules, sources, django_assert_max_num_queries
+):
+    rows = []
+    for seq in range(1, 8):
+        testing.make_household(area_code=testing.VILLAGE_A + "001", seq=seq, head_name=f"户{seq}")
+        rows.append([f"户{seq}", head_id(seq), "住院", "2021-03-05", "1", "60000"])
+    upload(officer, sources["medical_insurance"], MEDICAL_HEADERS, rows)
+    client.force_login(secretary_a)
+    with django_assert_max_num_queries(12):
+        page = client.get("/flags/queue/").content.decode()
+    assert page.count("<td>大病家庭") == 7
