@@ -138,42 +138,47 @@ def main() -> None:
     )
     source = AgencySource.objects.get(kind="medical_insurance")
 
-    # Raw bulk insert: the same rows, parsed beforehand, no matching and no rules.
+    # Raw bulk insert: the same rows, parsed beforehand, no matching and no rules. Timed before
+    # and after the pipeline (the faster run counts) so that cache warm-up favours neither.
     table = read_table("bench.csv", content)
     mapping = default_mapping(source.kind, table.headers)
     parsed = agency_parse(kind=source.kind, table=table, mapping=mapping, today=AS_OF)
     assert not parsed.errors, parsed.errors[:3]
-    with transaction.atomic():
-        raw_batch = AgencyBatch.objects.create(
-            source=source,
-            area_code="999999999",
-            township_code="999999999",
-            uploaded_by=officer,
-            file_name="raw.csv",
-            row_count=len(parsed.rows),
-        )
-        records = [
-            AgencyRecord(
-                batch=raw_batch,
-                kind=source.kind,
-                row_number=row.row,
-                person_id_hash=row.id_number,
-                person_id_number=row.id_number,
-                person_id_masked=row.id_number,
-                person_name=row.name,
-                match_status=MatchStatus.UNMATCHED,
-                values=row.values,
-                amount=row.amount,
-                record_date=row.record_date,
-                category=row.category,
+
+    def raw_insert() -> float:
+        with transaction.atomic():
+            raw_batch = AgencyBatch.objects.create(
+                source=source,
                 area_code="999999999",
                 township_code="999999999",
+                uploaded_by=officer,
+                file_name="raw.csv",
+                row_count=len(parsed.rows),
             )
-            for row in parsed.rows
-        ]
-        t0 = time.perf_counter()
-        AgencyRecord.objects.bulk_create(records, batch_size=2000)
-        raw = time.perf_counter() - t0
+            records = [
+                AgencyRecord(
+                    batch=raw_batch,
+                    kind=source.kind,
+                    row_number=row.row,
+                    person_id_hash=row.id_number,
+                    person_id_number=row.id_number,
+                    person_id_masked=row.id_number,
+                    person_name=row.name,
+                    match_status=MatchStatus.UNMATCHED,
+                    values=row.values,
+                    amount=row.amount,
+                    record_date=row.record_date,
+                    category=row.category,
+                    area_code="999999999",
+                    township_code="999999999",
+                )
+                for row in parsed.rows
+            ]
+            t0 = time.perf_counter()
+            AgencyRecord.objects.bulk_create(records, batch_size=2000)
+            return time.perf_counter() - t0
+
+    raw_first = raw_insert()
 
     # The real pipeline: read the file, parse and validate, hash, match, store, evaluate rules.
     t0 = time.perf_counter()
@@ -188,6 +193,7 @@ def main() -> None:
         today=AS_OF,
     )
     full = time.perf_counter() - t0
+    raw = min(raw_first, raw_insert())
     flags = Flag.objects.filter(township_code=testing.TOWNSHIP).count()
     print(f"raw bulk insert:        {raw:7.2f} s  {args.rows / raw:9.0f} rows/s")
     print(f"import+match+evaluate:  {full:7.2f} s  {args.rows / full:9.0f} rows/s")
