@@ -119,6 +119,8 @@ def _http_error(request, exc):
 
 def _register() -> None:
     from wangge.accounts.api import router as auth_router
+    from wangge.assistance.api import router as assistance_router
+    from wangge.flags.api import router as flags_router
     from wangge.grids.api import router as grids_router
     from wangge.households.api import router as households_router
     from wangge.party.api import members_router, organisations_router
@@ -130,6 +132,8 @@ def _register() -> None:
     api.add_router("/members", members_router)
     api.add_router("/households", households_router)
     api.add_router("/grids", grids_router)
+    api.add_router("/flags", flags_router)
+    api.add_router("/assistance", assistance_router)
 
 
 _register()

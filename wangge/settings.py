@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "wangge.party",
     "wangge.households",
     "wangge.grids",
+    "wangge.flags",
+    "wangge.assistance",
     "wangge.dashboard",
 ]
 

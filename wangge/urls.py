@@ -12,6 +12,8 @@ urlpatterns = [
     path("grids/", include("wangge.grids.urls")),
     path("audit/", include("wangge.audit.urls")),
     path("imports/", include("wangge.core.urls")),
+    path("flags/", include("wangge.flags.urls")),
+    path("assistance/", include("wangge.assistance.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,35 @@
+"""Reads of assistance plans, always through the user's scope."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.assistance.models import Plan, PlanStep
+
+
+def plan_list(user, *, status: str = "") -> QuerySet:
+    qs = visible(Plan.objects.all(), user).select_related("household", "responsible", "flag__rule")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def plan_for_user(user, pk: int) -> Plan:
+    return get_visible_or_404(
+        Plan.objects.select_related("household", "responsible", "flag__rule"), user, pk=pk
+    )
+
+
+def step_for_user(user, pk: int) -> PlanStep:
+    qs = visible(PlanStep.objects.select_related("plan"), user, field="plan__area_code")
+    try:
+        return qs.get(pk=pk)
+    except PlanStep.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def members_for_plan(plan: Plan) -> QuerySet:
+    """Members who may be made responsible: those of the household's village."""
+    from wangge.party.models import Member
+
+    return Member.objects.filter(area_code__startswith=plan.area_code[:12]).order_by("name")

@@ -1,0 +1,84 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from wangge.assistance.models import Plan, PlanStatus, StepStatus
+from wangge.assistance.services import plan_create, plan_update, step_add, step_set_status
+from wangge.audit.models import AuditEvent
+from wangge.core import testing
+from wangge.core.errors import ConflictError
+
+HAMLET_A = testing.VILLAGE_A + "001"
+
+
+@pytest.fixture
+def household(tags):
+    return testing.make_household(area_code=HAMLET_A, seq=1)
+
+
+def _update(actor, plan, **kw):
+    values = {
+        "needs": plan.needs,
+        "measures": plan.measures,
+        "responsible": plan.responsible,
+        "status": plan.status,
+        "outcome": plan.outcome,
+    }
+    values.update(kw)
+    return plan_update(
+        actor=actor,
+        plan=plan,
+        expected_version=kw.pop("v", plan.version),
+        **{k: v for k, v in values.items() if k != "v"},
+    )
+
+
+def test_plan_with_steps_and_responsible_member(secretary_a, household):
+    member = testing.make_member(area_code=HAMLET_A, seq=9)
+    plan = plan_create(
+        actor=secretary_a,
+        household=household,
+        needs="看病贵",
+        measures=["medical", "policy_aid"],
+        responsible=member,
+    )
+    assert plan.measures == ["policy_aid", "medical"] and plan.area_code == HAMLET_A
+    step = step_add(
+        actor=secretary_a,
+        plan=plan,
+        title="申请临时救助",
+        measure="policy_aid",
+        due_date=datetime.date(2022, 1, 15),
+    )
+    step_set_status(actor=secretary_a, step=step, status=StepStatus.DONE)
+    step.refresh_from_db()
+    assert step.done_at is not None
+    plan = _update(secretary_a, plan, status=PlanStatus.CLOSED, outcome="已落实")
+    assert plan.version == 2 and plan.status == PlanStatus.CLOSED
+    assert AuditEvent.objects.filter(action__startswith="assistance.").count() == 4
+
+
+def test_stale_edit_is_refused(secretary_a, township_admin, household):
+    plan = plan_create(actor=secretary_a, household=household)
+    stale = Plan.objects.get()
+    _update(secretary_a, plan, needs="新")
+    with pytest.raises(ConflictError):
+        _update(township_admin, stale, needs="旧")
+    assert Plan.objects.get().needs == "新"
+
+
+def test_bad_input_is_refused(secretary_a, secretary_b, household):
+    with pytest.raises(ValidationError, match="Unknown measures"):
+        plan_create(actor=secretary_a, household=household, measures=["magic"])
+    other_village = testing.make_member(area_code=testing.VILLAGE_B + "001", seq=8)
+    with pytest.raises(ValidationError, match="own village"):
+        plan_create(actor=secretary_a, household=household, responsible=other_village)
+    with pytest.raises(PermissionDenied):
+        plan_create(actor=secretary_b, household=household)
+    assert not Plan.objects.exists()
+    plan = plan_create(actor=secretary_a, household=household)
+    with pytest.raises(ValidationError):
+        step_add(actor=secretary_a, plan=plan, title=" ")
+    with pytest.raises(ValidationError, match="outcome"):
+        _update(secretary_a, plan, status=PlanStatus.CLOSED)

@@ -1,0 +1,292 @@
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.scope import area_prefixes
+from wangge.core.errors import DomainError
+from wangge.flags import staging
+from wangge.flags.formats import FORMATS, default_mapping
+from wangge.flags.models import AgencySource, FlagStatus
+from wangge.flags.reading import read_table
+from wangge.flags.selectors import (
+    FlagFilters,
+    batch_for_user,
+    batch_list,
+    batch_problem_rows,
+    figures_for_user,
+    flag_evidence,
+    flag_for_user,
+    flag_list,
+    household_timeline,
+    rule_for_user,
+    rule_list,
+    sources_all,
+)
+from wangge.flags.services import (
+    agency_batch_commit,
+    agency_batch_rollback,
+    agency_parse,
+    flag_accept,
+    flag_dismiss,
+    rule_update,
+    upload_areas,
+)
+from wangge.households.selectors import household_for_user
+
+MAX_UPLOAD = 50 * 1024 * 1024
+PREVIEW_ROWS = 10
+ERRORS_SHOWN = 200
+
+
+def _page(request, qs, size=50):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _first_error(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def dashboard(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    figures = (
+        figures_for_user(
+            request.user, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+        )
+        if area_prefixes(request.user)
+        else None
+    )
+    flags = flag_list(request.user)
+    by_status = {s: 0 for s in FlagStatus.values}
+    for status in flags.values_list("status", flat=True):
+        by_status[status] += 1
+    return render(
+        request,
+        "flags/dashboard.html",
+        {
+            "figures": figures,
+            "year": year,
+            "years": range(today.year, today.year - 6, -1),
+            "by_status": [(FlagStatus(s).label, n) for s, n in by_status.items()],
+            "can_upload": bool(upload_areas(request.user)),
+        },
+    )
+
+
+def queue(request):
+    filters = FlagFilters.from_params(request.GET)
+    if "status" not in request.GET:
+        filters = FlagFilters(
+            status=FlagStatus.RAISED, rule=filters.rule, area_code=filters.area_code
+        )
+    page = _page(request, flag_list(request.user, filters))
+    return render(
+        request,
+        "flags/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": FlagStatus.choices,
+            "rules": rule_list(request.user),
+        },
+    )
+
+
+def flag_detail(request, pk: int):
+    flag = flag_for_user(request.user, pk)
+    return render(
+        request,
+        "flags/flag_detail.html",
+        {"flag": flag, "evidence": flag_evidence(flag), "plan": getattr(flag, "plan", None)},
+    )
+
+
+@require_POST
+def flag_decide(request, pk: int):
+    flag = flag_for_user(request.user, pk)
+    try:
+        if request.POST.get("decision") == "accept":
+            plan = flag_accept(actor=request.user, flag=flag, needs=request.POST.get("needs", ""))
+            messages.success(request, _("Flag accepted; an assistance plan was opened."))
+            return redirect("assistance:plan_detail", pk=plan.pk)
+        flag_dismiss(actor=request.user, flag=flag, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Flag dismissed."))
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("flags:flag_detail", pk=flag.pk)
+
+
+# ---- agency data -----------------------------------------------------------------------------
+
+
+def agency(request):
+    areas = upload_areas(request.user)
+    if request.method == "POST":
+        if not areas:
+            raise PermissionDenied
+        source = AgencySource.objects.filter(kind=request.POST.get("source")).first()
+        area_code = request.POST.get("area_code") or (areas[0] if len(areas) == 1 else "")
+        upload = request.FILES.get("file")
+        error = None
+        if source is None:
+            error = _("Choose which agency the file comes from.")
+        elif area_code not in areas:
+            error = _("Choose the area the file is for.")
+        elif upload is None:
+            error = _("Choose the file to upload.")
+        elif upload.size > MAX_UPLOAD:
+            error = _("The file is larger than 50 MB; split it into smaller files.")
+        if error:
+            messages.error(request, error)
+        else:
+            token = staging.stage(
+                request,
+                content=upload.read(),
+                file_name=upload.name,
+                source_kind=source.kind,
+                area_code=area_code,
+            )
+            return redirect("flags:agency_preview", token=token)
+    return render(
+        request,
+        "flags/agency.html",
+        {
+            "areas": areas,
+            "sources": sources_all(),
+            "page": _page(request, batch_list(request.user)),
+        },
+    )
+
+
+def agency_preview(request, token: str):
+    info, content = staging.staged(request, token)
+    source = AgencySource.objects.get(kind=info["source"])
+    fmt = FORMATS[source.kind]
+    try:
+        table = read_table(info["file_name"], content)
+    except DomainError as exc:
+        staging.unstage(request, token)
+        messages.error(request, exc.message)
+        return redirect("flags:agency")
+    if request.method == "POST":
+        mapping = {f.name: request.POST.get(f"map_{f.name}", "") for f in fmt.fields}
+    else:
+        mapping = default_mapping(source.kind, table.headers, source.column_mapping)
+    preview = agency_parse(kind=source.kind, table=table, mapping=mapping)
+    if request.method == "POST" and request.POST.get("action") == "commit" and preview.ok:
+        try:
+            batch = agency_batch_commit(
+                actor=request.user,
+                source=source,
+                area_code=info["area_code"],
+                file_name=info["file_name"],
+                table=table,
+                mapping=mapping,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            staging.unstage(request, token)
+            messages.success(request, _("%(n)d rows saved.") % {"n": batch.row_count})
+            return redirect("flags:batch_detail", pk=batch.pk)
+    return render(
+        request,
+        "flags/agency_preview.html",
+        {
+            "source": source,
+            "file_name": info["file_name"],
+            "fields": [(f, mapping.get(f.name, "")) for f in fmt.fields],
+            "headers": table.headers,
+            "rows": preview.rows[:PREVIEW_ROWS],
+            "row_count": len(preview.rows),
+            "errors": preview.errors[:ERRORS_SHOWN],
+            "error_count": len(preview.errors),
+            "ok": preview.ok,
+        },
+    )
+
+
+def batch_detail(request, pk: int):
+    batch = batch_for_user(request.user, pk)
+    return render(
+        request,
+        "flags/batch_detail.html",
+        {
+            "batch": batch,
+            "problems": _page(request, batch_problem_rows(batch)),
+            "can_rollback": any(batch.area_code.startswith(p) for p in upload_areas(request.user)),
+        },
+    )
+
+
+@require_POST
+def batch_rollback(request, pk: int):
+    batch = batch_for_user(request.user, pk)
+    try:
+        agency_batch_rollback(actor=request.user, batch=batch)
+        messages.success(request, _("The batch was rolled back and flags re-evaluated."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("flags:batch_detail", pk=batch.pk)
+
+
+# ---- rules ----------------------------------------------------------------------------------
+
+
+def rules(request):
+    return render(request, "flags/rules.html", {"rules": rule_list(request.user)})
+
+
+def rule_detail(request, pk: int):
+    rule = rule_for_user(request.user, pk)
+    text = json.dumps(rule.current.conditions if rule.current else {}, ensure_ascii=False, indent=2)
+    error = ""
+    if request.method == "POST":
+        text = request.POST.get("conditions", "")
+        try:
+            rule_update(
+                actor=request.user,
+                rule=rule,
+                conditions=text,
+                name=request.POST.get("name"),
+                description=request.POST.get("description"),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(
+                request, _("Saved as a new version. Flags follow at the next evaluation.")
+            )
+            return redirect("flags:rule_detail", pk=rule.pk)
+        except ValidationError as exc:
+            error = _first_error(exc)
+    return render(
+        request,
+        "flags/rule_detail.html",
+        {
+            "rule": rule,
+            "versions": rule.versions.select_related("created_by"),
+            "conditions": text,
+            "error": error,
+        },
+    )
+
+
+def household_flags(request, pk: int):
+    household = household_for_user(request.user, pk)
+    return render(
+        request,
+        "flags/household_timeline.html",
+        {"household": household, "items": household_timeline(household)},
+    )
