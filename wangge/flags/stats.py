@@ -1,0 +1,7 @@
+from wangge.dashboard.stats import stat_provider
+from wangge.flags.selectors import flags_stats
+
+
+@stat_provider
+def flag_stats(area_code, today) -> dict:
+    return flags_stats(area_code)
