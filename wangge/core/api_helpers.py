@@ -33,7 +33,7 @@ class ErrorOut(Schema):
 
 
 # Every route may answer these, as JSON {code, message}; declared so the schema tells clients.
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
 

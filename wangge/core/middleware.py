@@ -1,4 +1,6 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -8,3 +10,39 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class RejectNulMiddleware:
+    """Refuse input containing the NUL character: PostgreSQL cannot store it in text, and no
+    person types it, so it is either a broken client or a probe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            message = _("The request contains a NUL character (\\0); remove it and try again.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"code": "invalid", "message": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return True
+        if "\x00" in request.path or "%00" in request.META.get("PATH_INFO", ""):
+            return True
+        if request.method in {"POST", "PUT", "PATCH"}:
+            content_type = request.META.get("CONTENT_TYPE", "")
+            if content_type.startswith("multipart/form-data"):
+                return False  # file uploads are binary; their fields are checked by forms
+            body = request.body
+            if b"\x00" in body:
+                return True
+            if content_type.startswith("application/json"):
+                return b"\\u0000" in body
+            return b"%00" in body
+        return False
