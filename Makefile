@@ -32,6 +32,7 @@ assets: $(VENDOR)/.copied
 
 messages: $(STAMP)
 	$(VENV)/bin/pybabel compile -d wangge/locale -D django
+	$(VENV)/bin/pybabel compile -d wangge/locale -D djangojs
 
 # Refresh the catalogue from the code's msgids (then translate the new entries).
 extract-messages: $(STAMP)
