@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,11 +31,11 @@ from wangge.grids.services import (
 from wangge.households.models import Household
 
 GAP_KINDS = {
-    "households": _("Households with no grid"),
-    "unled": _("Grids with no responsible person"),
-    "members": _("Members in no grid"),
-    "large": _("Grids far above the target size"),
-    "small": _("Grids far below the target size"),
+    "households": gettext_lazy("Households with no grid"),
+    "unled": gettext_lazy("Grids with no responsible person"),
+    "members": gettext_lazy("Members in no grid"),
+    "large": gettext_lazy("Grids far above the target size"),
+    "small": gettext_lazy("Grids far below the target size"),
 }
 
 
