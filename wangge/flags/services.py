@@ -139,10 +139,10 @@ def agency_parse(
     if preview.errors:
         return preview
     columns = [(f, table.headers.index(mapping[f.name])) for f in fmt.fields if mapping.get(f.name)]
-    seen: dict[str, int] = {}
+    seen: dict[tuple, int] = {}
     for index, cells in enumerate(table.rows):
         number = index + 2  # the header is row 1, as in Excel
-        if not any(str(c).strip() for c in cells if c is not None):
+        if all(c is None or c == "" or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         values: dict = {}
         bad = False
@@ -160,7 +160,7 @@ def agency_parse(
                 values[f.name] = value
         if bad:
             continue
-        key = json.dumps(values, sort_keys=True, ensure_ascii=False)
+        key = tuple(sorted(values.items()))  # values are str/int/bool: hashable
         if key in seen:
             preview.errors.append(
                 RowError(number, "", _("This row repeats row %(r)d.") % {"r": seen[key]})
