@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,6 +22,14 @@ class VerifiedClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
+
+
+@pytest.fixture(autouse=True)
+def _reset_language(settings):
+    """A request's language stays active in its thread; start every test from the default."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

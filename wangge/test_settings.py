@@ -10,3 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # django-otp slows retries after a wrong code; tests enter a wrong code then the right one.
 OTP_TOTP_THROTTLE_FACTOR = 0
+# The suite asserts messages by their English source text; the product's default language
+# (Simplified Chinese) is checked on its own in core/tests/test_translations.py.
+LANGUAGE_CODE = "en"

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from wangge.core import testing
 from wangge.core.testing import VILLAGE_A, VILLAGE_B, make_household, make_member
@@ -36,7 +37,8 @@ def _pairs(chart: dict) -> dict:
 
 
 def test_township_figures(township, township_admin):
-    figures = overview_figures(township_admin, today=TODAY)
+    with translation.override("zh-hans"):  # tag labels in the product's own language
+        figures = overview_figures(township_admin, today=TODAY)
     assert figures["villages"] == 2
     assert figures["branches"] == 2
     assert figures["members"] == 4
