@@ -177,8 +177,9 @@ def agency_demo_files(
 def agency_demo_load(*, actor, area_code: str, households: list[Person], **counts) -> list:
     """Upload the demo files through the officer's pipeline (evaluated as of 2021-12-31)."""
     from wangge.flags.models import AgencySource
-    from wangge.flags.services import agency_batch_commit, rules_seed
+    from wangge.flags.services import agency_batch_commit, rules_seed, sources_seed
 
+    sources_seed()
     rules_seed(township_code=area_code[:9], actor=actor)
     batches = []
     for kind, name, content in agency_demo_files(households, **counts):

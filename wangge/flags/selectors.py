@@ -4,7 +4,7 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from wangge.accounts.scope import area_prefixes, get_visible_or_404, visible
@@ -182,8 +182,10 @@ def township_figures(area_code: str | None, *, start: datetime.date, end: dateti
     return Figures(hardship, newly, raised, start, end)
 
 
-def flags_stats(area_code: str | None) -> dict:
-    """Keys for ``wangge stats``: flags by rule and status, plans, this year's low-income moves."""
+def flags_stats(area_code: str | None, today: datetime.date | None = None) -> dict:
+    """Keys for ``wangge stats``: flags by rule and status, plans, and the low-income moves of
+    the latest year the civil-affairs lists cover (``low_income_year``; townships report on
+    the last full year of data, as the 2021 figures of the report do)."""
     from wangge.assistance.models import Plan
 
     flags = _scoped(Flag.objects.all(), area_code)
@@ -195,9 +197,15 @@ def flags_stats(area_code: str | None) -> dict:
         row["status"]: row["n"]
         for row in flags.values("status").annotate(n=Count("id")).order_by("status")
     }
-    today = datetime.date.today()
+    today = today or datetime.date.today()
+    latest = (
+        _scoped(AgencyRecord.objects.filter(kind=SourceKind.CIVIL_AFFAIRS_DIBAO), area_code)
+        .filter(active=True, record_date__lte=today)
+        .aggregate(latest=Max("record_date"))["latest"]
+    )
+    year = latest.year if latest else today.year
     figures = township_figures(
-        area_code, start=datetime.date(today.year, 1, 1), end=datetime.date(today.year, 12, 31)
+        area_code, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
     )
     return {
         "flags_by_rule": by_rule,
@@ -205,6 +213,7 @@ def flags_stats(area_code: str | None) -> dict:
         "assistance_plans": _scoped(Plan.objects.all(), area_code).count(),
         "households_newly_low_income": figures.newly_low_income,
         "households_low_income_raised": figures.low_income_raised,
+        "low_income_year": year,
     }
 
 

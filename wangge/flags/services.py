@@ -322,6 +322,21 @@ def agency_batch_rollback(
 # ---- rules -----------------------------------------------------------------------------------
 
 
+# The same five sources the data migration creates; re-created here after a flush (demo reset).
+SOURCE_NAMES = {
+    "medical_insurance": "医保结算",
+    "civil_affairs_dibao": "民政低保",
+    "civil_affairs_tekun": "民政特困",
+    "disability": "残联",
+    "monitoring": "防返贫监测",
+}
+
+
+def sources_seed() -> None:
+    for kind, name in SOURCE_NAMES.items():
+        AgencySource.objects.get_or_create(kind=kind, defaults={"name": name})
+
+
 def rules_seed(*, township_code: str, actor=None) -> list[Rule]:
     """Create the report's three rules for a township if it has none of them yet (idempotent)."""
     out = []

@@ -22,6 +22,7 @@ from wangge.accounts.scope import visible
 from wangge.core.demo import vocabulary as V
 from wangge.core.demo.users import create_demo_users
 from wangge.core.identity import age_on, parse_id_number
+from wangge.flags.selectors import township_figures
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind
@@ -141,6 +142,16 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     hubin_l2 = Grid.objects.get(layer__slug="service", level=2, area_code=HUBIN)
     assert hubin_l2.responsible.positions.filter(title="书记").exists()
     assert not GridHousehold.objects.filter(layer__slug="service").exclude(grid__level=4).exists()
+
+    # Agency data: the 2021 files give the report's figures through the real pipeline.
+    figures = township_figures(
+        V.TOWNSHIP[0], start=datetime.date(2021, 1, 1), end=datetime.date(2021, 12, 31)
+    )
+    assert (figures.hardship_families, figures.newly_low_income, figures.low_income_raised) == (
+        165,
+        9,
+        1,
+    )
 
     # Logins: one per role, with the right scope.
     for username in ("township-admin", "discipline", "data-officer", "sysadmin", "secadmin"):

@@ -64,5 +64,12 @@ def test_township_figures_come_from_the_data(officer, secretary_a, township_admi
         "assistance_plans",
         "households_newly_low_income",
         "households_low_income_raised",
+        "low_income_year",
     }
+    # The low-income figures are for the latest year the lists cover, not the calendar year.
+    assert stats["low_income_year"] == YEAR[0].year
+    assert (
+        stats["households_newly_low_income"]
+        == township_figures(testing.TOWNSHIP, start=YEAR[0], end=YEAR[1]).newly_low_income
+    )
     assert flags_stats(None)["assistance_plans"] == 1

@@ -17,6 +17,7 @@ from wangge.core.demo.build import build_demo, demo_loaded
 from wangge.core.demo.grids import build_demo_grids
 from wangge.core.demo.keys import ensure_local_keys
 from wangge.core.demo.users import create_demo_users, demo_logins
+from wangge.flags.demo import Person, agency_demo_load
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.regions.models import Region
@@ -82,9 +83,25 @@ class Command(BaseCommand):
             result = build_demo(seed=seed, scale=scale, today=today)
             result.counts["grids"] = build_demo_grids(seed)
             users = create_demo_users(result)
+            result.counts["agency_batches"] = self._agency_data(seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
+
+    def _agency_data(self, seed: int) -> int:
+        """The agencies' 2021 files, uploaded as the data officer would: they reproduce the
+        report's figures (165 hardship families, 9 newly low-income, 1 raised)."""
+        officer = User.objects.get(username="data-officer")
+        people = [
+            Person(name, id_number)
+            for name, id_number in Household.objects.filter(
+                township_code=V.TOWNSHIP[0]
+            ).values_list("head_name", "head_id_number")
+        ]
+        batches = agency_demo_load(
+            actor=officer, area_code=V.TOWNSHIP[0], households=people, seed=seed
+        )
+        return len(batches)
 
     def _wipe(self) -> None:
         connection = connections["default"]
@@ -162,6 +179,8 @@ class Command(BaseCommand):
                 "e": counts["grids"]["epidemic"],
                 "g": counts["grids"]["governance"],
             },
+            _("  %(b)d agency data files (2021) uploaded and evaluated")
+            % {"b": counts["agency_batches"]},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
