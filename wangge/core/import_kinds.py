@@ -4,6 +4,7 @@ data (through the domain validators), how it matches existing records, and how i
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -206,15 +207,16 @@ def _column_values(rows, mapping, key: str) -> set[str]:
     return out
 
 
-class ImportKind:
+class ImportKind(ABC):
     name = ""
     object_type = ""
     key_field = ""
     required: tuple[str, ...] = ()
     field_headers: dict[str, str] = {}
 
+    @abstractmethod
     def all_columns(self) -> list[Column]:
-        raise NotImplementedError
+        """Every column of this kind's template, in order."""
 
     def map_headers(self, headers: list[str]) -> dict[int, Column]:
         """Map header positions to columns; refuse missing required and unknown headers."""
