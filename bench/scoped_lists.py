@@ -111,8 +111,12 @@ def orm_page(user) -> int:
 # What one would write by hand: the prefix as a range, so the B-tree index serves both
 # the filter and the ORDER BY (the scope funnel emits the same predicate).
 SQL_COUNT = "SELECT COUNT(*) FROM households_household WHERE area_code >= %s AND area_code < %s"
+# The same columns the list fetches: the household without its two ciphertexts, and its area.
 SQL_PAGE = """
-SELECT h.id, h.head_name, r.name FROM households_household h
+SELECT h.id, h.area_id, h.area_code, h.township_code, h.created_at, h.updated_at, h.version,
+       h.head_name, h.head_id_hash, h.head_id_masked, h.address, h.phone_masked, h.size, h.note,
+       r.code, r.name, r.level, r.parent_id
+FROM households_household h
 JOIN regions_region r ON r.code = h.area_id
 WHERE h.area_code >= %s AND h.area_code < %s ORDER BY h.area_code, h.head_name, h.id LIMIT 50
 """
