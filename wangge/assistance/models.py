@@ -59,7 +59,7 @@ class Plan(models.Model):
 
 
 class StepStatus(models.TextChoices):
-    TODO = "todo", _("To do")
+    PENDING = "todo", _("To do")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -70,7 +70,7 @@ class PlanStep(models.Model):
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.TODO
+        _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
