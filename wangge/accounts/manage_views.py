@@ -13,6 +13,7 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import has_role, visible
 from wangge.accounts.selectors import assignments_for_admin, users_for_admin
 from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
+from wangge.core.forms import add_service_errors
 from wangge.regions.models import Region
 
 
@@ -46,14 +47,6 @@ def _only(user, role: Role) -> None:
         raise PermissionDenied(_("This page is for the %(role)s.") % {"role": role.label})
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def user_index(request):
     _only(request.user, Role.SYSTEM_ADMIN)
     form = UserForm(request.POST or None)
@@ -61,7 +54,7 @@ def user_index(request):
         try:
             user = user_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Account %(name)s created.") % {"name": user.username})
             return redirect("accounts:user_index")
@@ -89,7 +82,7 @@ def role_index(request):
         try:
             role_grant(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Role granted."))
             return redirect("accounts:role_index")

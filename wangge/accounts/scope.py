@@ -47,12 +47,16 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
-def visible(queryset: QuerySet, user, *, field: str = "area_code") -> QuerySet:
-    """Filter a queryset of area-scoped records to the user's scope (nothing when none)."""
-    prefixes = area_prefixes(user)
+def in_areas(queryset: QuerySet, prefixes: list[str], *, field: str = "area_code") -> QuerySet:
+    """Records under any of the area codes (nothing when there are none)."""
     if not prefixes:
         return queryset.none()
     return queryset.filter(reduce(or_, (prefix_q(field, p) for p in prefixes)))
+
+
+def visible(queryset: QuerySet, user, *, field: str = "area_code") -> QuerySet:
+    """Filter a queryset of area-scoped records to the user's scope (nothing when none)."""
+    return in_areas(queryset, area_prefixes(user), field=field)
 
 
 def get_visible_or_404(queryset: QuerySet, user, **lookup):

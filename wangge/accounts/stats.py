@@ -1,6 +1,7 @@
 from django.db.models import Count
 
 from wangge.accounts.models import Role, RoleAssignment
+from wangge.accounts.scope import prefix_q
 from wangge.dashboard.stats import stat_provider
 
 
@@ -9,7 +10,7 @@ def user_stats(area_code, today) -> dict:
     """Active accounts per role (an account holding a role twice counts once for it)."""
     assignments = RoleAssignment.objects.filter(user__is_active=True)
     if area_code:
-        assignments = assignments.filter(area__code__startswith=area_code)
+        assignments = assignments.filter(prefix_q("area__code", area_code))
     counts = dict(
         assignments.values_list("role").annotate(n=Count("user", distinct=True)).order_by()
     )

@@ -90,7 +90,7 @@ def plans_change(request, plan_id: int, payload: PlanPatch):
     responsible = plan.responsible
     if "responsible_id" in changes:
         responsible = (
-            members_for_plan(plan).filter(pk=changes["responsible_id"]).first()
+            members_for_plan(request.user, plan).filter(pk=changes["responsible_id"]).first()
             if changes["responsible_id"]
             else None
         )

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.assistance.models import Plan, PlanStep
 
 
@@ -28,8 +28,11 @@ def step_for_user(user, pk: int) -> PlanStep:
         raise Http404 from exc
 
 
-def members_for_plan(plan: Plan) -> QuerySet:
-    """Members who may be made responsible: those of the household's village."""
+def members_for_plan(user, plan: Plan) -> QuerySet:
+    """Members who may be made responsible: those of the household's village the user sees."""
     from wangge.party.models import Member
 
-    return Member.objects.filter(area_code__startswith=plan.area_code[:12]).order_by("name")
+    village = Member.objects.defer("id_number", "phone").filter(
+        prefix_q("area_code", plan.area_code[:12])
+    )
+    return visible(village, user).order_by("name")

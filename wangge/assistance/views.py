@@ -35,7 +35,9 @@ def plan_detail(request, pk: int):
     if request.method == "POST":
         responsible = None
         if request.POST.get("responsible"):
-            responsible = members_for_plan(plan).filter(pk=request.POST["responsible"]).first()
+            responsible = (
+                members_for_plan(request.user, plan).filter(pk=request.POST["responsible"]).first()
+            )
         try:
             plan_update(
                 actor=request.user,
@@ -60,7 +62,7 @@ def plan_detail(request, pk: int):
             "measures": Measure.choices,
             "statuses": PlanStatus.choices,
             "step_statuses": StepStatus.choices,
-            "members": members_for_plan(plan),
+            "members": members_for_plan(request.user, plan),
         },
     )
 

@@ -1,15 +1,12 @@
 """Helpers that let Django forms reuse the services' validation and the user's write scope."""
 
-from functools import reduce
-from operator import or_
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import REGISTRY_WRITERS
-from wangge.accounts.scope import area_prefixes, prefix_q
+from wangge.accounts.scope import area_prefixes, in_areas
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -23,10 +20,7 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 def writable(queryset: QuerySet, user, *, field: str = "area_code") -> QuerySet:
     """Records in areas where ``user`` may write the registry (nothing when none)."""
-    prefixes = area_prefixes(user, REGISTRY_WRITERS)
-    if not prefixes:
-        return queryset.none()
-    return queryset.filter(reduce(or_, (prefix_q(field, p) for p in prefixes)))
+    return in_areas(queryset, area_prefixes(user, REGISTRY_WRITERS), field=field)
 
 
 class RegionChoiceField(forms.ModelChoiceField):

@@ -1,15 +1,13 @@
 """Figures for the township overview page: aggregate queries only, scoped by the user's areas."""
 
 import datetime
-from functools import reduce
-from operator import or_
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import area_prefixes, prefix_q
+from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
@@ -31,9 +29,7 @@ def age_band_labels() -> dict[str, str]:
 
 
 def _scoped(qs: QuerySet, prefixes: list[str], field: str = "area_code") -> QuerySet:
-    if not prefixes:
-        return qs.none()
-    return qs.filter(reduce(or_, (prefix_q(field, p) for p in prefixes)))
+    return in_areas(qs, prefixes, field=field)
 
 
 def _age_filter(band: str, today: datetime.date) -> Q:

@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
+from wangge.accounts.scope import prefix_q
 from wangge.dashboard.stats import collect_stats, stat_provider
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
@@ -20,7 +21,7 @@ AGE_CHART_BANDS = ["lt40", "40-59", "60-69", "70-79", "80plus"]
 
 
 def _in_area(area_code: str | None, field: str = "area_code") -> Q:
-    return Q(**{f"{field}__startswith": area_code}) if area_code else Q()
+    return prefix_q(field, area_code) if area_code else Q()
 
 
 def township_stats(area_code: str | None = None, *, today: datetime.date | None = None) -> dict:
@@ -72,7 +73,7 @@ def household_stats(area_code: str | None, today: datetime.date) -> dict:
     households = Household.objects.filter(_in_area(area_code)).count()
     links = Household.tags.through.objects.all()
     if area_code:
-        links = links.filter(household__area_code__startswith=area_code)
+        links = links.filter(prefix_q("household__area_code", area_code))
     counts = dict(links.values_list("tag__slug").annotate(n=Count("id")).order_by())
     slugs = Tag.objects.order_by("kind", "sort", "slug").values_list("slug", flat=True)
     return {

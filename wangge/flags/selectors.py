@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
-from wangge.accounts.scope import area_prefixes, get_visible_or_404, visible
+from wangge.accounts.scope import area_prefixes, get_visible_or_404, prefix_q, visible
 from wangge.flags.formats import CATEGORY_RANK
 from wangge.flags.models import (
     OPEN_FLAG_STATUSES,
@@ -63,7 +63,7 @@ def flag_list(user, filters: FlagFilters | None = None) -> QuerySet:
     if filters.rule:
         qs = qs.filter(rule__slug=filters.rule)
     if filters.area_code:
-        qs = qs.filter(area_code__startswith=filters.area_code)
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
     return qs.order_by("-raised_at", "-id")
 
 
@@ -132,7 +132,7 @@ class Figures:
 
 
 def _scoped(qs: QuerySet, area_code: str | None) -> QuerySet:
-    return qs.filter(area_code__startswith=area_code) if area_code else qs
+    return qs.filter(prefix_q("area_code", area_code)) if area_code else qs
 
 
 def _dibao_history(area_code: str | None) -> dict[int, list[tuple]]:

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
 from wangge.households.models import Household
+from wangge.households.selectors import SENSITIVE
 from wangge.party.models import Member
 
 
@@ -51,7 +52,11 @@ def grid_chain(grid: Grid) -> list[Grid]:
 
 
 def grid_households(grid: Grid) -> QuerySet:
-    return Household.objects.filter(grid_assignments__grid=grid).order_by("area_code", "head_name")
+    return (
+        Household.objects.defer(*SENSITIVE)
+        .filter(grid_assignments__grid=grid)
+        .order_by("area_code", "head_name")
+    )
 
 
 def grid_people(grid: Grid) -> QuerySet:

@@ -1,5 +1,6 @@
 from django.db.models import Count
 
+from wangge.accounts.scope import prefix_q
 from wangge.dashboard.stats import stat_provider
 from wangge.grids.models import Grid, GridLayer
 
@@ -8,7 +9,7 @@ from wangge.grids.models import Grid, GridLayer
 def grid_stats(area_code, today) -> dict:
     grids = Grid.objects.all()
     if area_code:
-        grids = grids.filter(area_code__startswith=area_code)
+        grids = grids.filter(prefix_q("area_code", area_code))
     counts = dict(grids.values_list("layer__slug").annotate(n=Count("id")).order_by())
     slugs = GridLayer.objects.order_by("sort", "slug").values_list("slug", flat=True)
     return {"grids_by_layer": {slug: counts.get(slug, 0) for slug in slugs}}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes, can_write_registry, visible
 from wangge.core.errors import ConflictError
+from wangge.core.forms import add_service_errors
 from wangge.grids.forms import AutoSplitForm, GridForm
 from wangge.grids.models import GridLayer
 from wangge.grids.selectors import (
@@ -46,14 +47,6 @@ def _can_write_any(user) -> bool:
 def _require_write(user, area_code: str) -> None:
     if not can_write_registry(user, area_code):
         raise PermissionDenied(_("Your role may look at these grids but not change them."))
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def layer_index(request):
@@ -163,7 +156,7 @@ def grid_new(request, slug):
                 responsible=form.cleaned_data["responsible"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Grid created."))
             return redirect("grids:grid_detail", pk=grid.pk)
@@ -188,7 +181,7 @@ def grid_edit(request, pk):
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Grid saved."))
             return redirect("grids:grid_detail", pk=grid.pk)

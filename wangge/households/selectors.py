@@ -43,5 +43,13 @@ def household_for_user(user, pk: int) -> Household:
     return get_visible_or_404(Household.objects.select_related("area"), user, pk=pk)
 
 
+def household_duplicates(user, household: Household) -> QuerySet:
+    """Other households in the user's scope with the same head and address (entered twice?)."""
+    same = Household.objects.defer(*SENSITIVE).filter(
+        head_name=household.head_name, address=household.address
+    )
+    return visible(same.exclude(pk=household.pk), user)
+
+
 def tags_all() -> QuerySet:
     return Tag.objects.order_by("kind", "sort", "slug")

@@ -139,10 +139,3 @@ def household_update(
     household.tags.set(data.tags)
     audit_record(actor=actor, action="household.update", obj=household)
     return household
-
-
-def household_duplicates_by_head_address(household: Household):
-    """Other households with the same head name and address (likely entered twice)."""
-    return Household.objects.filter(
-        head_name=household.head_name, address=household.address
-    ).exclude(pk=household.pk)

@@ -17,13 +17,13 @@ from wangge.core.forms import RevealForm, add_service_errors
 from wangge.households.forms import HouseholdForm
 from wangge.households.selectors import (
     HouseholdFilters,
+    household_duplicates,
     household_for_user,
     tags_all,
 )
 from wangge.households.selectors import household_list as select_households
 from wangge.households.services import (
     household_create,
-    household_duplicates_by_head_address,
     household_update,
 )
 from wangge.regions.models import Region
@@ -56,7 +56,7 @@ def household_list(request):
 
 
 def _detail_context(request, household, **extra) -> dict:
-    duplicates = visible(household_duplicates_by_head_address(household), request.user)
+    duplicates = household_duplicates(request.user, household)
     return {
         "household": household,
         "tags": household.tags.all(),
