@@ -119,12 +119,16 @@ def _http_error(request, exc):
 
 def _register() -> None:
     from wangge.accounts.api import router as auth_router
+    from wangge.appeals.api import router as appeals_router
     from wangge.assistance.api import router as assistance_router
+    from wangge.campaigns.api import router as campaigns_router
     from wangge.flags.api import router as flags_router
     from wangge.grids.api import router as grids_router
     from wangge.households.api import router as households_router
+    from wangge.pairing.api import router as pairing_router
     from wangge.party.api import members_router, organisations_router
     from wangge.regions.api import router as regions_router
+    from wangge.visits.api import router as visits_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/regions", regions_router)
@@ -134,6 +138,10 @@ def _register() -> None:
     api.add_router("/grids", grids_router)
     api.add_router("/flags", flags_router)
     api.add_router("/assistance", assistance_router)
+    api.add_router("/pairings", pairing_router)
+    api.add_router("/visits", visits_router)
+    api.add_router("/campaigns", campaigns_router)
+    api.add_router("/requests", appeals_router)
 
 
 _register()

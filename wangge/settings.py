@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "wangge.grids",
     "wangge.flags",
     "wangge.assistance",
+    "wangge.pairing",
+    "wangge.visits",
+    "wangge.campaigns",
+    "wangge.appeals",
     "wangge.dashboard",
 ]
 
