@@ -68,6 +68,10 @@ def pairing_create(*, actor, member: Member, household: Household) -> Pairing:
     with transaction.atomic():
         # Lock the member's row so two staff pairing the same member cannot both pass the cap.
         Member.objects.select_for_update().filter(pk=member.pk).first()
+        if Pairing.objects.filter(
+            member=member, household=household, ended_on__isnull=True
+        ).exists():
+            raise DomainError(_("This member is already paired with this household."))
         load = member_load(member)
         if load >= cap:
             raise DomainError(
@@ -77,10 +81,6 @@ def pairing_create(*, actor, member: Member, household: Household) -> Pairing:
                 )
                 % {"name": member.name, "load": load, "cap": cap}
             )
-        if Pairing.objects.filter(
-            member=member, household=household, ended_on__isnull=True
-        ).exists():
-            raise DomainError(_("This member is already paired with this household."))
         pairing = Pairing(
             member=member,
             household=household,
