@@ -278,10 +278,11 @@ def compute_plan(area_code: str, *, today=None) -> dict:
     external: set[int] = set()
     untouched_load: dict[int, int] = defaultdict(int)
     active_pairs: dict[tuple[int, int], int] = {}
-    for pk, member_id, household_id, _area in pairings:
+    for pk, member_id, household_id, area in pairings:
         active_pairs[(member_id, household_id)] = pk
         in_scope_member = member_id in member_index
-        if in_scope_member and cap_of_member[member_id] == 0:
+        # A member who may carry none loses the pairings of this scope (others are not ours).
+        if in_scope_member and cap_of_member[member_id] == 0 and area.startswith(area_code):
             ends.append([pk, END_MEMBER_CAP_ZERO])
             continue
         if household_id in key_ids and household_id not in primary:

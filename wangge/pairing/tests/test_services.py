@@ -188,3 +188,36 @@ def test_rules_edit(township_admin, secretary_a, village):
         )
     plan = compute_plan(testing.VILLAGE_A)
     assert len(plan["add"]) == 3
+
+
+def test_township_proposal_pairs_across_villages_only_when_allowed(township_admin, village):
+    """GIVEN a key household in village B, which has no members WHEN the township is proposed
+    THEN a village A member takes it at the other-village cost; with crossing off, it is
+    explained as a shortfall of village B."""
+    key = village[0]["a1"].tags.all()
+    lone = testing.make_household(
+        area_code=testing.VILLAGE_B + "001001", seq=30, head_name="丙一", tags=key
+    )
+    proposal = proposal_create(actor=township_admin, area_code=testing.TOWNSHIP)
+    assert proposal.uncovered == 0 and [lone.pk] == [
+        h for _m, h in proposal.plan["add"] if h == lone.pk
+    ]
+    rules_update(
+        actor=township_admin,
+        township_code=testing.TOWNSHIP,
+        expected_version=1,
+        values={"allow_other_village": False},
+    )
+    closed = proposal_create(actor=township_admin, area_code=testing.TOWNSHIP)
+    assert closed.plan["uncovered"] == [lone.pk]
+    (short,) = closed.plan["shortfalls"]
+    assert short["village"] == testing.VILLAGE_B and short["capacity"] == 0
+
+
+def test_a_village_run_leaves_other_villages_pairings_alone(secretary_a, township_admin, village):
+    _homes, people = village
+    elsewhere = testing.make_household(area_code=testing.VILLAGE_B + "001001", seq=31)
+    pairing_create(actor=township_admin, member=people["far"], household=elsewhere)
+    Member.objects.filter(pk=people["far"].pk).update(is_mobile=True)
+    plan = compute_plan(testing.VILLAGE_A)
+    assert plan["end"] == []  # village B's pairing is not village A's to end

@@ -137,3 +137,20 @@ def test_member_loads_and_cap(client, secretary_a, data):
         f"/pairing/households/{homes[1].pk}/pair/", {"member": members[0].pk}, follow=True
     )
     assert "may carry at most 1" in refused.content.decode()
+
+
+def test_lists_take_the_same_queries_for_more_rows(
+    client, secretary_a, data, django_assert_max_num_queries
+):
+    homes, _members = data
+    client.force_login(secretary_a)
+    for path in ("/pairing/members/", "/pairing/unpaired/", "/pairing/"):
+        client.get(path)  # warm the session
+        with django_assert_max_num_queries(12):
+            assert client.get(path).status_code == 200
+    for i in range(10):
+        testing.make_member(area_code=GROUP_A, seq=40 + i, name=f"新党员{i}")
+        testing.make_household(area_code=GROUP_A, seq=60 + i, tags=homes[0].tags.all())
+    for path in ("/pairing/members/", "/pairing/unpaired/", "/pairing/"):
+        with django_assert_max_num_queries(12):
+            assert client.get(path).status_code == 200
