@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from wangge.pairing.models import Pairing
+from wangge.party.models import Member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +29,21 @@ def test_propose_and_apply_on_the_desktop(page, township_data, log_in):
 
 
 def test_pairing_pages_fit_a_phone(phone_page, township_data, log_in):
+    household = township_data["households"][0]
+    member = Member.objects.filter(area_code="340827200200").first()
     log_in(phone_page, "secretary-a")
-    for path in ("/pairing/", "/pairing/members/", "/pairing/unpaired/"):
+    phone_page.goto(f"/pairing/households/{household.pk}/")
+    phone_page.select_option("#member", str(member.pk))
+    phone_page.locator("form[action$='/pair/'] button").click()
+    expect(phone_page.locator("tbody").first).to_contain_text(member.name)
+    phone_page.screenshot(path="/tmp/wangge-pairing-household-phone.png", full_page=True)
+    for path in (
+        "/pairing/",
+        "/pairing/members/",
+        "/pairing/unpaired/",
+        f"/pairing/households/{household.pk}/",
+        f"/pairing/members/{member.pk}/",
+    ):
         phone_page.goto(path)
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, path
     phone_page.screenshot(path="/tmp/wangge-pairing-phone.png", full_page=True)
