@@ -238,8 +238,10 @@ def _relevant_pairings(area_code: str, member_ids):
     )
 
 
-def _fingerprint(pairing_ids, rules: PairingRules) -> str:
-    digest = hashlib.sha256(f"rules:{rules.pk}:{rules.version}\n".encode())
+def _fingerprint(pairing_ids, rules: PairingRules, member_ids) -> str:
+    """What a proposal read: the active pairings, the rules' version and members' own caps."""
+    own = sorted(MemberCap.objects.filter(member_id__in=member_ids).values_list("member_id", "cap"))
+    digest = hashlib.sha256(f"rules:{rules.pk}:{rules.version}\n{own}\n".encode())
     digest.update(",".join(map(str, sorted(pairing_ids))).encode())
     return digest.hexdigest()
 
@@ -270,7 +272,7 @@ def compute_plan(area_code: str, *, today=None) -> dict:
         .order_by("started_on", "pk")
         .values_list("pk", "member_id", "household_id", "area_code")
     )
-    fingerprint = _fingerprint([p[0] for p in pairings], rules)
+    fingerprint = _fingerprint([p[0] for p in pairings], rules, list(member_index))
     cap_of_member = defaultdict(int, caps)
 
     ends: list[list] = []
@@ -426,9 +428,10 @@ class _Stale(Exception):
 
 def _apply(actor, proposal: PairingProposal) -> None:
     today = _today()
-    members = _scope_members(proposal.area_code).values_list("pk", flat=True)
-    current = _relevant_pairings(proposal.area_code, list(members)).values_list("pk", flat=True)
-    if _fingerprint(list(current), rules_for(proposal.area_code[:9])) != proposal.fingerprint:
+    members = list(_scope_members(proposal.area_code).values_list("pk", flat=True))
+    current = _relevant_pairings(proposal.area_code, members).values_list("pk", flat=True)
+    rules = rules_for(proposal.area_code[:9])
+    if _fingerprint(list(current), rules, members) != proposal.fingerprint:
         raise _Stale
     claimed = PairingProposal.objects.filter(pk=proposal.pk, status=ProposalStatus.OPEN).update(
         status=ProposalStatus.APPLIED, applied_by=actor, applied_at=timezone.now()

@@ -221,3 +221,21 @@ def test_a_village_run_leaves_other_villages_pairings_alone(secretary_a, townshi
     Member.objects.filter(pk=people["far"].pk).update(is_mobile=True)
     plan = compute_plan(testing.VILLAGE_A)
     assert plan["end"] == []  # village B's pairing is not village A's to end
+
+
+def test_a_changed_cap_or_rule_makes_the_proposal_stale(secretary_a, township_admin, village):
+    _homes, people = village
+    proposal = proposal_create(actor=secretary_a, area_code=testing.VILLAGE_A)
+    member_cap_set(actor=secretary_a, member=people["near"], cap=0, reason="住院")
+    with pytest.raises(ConflictError):
+        proposal_apply(actor=secretary_a, proposal=proposal)
+    proposal = proposal_create(actor=secretary_a, area_code=testing.VILLAGE_A)
+    rules_update(
+        actor=township_admin,
+        township_code=testing.TOWNSHIP,
+        expected_version=1,
+        values={"cap_default": 3},
+    )
+    with pytest.raises(ConflictError):
+        proposal_apply(actor=secretary_a, proposal=proposal)
+    assert not Pairing.objects.exists()
