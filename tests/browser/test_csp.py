@@ -1,0 +1,59 @@
+"""The strict Content Security Policy holds on the pages people use: nothing is refused."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    ("dashboard:overview", {}),
+    ("party:member_list", {}),
+    ("households:household_list", {}),
+    ("grids:layer_index", {}),
+    ("flags:dashboard", {}),
+    ("assistance:plan_list", {}),
+]
+
+
+def test_pages_load_without_csp_violations(page, township_data, log_in):
+    problems = []
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    log_in(page)
+    for name, kwargs in PAGES:
+        response = page.goto(reverse(name, kwargs=kwargs))
+        assert response.status == 200, name
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("load")
+    assert problems == []
+
+
+def test_confirm_and_autosubmit_work_without_inline_handlers(page, township_data, log_in):
+    log_in(page)
+    page.goto(reverse("flags:dashboard"))
+    year = page.locator("select[data-autosubmit]")
+    last = year.locator("option").last.get_attribute("value")
+    with page.expect_navigation():
+        year.select_option(last)
+    assert f"year={last}" in page.url
+    here = page.url
+    # A link that asks first: declining keeps the user on the page, accepting goes on.
+    page.evaluate(
+        """() => {
+            const a = document.createElement("a");
+            a.href = "/households/"; a.textContent = "go"; a.id = "ask";
+            a.setAttribute("data-confirm", "Sure?");
+            document.body.prepend(a);
+        }"""
+    )
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#ask")
+    page.wait_for_timeout(300)
+    assert page.url == here
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#ask")
+    assert page.url.endswith("/households/")
