@@ -33,7 +33,7 @@ def campaign_list(user) -> QuerySet:
     for prefix in prefixes:
         # The campaign's area contains the user's area, or lies inside it.
         q |= Q(area_code__startswith=prefix) | Q(area_code__in=_ancestors(prefix))
-    return Campaign.objects.filter(q).order_by("-starts_on", "-id")
+    return Campaign.objects.filter(q).select_related("area").order_by("-starts_on", "-id")
 
 
 def _ancestors(code: str) -> list[str]:
