@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import User
+from wangge.campaigns.demo import NAME, campaign_demo_load
 from wangge.core.crypto import DecryptionError
 from wangge.core.demo import vocabulary as V
 from wangge.core.demo.build import build_demo, demo_loaded
@@ -21,6 +22,7 @@ from wangge.flags.demo import Person, agency_demo_load
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.regions.models import Region
+from wangge.visits.demo import visits_demo_load
 
 URL = "http://127.0.0.1:8000"
 
@@ -84,6 +86,7 @@ class Command(BaseCommand):
             result.counts["grids"] = build_demo_grids(seed)
             users = create_demo_users(result)
             result.counts["agency_batches"] = self._agency_data(seed)
+            result.counts["visits"] = self._visit_data(seed, result.today, scale)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -102,6 +105,13 @@ class Command(BaseCommand):
             actor=officer, area_code=V.TOWNSHIP[0], households=people, seed=seed
         )
         return len(batches)
+
+    def _visit_data(self, seed: int, today: datetime.date, scale: float) -> dict:
+        """A year of visits to the paired households, and the thousand-members visit."""
+        township = Region.objects.get(code=V.TOWNSHIP[0])
+        history = visits_demo_load(township_code=township.code, seed=seed, today=today)
+        campaign = campaign_demo_load(township=township, seed=seed, today=today, scale=scale)
+        return {"history": history, **campaign}
 
     def _wipe(self) -> None:
         connection = connections["default"]
@@ -181,6 +191,13 @@ class Command(BaseCommand):
             },
             _("  %(b)d agency data files (2021) uploaded and evaluated")
             % {"b": counts["agency_batches"]},
+            _("  %(v)s visits in the past year; %(c)s: %(m)s members visited, %(o)s opinions")
+            % {
+                "v": f"{counts['visits']['history']:,}",
+                "c": NAME,
+                "m": f"{counts['visits']['members_visited']:,}",
+                "o": f"{counts['visits']['opinions']:,}",
+            },
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
