@@ -1,4 +1,6 @@
-from django.db.models import Q
+import datetime
+
+from django.db.models import Count, Q
 
 from wangge.accounts.scope import prefix_q
 from wangge.dashboard.stats import stat_provider
@@ -17,11 +19,14 @@ def visit_stats(area_code, today) -> dict:
     else:
         prefixes = list(Region.objects.filter(level="township").values_list("code", flat=True))
     paired, overdue = rollup_counts(prefixes, {"all": Q()}, today)["all"]
+    year_ago = today - datetime.timedelta(days=365)
+    counts = visits.aggregate(
+        all=Count("id"),
+        last_year=Count("id", filter=Q(visited_on__gt=year_ago, visited_on__lte=today)),
+    )
     return {
-        "visits": visits.count(),
-        "visits_last_year": visits.filter(visited_on__gt=today.replace(year=today.year - 1))
-        .filter(visited_on__lte=today)
-        .count(),
+        "visits": counts["all"],
+        "visits_last_year": counts["last_year"],
         "visits_paired_households": paired,
         "visits_overdue": overdue,
     }
