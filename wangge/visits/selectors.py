@@ -85,9 +85,11 @@ def _interval_expression():
         .annotate(days=Min("interval_days"))
         .values("days")
     )
-    default = VisitPolicy.objects.filter(
-        township_code=OuterRef("township_code"), tag__isnull=True
-    ).values("interval_days")[:1]
+    default = (
+        VisitPolicy.objects.filter(township_code=OuterRef("township_code"), tag__isnull=True)
+        .order_by()
+        .values("interval_days")[:1]
+    )
     return Coalesce(
         Subquery(by_tag, output_field=IntegerField()),
         Subquery(default, output_field=IntegerField()),
@@ -112,9 +114,8 @@ def with_due_fields(households: QuerySet) -> QuerySet:
 
 
 def _intervals() -> set[int]:
-    return set(VisitPolicy.objects.values_list("interval_days", flat=True).distinct()) | {
-        FALLBACK_INTERVAL_DAYS
-    }
+    days = VisitPolicy.objects.order_by().values_list("interval_days", flat=True).distinct()
+    return set(days) | {FALLBACK_INTERVAL_DAYS}
 
 
 def overdue_q(today: datetime.date, intervals: set[int] | None = None) -> Q:

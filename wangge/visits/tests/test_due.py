@@ -125,3 +125,23 @@ def test_rollup_queries_are_constant(world, township_admin, django_assert_max_nu
         rollup = overdue_rollup(township_admin, TODAY)
     assert rollup["total"].paired == 12
     assert Visit.objects.count() == 0
+
+
+def test_a_visits_needs_link_to_one_request(world):
+    from wangge.core.errors import DomainError
+    from wangge.visits.services import visit_need_link
+
+    quiet = _log(world, world["plain"], datetime.date(2026, 2, 1))
+    with pytest.raises(DomainError):
+        visit_need_link(actor=world["user"], visit=quiet, request_id=7)
+    visit, _created = visit_log(
+        actor=world["user"],
+        household=world["hardship"],
+        visited_on=datetime.date(2026, 2, 2),
+        needs="屋顶漏雨",
+        today=TODAY,
+    )
+    visit_need_link(actor=world["user"], visit=visit, request_id=7)
+    assert Visit.objects.get(pk=visit.pk).need_request_id == 7
+    with pytest.raises(ConflictError):
+        visit_need_link(actor=world["user"], visit=visit, request_id=8)
