@@ -2,6 +2,7 @@
 township's visit policies, with most households visited on time and some overdue.
 
 Runs after the pairing demo; without pairings there is nothing to visit and nothing is made.
+A household's history goes back a year, to before its current pairing where that is newer.
 Each demo member login ends with one household visited recently, one due within days and one
 overdue, so the field home shows both kinds of task.
 """
@@ -76,7 +77,7 @@ def visits_demo_load(*, township_code: str, seed: int, today: datetime.date) -> 
     shaped: dict[int, str] = {}
     for member_id in sorted(login_members):
         homes = [h for h, rows in by_household.items() if any(m == member_id for m, *_ in rows)]
-        for household_id, shape in zip(sorted(homes), ("ok", "due", "overdue"), strict=False):
+        for household_id, shape in zip(sorted(homes), ("overdue", "due", "ok"), strict=False):
             shaped[household_id] = shape
 
     rows: list[Visit] = []
@@ -84,7 +85,9 @@ def visits_demo_load(*, township_code: str, seed: int, today: datetime.date) -> 
     for household_id, paired in by_household.items():
         interval = intervals[household_id]
         member_id, started_on, area = paired[0]
-        start = max(started_on, year_ago)
+        # Households were visited before today's pairings (the optimiser re-pairs the
+        # township): the history goes back a year whatever the pairing's start.
+        start = year_ago
         shape = shaped.get(household_id) or ("overdue" if rng.random() < OVERDUE_SHARE else "ok")
         if shape == "ok":
             last = today - datetime.timedelta(days=rng.randrange(0, max(1, interval - 7)))
@@ -99,9 +102,10 @@ def visits_demo_load(*, township_code: str, seed: int, today: datetime.date) -> 
             days.append(day)
             day -= datetime.timedelta(days=max(1, round(interval * rng.uniform(0.7, 1.0))))
         days.reverse()
-        for n, visited_on in enumerate(days):
+        first_after_pairing = next((d for d in days if d >= started_on), None)
+        for visited_on in days:
             visitor = paired[rng.randrange(len(paired))][0]
-            kind = VisitKind.FIRST if n == 0 and started_on >= year_ago else VisitKind.ROUTINE
+            kind = VisitKind.FIRST if visited_on == first_after_pairing else VisitKind.ROUTINE
             needs = ""
             if rng.random() < 0.08:
                 kind = VisitKind.HELP
