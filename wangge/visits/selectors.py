@@ -41,6 +41,8 @@ CADRE_ROLES = {
 }
 # Roles that may log a visit to any household of their area (not only paired ones).
 VISIT_WRITERS = CADRE_ROLES - {Role.DISCIPLINE}
+# A LIMIT larger than any table, used as an optimisation fence (see rollup_counts).
+UNBOUNDED = 2**62
 # "Due" on the member's home page: due today or within this many days.
 DUE_SOON_DAYS = 7
 
@@ -76,9 +78,10 @@ def policy_table(
 
 def _interval_expression():
     """Days between visits for the household in the outer query."""
+    tags = Household.tags.through.objects.filter(household_id=OuterRef(OuterRef("pk")))
     by_tag = (
         VisitPolicy.objects.filter(
-            township_code=OuterRef("township_code"), tag__households=OuterRef("pk")
+            township_code=OuterRef("township_code"), tag_id__in=tags.values("tag_id")
         )
         .order_by()
         .values("township_code")
@@ -103,8 +106,10 @@ def with_due_fields(households: QuerySet) -> QuerySet:
     since = (
         pairings_active()
         .filter(household=OuterRef("pk"))
-        .order_by("started_on")
-        .values("started_on")[:1]
+        .order_by()
+        .values("household_id")
+        .annotate(first=Min("started_on"))
+        .values("first")
     )
     return households.annotate(
         last_visited_on=Subquery(last.values("visited_on")[:1]),
@@ -266,7 +271,7 @@ def rollup_counts(
     """
     if not groups or not prefixes:
         return {name: (0, 0) for name in groups}
-    households = with_due_fields(paired_households_in(prefixes))
+    households = with_due_fields(paired_households_in(prefixes)).order_by()
     if by_grid:
         from wangge.grids.models import GridHousehold
 
@@ -277,7 +282,10 @@ def rollup_counts(
     for i, q in enumerate(groups.values()):
         aggregates[f"p{i}"] = Count("pk", filter=q)
         aggregates[f"o{i}"] = Count("pk", filter=q & late)
-    row = households.aggregate(**aggregates)
+    # The slice is a fence: PostgreSQL does not flatten a subquery with a LIMIT into the outer
+    # query, so each household's due fields are computed once, not once per filter that uses
+    # them (ten villages' filters made the roll-up 5× slower at county scale).
+    row = households[:UNBOUNDED].aggregate(**aggregates)
     return {name: (row[f"p{i}"], row[f"o{i}"]) for i, name in enumerate(groups)}
 
 
