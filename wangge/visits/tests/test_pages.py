@@ -204,3 +204,34 @@ def test_policy_page_edits_for_the_township_admin_only(admin_client, client, wor
         "/visits/policies/save/", {"township": testing.TOWNSHIP, "interval_days": "5"}
     )
     assert denied.status_code == 403
+
+
+def test_field_pages_take_a_fixed_number_of_queries(
+    member_client, world, django_assert_max_num_queries
+):
+    from .conftest import pair
+
+    def count(path):
+        with django_assert_max_num_queries(30) as ctx:
+            assert member_client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    def visit(home):
+        Visit.objects.create(
+            household=home,
+            member=world["member"],
+            visited_on=timezone.localdate(),
+            area=home.area,
+            area_code=home.area_code,
+            township_code=home.township_code,
+            created_by=world["user"],
+        )
+
+    visit(world["plain"])
+    before = {path: count(path) for path in ("/visits/", "/visits/mine/", "/visits/list/")}
+    for seq in range(50, 60):
+        home = testing.make_household(area_code=testing.VILLAGE_A + "001", seq=seq)
+        pair(world["member"], home)
+        visit(home)
+    after = {path: count(path) for path in before}
+    assert after == before
