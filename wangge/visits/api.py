@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
@@ -23,7 +24,7 @@ from wangge.visits.selectors import (
     visit_for_user,
     visit_list,
 )
-from wangge.visits.services import policy_remove, policy_set, visit_log
+from wangge.visits.services import policy_remove, policy_set, visit_log, visit_photo_attach
 
 router = Router(tags=["visits"])
 
@@ -176,6 +177,13 @@ def visits_log(request, payload: VisitIn):
         client_key=payload.client_key,
     )
     return Status(201 if created else 200, visit)
+
+
+@router.post("/{int:visit_id}/photo", response={200: VisitOut, **WRITE_ERRORS})
+def visits_photo(request, visit_id: int, photo: File[UploadedFile]):
+    """Attach the optional photo (an image of at most 5 MB; re-encoded, metadata removed)."""
+    visit = visit_for_user(request.user, visit_id)
+    return visit_photo_attach(actor=request.user, visit=visit, photo=photo)
 
 
 def _township(user, requested: str | None) -> str:

@@ -203,6 +203,28 @@ def visit_log(
     return visit, True
 
 
+def visit_photo_attach(*, actor, visit: Visit, photo) -> Visit:
+    """Add the optional photo to a visit its writer logged without one (the field app sends the
+    visit first and the picture after, on a slow network)."""
+    if visit.created_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the person who logged the visit may add its photo."))
+    if visit.photo:
+        raise ConflictError(_("This visit already has a photo."))
+    cleaned = photo_clean(photo)
+    stored_name = default_storage.save(f"visits/{visit.township_code}/{cleaned.name}", cleaned)
+    try:
+        with transaction.atomic():
+            changed = Visit.objects.filter(pk=visit.pk, photo="").update(photo=stored_name)
+            if not changed:
+                raise ConflictError(_("This visit already has a photo."))
+            audit_record(actor=actor, action="visits.photo_attach", obj=visit)
+    except BaseException:
+        default_storage.delete(stored_name)
+        raise
+    visit.photo = stored_name
+    return visit
+
+
 def visit_need_link(*, actor, visit: Visit, request_id: int) -> Visit:
     """Record which resident request (S7) a visit's needs became.
 

@@ -96,3 +96,32 @@ def test_policies_read_and_update(client, world, township_admin, secretary_a):
     policy = VisitPolicy.objects.get(tag__slug="migrant")
     assert client.delete(f"/api/v1/visits/policies/{policy.pk}", **admin).status_code == 204
     assert not VisitPolicy.objects.filter(tag__slug="migrant").exists()
+
+
+def test_photo_is_attached_once_by_the_visits_writer(client, world, auth, settings, tmp_path):
+    import io
+
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    _post(client, "/api/v1/visits", {"household_id": world["plain"].pk}, auth)
+    visit = Visit.objects.get()
+    bad = client.post(
+        f"/api/v1/visits/{visit.pk}/photo",
+        {"photo": io.BytesIO(b"not an image")},
+        **auth,
+    )
+    assert bad.status_code == 422 and "not a photo" in bad.json()["message"]
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(picture, format="PNG")
+    picture.seek(0)
+    picture.name = "p.png"
+    ok = client.post(f"/api/v1/visits/{visit.pk}/photo", {"photo": picture}, **auth)
+    assert ok.status_code == 200 and ok.json()["has_photo"]
+    visit.refresh_from_db()
+    assert default_storage.exists(visit.photo)
+    picture.seek(0)
+    again = client.post(f"/api/v1/visits/{visit.pk}/photo", {"photo": picture}, **auth)
+    assert again.status_code == 409
+    assert len(list((tmp_path / "visits" / testing.TOWNSHIP).iterdir())) == 1
