@@ -12,6 +12,7 @@ from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
 from wangge.regions.models import Region
+from wangge.visits.selectors import township_visit_figures
 
 # The bands the chart shows, in order; "60plus" overlaps them and is shown as a share instead.
 CHART_AGE_BANDS = ["lt40", "40-59", "60-69", "70-79", "80plus"]
@@ -113,6 +114,7 @@ def overview_figures(user, *, today: datetime.date | None = None) -> dict:
     )
     households = _scoped(Household.objects.all(), prefixes).count()
     figures = member_figures(prefixes, today)
+    figures.update(township_visit_figures(prefixes, today))
     labels = age_band_labels()
     figures.update(
         villages=villages,

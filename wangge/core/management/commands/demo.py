@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import User
+from wangge.campaigns.demo import NAME, campaign_demo_load
 from wangge.core.crypto import DecryptionError
 from wangge.core.demo import vocabulary as V
 from wangge.core.demo.build import build_demo, demo_loaded
@@ -22,6 +23,7 @@ from wangge.households.models import Household
 from wangge.pairing.demo import pairing_demo_load
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.regions.models import Region
+from wangge.visits.demo import visits_demo_load
 
 URL = "http://127.0.0.1:8000"
 
@@ -90,6 +92,7 @@ class Command(BaseCommand):
                 township_code=V.TOWNSHIP[0],
                 seed=seed,
             )
+            result.counts["visits"] = self._visit_data(seed, result.today, scale)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -108,6 +111,13 @@ class Command(BaseCommand):
             actor=officer, area_code=V.TOWNSHIP[0], households=people, seed=seed
         )
         return len(batches)
+
+    def _visit_data(self, seed: int, today: datetime.date, scale: float) -> dict:
+        """A year of visits to the paired households, and the thousand-members visit."""
+        township = Region.objects.get(code=V.TOWNSHIP[0])
+        history = visits_demo_load(township_code=township.code, seed=seed, today=today)
+        campaign = campaign_demo_load(township=township, seed=seed, today=today, scale=scale)
+        return {"history": history, **campaign}
 
     def _wipe(self) -> None:
         connection = connections["default"]
@@ -192,6 +202,13 @@ class Command(BaseCommand):
                 "p": f"{counts['pairing']['paired_households']:,}",
                 "k": f"{counts['pairing']['key_households']:,}",
                 "n": f"{counts['pairing']['uncovered']:,}",
+            },
+            _("  %(v)s visits in the past year; %(c)s: %(m)s members visited, %(o)s opinions")
+            % {
+                "v": f"{counts['visits']['history']:,}",
+                "c": NAME,
+                "m": f"{counts['visits']['members_visited']:,}",
+                "o": f"{counts['visits']['opinions']:,}",
             },
             _("  %(u)d demo logins") % {"u": n_users},
         ]

@@ -1,0 +1,349 @@
+"""Reads of visits and due dates, always given the user and scoped.
+
+Due dates are computed on read: a household's interval is the shortest among its tags'
+policies (the township default otherwise), its next visit is due one interval after the last
+visit, and a household never visited is due from the day it was paired.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import area_prefixes, in_areas, prefix_q
+from wangge.households.models import Household, Tag
+from wangge.households.selectors import SENSITIVE
+from wangge.pairing.models import Pairing
+from wangge.pairing.selectors import household_ids_paired_with, pairings_active
+from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
+
+# Roles that follow visits across an area (cadres); a plain member sees their own households.
+CADRE_ROLES = {
+    Role.TOWNSHIP_ADMIN,
+    Role.TOWNSHIP_LEADER,
+    Role.VILLAGE_SECRETARY,
+    Role.VILLAGE_COMMITTEE,
+    Role.GROUP_LEADER,
+    Role.DISCIPLINE,
+}
+# Roles that may log a visit to any household of their area (not only paired ones).
+VISIT_WRITERS = CADRE_ROLES - {Role.DISCIPLINE}
+# A LIMIT larger than any table, used as an optimisation fence (see rollup_counts).
+UNBOUNDED = 2**62
+# "Due" on the member's home page: due today or within this many days.
+DUE_SOON_DAYS = 7
+
+
+def cadre_prefixes(user) -> list[str]:
+    return area_prefixes(user, CADRE_ROLES)
+
+
+def is_cadre(user) -> bool:
+    return bool(cadre_prefixes(user))
+
+
+# --- policies --------------------------------------------------------------------------
+
+
+def policies_for_township(township_code: str) -> list[VisitPolicy]:
+    return list(
+        VisitPolicy.objects.filter(township_code=township_code)
+        .select_related("tag")
+        .order_by("tag__kind", "tag__sort", "id")
+    )
+
+
+def policy_table(
+    township_code: str,
+) -> tuple[VisitPolicy | None, list[tuple[Tag, VisitPolicy | None]]]:
+    """The township's default policy, and every tag with its policy (None: the default applies)."""
+    policies = policies_for_township(township_code)
+    default = next((p for p in policies if p.tag_id is None), None)
+    by_tag = {p.tag_id: p for p in policies if p.tag_id is not None}
+    return default, [(tag, by_tag.get(tag.pk)) for tag in Tag.objects.order_by("kind", "sort")]
+
+
+def _interval_expression():
+    """Days between visits for the household in the outer query."""
+    tags = Household.tags.through.objects.filter(household_id=OuterRef(OuterRef("pk")))
+    by_tag = (
+        VisitPolicy.objects.filter(
+            township_code=OuterRef("township_code"), tag_id__in=tags.values("tag_id")
+        )
+        .order_by()
+        .values("township_code")
+        .annotate(days=Min("interval_days"))
+        .values("days")
+    )
+    default = (
+        VisitPolicy.objects.filter(township_code=OuterRef("township_code"), tag__isnull=True)
+        .order_by()
+        .values("interval_days")[:1]
+    )
+    return Coalesce(
+        Subquery(by_tag, output_field=IntegerField()),
+        Subquery(default, output_field=IntegerField()),
+        Value(FALLBACK_INTERVAL_DAYS),
+    )
+
+
+def with_due_fields(households: QuerySet) -> QuerySet:
+    """Annotate ``last_visited_on``, ``paired_since`` and ``interval_days``."""
+    last = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on")
+    since = (
+        pairings_active()
+        .filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household_id")
+        .annotate(first=Min("started_on"))
+        .values("first")
+    )
+    return households.annotate(
+        last_visited_on=Subquery(last.values("visited_on")[:1]),
+        paired_since=Subquery(since),
+        interval_days=_interval_expression(),
+    )
+
+
+def _intervals() -> set[int]:
+    days = VisitPolicy.objects.order_by().values_list("interval_days", flat=True).distinct()
+    return set(days) | {FALLBACK_INTERVAL_DAYS}
+
+
+def overdue_q(today: datetime.date, intervals: set[int] | None = None) -> Q:
+    """Households (annotated by ``with_due_fields``) whose next visit was due before today.
+
+    One comparison per distinct interval instead of date arithmetic in SQL, which SQLite and
+    PostgreSQL spell differently; there are only a handful of intervals.
+    """
+    intervals = intervals if intervals is not None else _intervals()
+    q = Q(last_visited_on__isnull=True, paired_since__lt=today)
+    for days in sorted(intervals):
+        q |= Q(interval_days=days, last_visited_on__lt=today - datetime.timedelta(days=days))
+    return q
+
+
+# --- a member's households -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueRow:
+    household: Household
+    last_visited_on: datetime.date | None
+    interval_days: int
+    next_due: datetime.date
+    status: str  # "overdue", "due" (within DUE_SOON_DAYS) or "ok"
+
+    @property
+    def never_visited(self) -> bool:
+        return self.last_visited_on is None
+
+
+def due_row(household: Household, today: datetime.date) -> DueRow:
+    last = household.last_visited_on
+    interval = household.interval_days or FALLBACK_INTERVAL_DAYS
+    if last is not None:
+        next_due = last + datetime.timedelta(days=interval)
+    else:
+        next_due = household.paired_since or today
+    if next_due < today:
+        status = "overdue"
+    elif next_due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+        status = "due"
+    else:
+        status = "ok"
+    return DueRow(household, last, interval, next_due, status)
+
+
+def my_households(user, today: datetime.date) -> list[DueRow]:
+    """The households the user's member record is paired with, soonest due first."""
+    member = getattr(user, "member", None)
+    if member is None:
+        return []
+    households = with_due_fields(
+        Household.objects.defer(*SENSITIVE)
+        .filter(pk__in=household_ids_paired_with(member))
+        .select_related("area")
+    )
+    rows = [due_row(h, today) for h in households]
+    return sorted(rows, key=lambda r: (r.next_due, r.household.head_name, r.household.pk))
+
+
+def my_due(user, today: datetime.date) -> list[DueRow]:
+    """Overdue and due-soon visits: the member's tasks for today."""
+    return [row for row in my_households(user, today) if row.status != "ok"]
+
+
+# --- access ---------------------------------------------------------------------------
+
+
+def household_for_visit(user, pk: int) -> Household:
+    """A household the user may log a visit to: paired with them, or in a cadre's area; else 404."""
+    qs = Household.objects.defer(*SENSITIVE).select_related("area")
+    member = getattr(user, "member", None)
+    allowed = Q(pk__in=[]) if member is None else Q(pk__in=household_ids_paired_with(member))
+    for prefix in area_prefixes(user, VISIT_WRITERS):
+        allowed |= prefix_q("area_code", prefix)
+    try:
+        return qs.filter(allowed).get(pk=pk)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def visit_list(user) -> QuerySet:
+    """Visits the user may read: a cadre's area, and a member's own and paired households'."""
+    member = getattr(user, "member", None)
+    allowed = Q(pk__in=[])
+    for prefix in cadre_prefixes(user):
+        allowed |= prefix_q("area_code", prefix)
+    if member is not None:
+        allowed |= Q(member=member) | Q(household_id__in=household_ids_paired_with(member))
+    return (
+        Visit.objects.filter(allowed)
+        .select_related("household", "member", "area")
+        .defer(*(f"household__{f}" for f in SENSITIVE), "member__id_number", "member__phone")
+        .order_by("-visited_on", "-id")
+    )
+
+
+def visit_for_user(user, pk: int) -> Visit:
+    try:
+        return visit_list(user).get(pk=pk)
+    except Visit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def visits_of_household(user, household: Household) -> QuerySet:
+    return visit_list(user).filter(household=household)
+
+
+# --- roll-ups ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rollup:
+    code: str
+    name: str
+    paired: int
+    overdue: int
+
+    @property
+    def on_time(self) -> int:
+        return self.paired - self.overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of paired households whose visit is not overdue (None when there are none)."""
+        return self.on_time / self.paired if self.paired else None
+
+    @property
+    def on_time_percent(self) -> float | None:
+        rate = self.on_time_rate
+        return None if rate is None else round(100 * rate, 1)
+
+
+def paired_households_in(prefixes: list[str]) -> QuerySet:
+    paired = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+    return in_areas(Household.objects.all(), prefixes).filter(Exists(paired))
+
+
+def rollup_counts(
+    prefixes: list[str], groups: dict[str, Q], today: datetime.date, *, by_grid: bool = False
+) -> dict[str, tuple[int, int]]:
+    """(paired, overdue) per named group of households, in one query.
+
+    The due fields are computed once per household in an inner query; the groups and the
+    overdue test are filters of the outer count (Django wraps the annotated query because the
+    aggregates refer to subquery annotations).
+    """
+    if not groups or not prefixes:
+        return {name: (0, 0) for name in groups}
+    households = with_due_fields(paired_households_in(prefixes)).order_by()
+    if by_grid:
+        from wangge.grids.models import GridHousehold
+
+        grid = GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug="service")
+        households = households.annotate(service_grid=Subquery(grid.values("grid_id")[:1]))
+    late = overdue_q(today)
+    aggregates = {}
+    for i, q in enumerate(groups.values()):
+        aggregates[f"p{i}"] = Count("pk", filter=q)
+        aggregates[f"o{i}"] = Count("pk", filter=q & late)
+    # The slice is a fence: PostgreSQL does not flatten a subquery with a LIMIT into the outer
+    # query, so each household's due fields are computed once, not once per filter that uses
+    # them (ten villages' filters made the roll-up 5× slower at county scale).
+    row = households[:UNBOUNDED].aggregate(**aggregates)
+    return {name: (row[f"p{i}"], row[f"o{i}"]) for i, name in enumerate(groups)}
+
+
+def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
+    """Paired households and overdue visits for the user's area, its villages and (for one
+    village) its service grids."""
+    from wangge.regions.models import Region
+
+    prefixes = cadre_prefixes(user)
+    if area_code:
+        if not any(area_code.startswith(p) for p in prefixes):
+            raise Http404
+        prefixes = [area_code]
+    villages = list(
+        in_areas(Region.objects.filter(level="village"), prefixes, field="code").order_by("code")
+    )
+    village_names = {v.code: v.name for v in villages}
+    groups: dict[str, Q] = {"all": Q()}
+    for village in villages:
+        groups[village.code] = prefix_q("area_code", village.code)
+    grids = []
+    if len(villages) == 1:
+        grids = _service_grids(villages[0].code)
+        for grid in grids:
+            groups[f"grid-{grid.pk}"] = Q(service_grid=grid.pk)
+    counts = rollup_counts(prefixes, groups, today, by_grid=bool(grids))
+    total = counts.pop("all")
+    return {
+        "total": Rollup("", "", *total),
+        "villages": [Rollup(code, village_names[code], *counts[code]) for code in village_names],
+        "grids": [Rollup(str(g.pk), g.name, *counts[f"grid-{g.pk}"]) for g in grids],
+    }
+
+
+def _service_grids(village_code: str) -> list:
+    """The service layer's lowest grids in a village (where households are assigned)."""
+    from wangge.grids.models import Grid
+
+    return list(
+        Grid.objects.filter(prefix_q("area_code", village_code), layer__slug="service")
+        .filter(assignments__isnull=False)
+        .distinct()
+        .order_by("area_code", "level", "name")
+    )
+
+
+def township_visit_figures(prefixes: list[str], today: datetime.date) -> dict:
+    """For the dashboard: paired households, overdue, on-time rate, visits in the last 30 days."""
+    paired, overdue = rollup_counts(prefixes, {"all": Q()}, today)["all"]
+    recent = (
+        in_areas(Visit.objects.all(), prefixes)
+        .filter(visited_on__gt=today - datetime.timedelta(days=30), visited_on__lte=today)
+        .count()
+    )
+    rate = (paired - overdue) / paired if paired else None
+    return {
+        "visits_paired_households": paired,
+        "visits_overdue": overdue,
+        "visits_on_time_percent": None if rate is None else round(100 * rate, 1),
+        "visits_last_30_days": recent,
+    }

@@ -1,0 +1,218 @@
+"""Field pages for members on phones (home, my households, log a visit) and cadres' pages
+(visit list, roll-ups, policies)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import area_prefixes, has_role
+from wangge.campaigns.selectors import campaign_running_for
+from wangge.core.errors import DomainError
+from wangge.core.forms import add_service_errors
+from wangge.households.models import Tag
+from wangge.visits.forms import VisitForm
+from wangge.visits.models import VisitPolicy
+from wangge.visits.selectors import (
+    cadre_prefixes,
+    household_for_visit,
+    is_cadre,
+    my_due,
+    my_households,
+    overdue_rollup,
+    policy_table,
+    visit_for_user,
+    visit_list,
+)
+from wangge.visits.services import policy_remove, policy_set, visit_log
+
+
+def home(request):
+    """The member's tasks for today: overdue and due visits, each one tap from its form."""
+    today = timezone.localdate()
+    rows = my_due(request.user, today)
+    recent = visit_list(request.user).filter(created_by=request.user)[:5]
+    return render(
+        request,
+        "visits/home.html",
+        {
+            "rows": rows,
+            "overdue": sum(1 for r in rows if r.status == "overdue"),
+            "recent": recent,
+            "has_member": request.user.member_id is not None,
+            "cadre": is_cadre(request.user),
+            "today": today,
+        },
+    )
+
+
+def mine(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "visits/mine.html",
+        {"rows": my_households(request.user, today), "today": today},
+    )
+
+
+def log(request, household_id: int | None = None):
+    """Log a visit. With a household in the URL it is prefilled; otherwise choose one of yours."""
+    today = timezone.localdate()
+    if household_id is None and request.method == "POST":
+        try:
+            household_id = int(request.POST.get("household", ""))
+        except ValueError:
+            household_id = None
+    if household_id is not None:
+        household = household_for_visit(request.user, household_id)
+        households = [household]
+    else:
+        household = None
+        households = [row.household for row in my_households(request.user, today)]
+    campaign = campaign_running_for(household.area_code, today) if household else None
+    form_kwargs = {"households": households, "campaign": campaign, "fixed": household is not None}
+    if household is not None:
+        form_kwargs["initial"] = {"household": household.pk}
+    if request.method == "POST":
+        form = VisitForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                visit, created = visit_log(
+                    actor=request.user,
+                    household=household,
+                    visited_on=data["visited_on"],
+                    kind=data["kind"],
+                    found=data["found"],
+                    needs=data["needs"],
+                    photo=data.get("photo"),
+                    opinion=data.get("opinion", ""),
+                    client_key=data["client_key"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if created:
+                    messages.success(request, _("Visit saved."))
+                else:
+                    messages.info(request, _("This visit was already saved; here it is."))
+                return redirect("visits:visit_detail", pk=visit.pk)
+    else:
+        form = VisitForm(**form_kwargs)
+    return render(
+        request,
+        "visits/log.html",
+        {
+            "form": form,
+            "household": household,
+            "campaign": campaign,
+            "no_households": not households,
+        },
+    )
+
+
+def visit_detail(request, pk: int):
+    visit = visit_for_user(request.user, pk)
+    opinion = getattr(visit, "opinion", None) if visit.campaign_id else None
+    return render(request, "visits/visit_detail.html", {"visit": visit, "opinion": opinion})
+
+
+def visit_photo(request, pk: int):
+    """The visit's photo, only for users who may read the visit; never a public media URL."""
+    visit = visit_for_user(request.user, pk)
+    if not visit.photo or not default_storage.exists(visit.photo):
+        raise Http404
+    response = FileResponse(default_storage.open(visit.photo, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def visit_index(request):
+    qs = visit_list(request.user)
+    household = request.GET.get("household", "")
+    if household.isdigit():
+        qs = qs.filter(household_id=int(household))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "visits/visit_list.html", {"page": page})
+
+
+def overview(request):
+    """Overdue visits and on-time rates for the cadre's area, its villages and grids."""
+    if not is_cadre(request.user):
+        raise PermissionDenied(
+            _("The visit overview is for cadres; your own visits are on the home page.")
+        )
+    area = request.GET.get("area", "").strip()
+    if area and not area.isdigit():
+        raise Http404
+    rollup = overdue_rollup(request.user, timezone.localdate(), area_code=area)
+    return render(request, "visits/overview.html", {"rollup": rollup, "area": area})
+
+
+def _township_for(user, requested: str) -> str:
+    townships = sorted({p[:9] for p in cadre_prefixes(user) if len(p) >= 9})
+    if not townships:
+        raise PermissionDenied(_("Visit policies are shown to cadres of a township."))
+    if requested:
+        if requested not in townships:
+            raise Http404
+        return requested
+    return townships[0]
+
+
+def policies(request):
+    township = _township_for(request.user, request.GET.get("township", ""))
+    default, rows = policy_table(township)
+    can_edit = any(
+        township.startswith(p) for p in area_prefixes(request.user, {Role.TOWNSHIP_ADMIN})
+    )
+    return render(
+        request,
+        "visits/policies.html",
+        {"township": township, "default": default, "rows": rows, "can_edit": can_edit},
+    )
+
+
+@require_POST
+def policy_save(request):
+    township = _township_for(request.user, request.POST.get("township", ""))
+    if not has_role(request.user, Role.TOWNSHIP_ADMIN):
+        raise PermissionDenied(
+            _("Only the township's organisation office may change visit policies.")
+        )
+    tag = None
+    if request.POST.get("tag"):
+        try:
+            tag = Tag.objects.get(pk=int(request.POST["tag"]))
+        except (ValueError, Tag.DoesNotExist):
+            raise Http404 from None
+    raw = request.POST.get("interval_days", "").strip()
+    version = request.POST.get("version", "")
+    try:
+        if not raw and tag is not None:
+            policy = VisitPolicy.objects.filter(township_code=township, tag=tag).first()
+            if policy is not None:
+                policy_remove(actor=request.user, policy=policy)
+            messages.success(request, _("The tag now uses the default interval."))
+        else:
+            policy_set(
+                actor=request.user,
+                township_code=township,
+                tag=tag,
+                interval_days=int(raw) if raw.isdigit() else -1,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+            messages.success(request, _("Visit policy saved; due dates follow at once."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('visits:policies')}?township={township}")
