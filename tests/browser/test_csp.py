@@ -12,6 +12,14 @@ PAGES = [
     ("grids:layer_index", {}),
     ("flags:dashboard", {}),
     ("assistance:plan_list", {}),
+    ("pairing:overview", {}),
+    ("pairing:member_loads", {}),
+    ("pairing:unpaired", {}),
+    ("visits:overview", {}),
+    ("visits:visit_list", {}),
+    ("visits:policies", {}),
+    ("campaigns:campaign_list", {}),
+    ("campaigns:category_list", {}),
 ]
 
 
