@@ -102,23 +102,6 @@ def rule_for_user(user, pk: int) -> Rule:
         raise Http404 from exc
 
 
-def household_timeline(household) -> list[dict]:
-    """Flags and plan steps of one household, newest first (visits and requests join later)."""
-    from wangge.assistance.models import PlanStep
-
-    items = []
-    for flag in household.flags.select_related("rule").order_by("-raised_at"):
-        items.append({"at": flag.raised_at, "kind": "flag", "obj": flag})
-        if flag.decided_at:
-            items.append({"at": flag.decided_at, "kind": "flag_decision", "obj": flag})
-        if flag.lapsed_at:
-            items.append({"at": flag.lapsed_at, "kind": "flag_lapsed", "obj": flag})
-    for step in PlanStep.objects.filter(plan__household=household).select_related("plan"):
-        at = step.done_at or step.created_at
-        items.append({"at": at, "kind": "step", "obj": step})
-    return sorted(items, key=lambda item: item["at"], reverse=True)
-
-
 # ---- figures --------------------------------------------------------------------------------
 
 

@@ -15,5 +15,4 @@ urlpatterns = [
     path("agency/batches/<int:pk>/rollback/", views.batch_rollback, name="batch_rollback"),
     path("rules/", views.rules, name="rules"),
     path("rules/<int:pk>/", views.rule_detail, name="rule_detail"),
-    path("households/<int:pk>/", views.household_flags, name="household_timeline"),
 ]

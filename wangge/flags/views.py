@@ -24,7 +24,6 @@ from wangge.flags.selectors import (
     flag_evidence,
     flag_for_user,
     flag_list,
-    household_timeline,
     rule_for_user,
     rule_list,
     sources_all,
@@ -38,7 +37,6 @@ from wangge.flags.services import (
     rule_update,
     upload_areas,
 )
-from wangge.households.selectors import household_for_user
 
 MAX_UPLOAD = 50 * 1024 * 1024
 PREVIEW_ROWS = 10
@@ -280,13 +278,4 @@ def rule_detail(request, pk: int):
             "conditions": text,
             "error": error,
         },
-    )
-
-
-def household_flags(request, pk: int):
-    household = household_for_user(request.user, pk)
-    return render(
-        request,
-        "flags/household_timeline.html",
-        {"household": household, "items": household_timeline(household)},
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("<int:pk>/reveal/", views.household_reveal, name="household_reveal"),
+    path("<int:pk>/timeline/", views.household_timeline_view, name="household_timeline"),
 ]

@@ -26,6 +26,7 @@ from wangge.households.services import (
     household_create,
     household_update,
 )
+from wangge.households.timeline import household_timeline
 from wangge.regions.models import Region
 
 PAGE_SIZE = 50
@@ -55,8 +56,12 @@ def household_list(request):
     )
 
 
+TIMELINE_ON_PAGE = 10
+
+
 def _detail_context(request, household, **extra) -> dict:
     duplicates = household_duplicates(request.user, household)
+    timeline = household_timeline(request.user, household, limit=TIMELINE_ON_PAGE + 1)
     return {
         "household": household,
         "tags": household.tags.all(),
@@ -65,8 +70,19 @@ def _detail_context(request, household, **extra) -> dict:
         "can_write": can_write_registry(request.user, household.area_code),
         "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
         "reveal_url": reverse("households:household_reveal", args=[household.pk]),
+        "timeline": timeline[:TIMELINE_ON_PAGE],
+        "timeline_more": len(timeline) > TIMELINE_ON_PAGE,
         **extra,
     }
+
+
+def household_timeline_view(request, pk: int):
+    """Everything recorded about one household, newest first: visits, requests, flags, plans."""
+    household = household_for_user(request.user, pk)
+    entries = household_timeline(request.user, household)
+    return render(
+        request, "households/household_timeline.html", {"household": household, "timeline": entries}
+    )
 
 
 def household_detail(request, pk: int):

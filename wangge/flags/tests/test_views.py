@@ -173,7 +173,7 @@ def test_secretary_accepts_from_the_queue_and_edits_the_plan(
     )
     plan.refresh_from_db()
     assert plan.status == "closed" and plan.measures == ["policy_aid", "medical"]
-    timeline = client.get(f"/flags/households/{homes['a1'].pk}/").content.decode()
+    timeline = client.get(f"/households/{homes['a1'].pk}/timeline/").content.decode()
     assert "申请医疗救助" in timeline and "大病家庭" in timeline
 
 
@@ -195,7 +195,7 @@ def test_other_village_sees_404_everywhere(
         for url in (
             f"/flags/{flag.pk}/",
             f"/flags/agency/batches/{batch.pk}/",
-            f"/flags/households/{homes['a1'].pk}/",
+            f"/households/{homes['a1'].pk}/timeline/",
             plan_pk,
         ):
             assert client.get(url).status_code == 404, (user, url)
