@@ -2,7 +2,7 @@
 member and phone-line intake, grid QR posters, and the resident's public form and tracking."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -235,8 +235,11 @@ def _user_key(request) -> str | None:
 
 def _field_errors(exc) -> dict:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        return {k: " ".join(v) for k, v in exc.message_dict.items()}
-    return {"__all__": _error_text(exc)}
+        return {
+            ("form" if k == NON_FIELD_ERRORS else k): " ".join(v)
+            for k, v in exc.message_dict.items()
+        }
+    return {"form": _error_text(exc)}
 
 
 def request_phone_intake(request):
@@ -356,7 +359,7 @@ def public_form(request, key: str):
             post.get("token", ""), post.get("answer", ""), post.get("website", "")
         )
     except ValueError as exc:
-        errors["__all__"] = str(exc)
+        errors["form"] = str(exc)
         form_key = None
     category = category_for_township(grid.township_code, post.get("category"))
     if form_key and not errors:
@@ -364,7 +367,7 @@ def public_form(request, key: str):
         if public.rate_limited("submit_per_ip", ip) or (
             phone and public.rate_limited("submit_per_phone", phone_index(phone))
         ):
-            errors["__all__"] = _(
+            errors["form"] = _(
                 "Too many requests from this phone or connection. Please wait an hour, or call "
                 "the township office."
             )
