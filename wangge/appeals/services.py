@@ -239,7 +239,7 @@ def request_create(
     if category.township_id != area.code[:9]:
         raise ValidationError({"category": _("Choose one of this township's categories.")})
     text = _clean_text(text)
-    public = actor is None
+    public = channel == Channel.PUBLIC_QR
     phone = _clean_phone(contact_phone, required=public)
     if not phone and household is not None and household.phone:
         phone = household.phone
@@ -286,7 +286,9 @@ def request_create(
                     request,
                     EventKind.CREATED,
                     actor=actor,
-                    actor_kind=ActorKind.RESIDENT if public else ActorKind.USER,
+                    actor_kind=ActorKind.RESIDENT
+                    if public
+                    else (ActorKind.USER if actor is not None else ActorKind.SYSTEM),
                     to_state=State.SUBMITTED,
                     due_at=accept_by,
                     at=now,
