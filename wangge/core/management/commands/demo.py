@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import User
+from wangge.appeals.demo import build_demo_requests
 from wangge.core.crypto import DecryptionError
 from wangge.core.demo import vocabulary as V
 from wangge.core.demo.build import build_demo, demo_loaded
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             result.counts["grids"] = build_demo_grids(seed)
             users = create_demo_users(result)
             result.counts["agency_batches"] = self._agency_data(seed)
+            result.counts["requests"] = build_demo_requests(seed, today=today)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -181,6 +183,7 @@ class Command(BaseCommand):
             },
             _("  %(b)d agency data files (2021) uploaded and evaluated")
             % {"b": counts["agency_batches"]},
+            _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
