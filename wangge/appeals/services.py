@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, can_see_area
+from wangge.appeals.categories import categories_for
 from wangge.appeals.deadlines import accept_due, resolve_due
 from wangge.appeals.models import (
     OPEN_STATES,
@@ -206,7 +207,7 @@ def _notify_resident(request: Request, subject: str) -> None:
 def request_create(
     *,
     actor,
-    category: Category,
+    category: Category | None,
     text: str,
     channel: str,
     household=None,
@@ -221,7 +222,8 @@ def request_create(
     """Record a request and route it; the same idempotency key always gives the same request.
 
     ``actor`` is None for a resident using the public form (``channel=public_qr``, ``grid``
-    from the QR code). Members pass the ``household`` (from its page or from a visit).
+    from the QR code). Members pass the ``household`` (from its page or from a visit);
+    ``category`` None files it under the township's "other" category.
     """
     if idempotency_key:
         existing = Request.objects.filter(idempotency_key=idempotency_key).first()
@@ -236,7 +238,9 @@ def request_create(
     area = household.area if household is not None else grid.area
     if actor is not None and not can_see_area(actor, area.code):
         raise PermissionDenied(_("This household is outside your area."))
-    if category.township_id != area.code[:9]:
+    if category is None:
+        category = categories_for(area.code[:9]).filter(slug="other").first()
+    if category is None or category.township_id != area.code[:9]:
         raise ValidationError({"category": _("Choose one of this township's categories.")})
     text = _clean_text(text)
     public = channel == Channel.PUBLIC_QR

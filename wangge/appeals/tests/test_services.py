@@ -208,3 +208,8 @@ def test_urgent_category_counts_clock_hours(world):
     req = _create(world, category=world.categories["hazard"], at=saturday)
     assert req.urgent
     assert req.accept_due_at == saturday + datetime.timedelta(hours=2)
+
+
+def test_visit_without_category_files_under_other(world):
+    req = _create(world, category=None, channel=Channel.VISIT)
+    assert req.category.slug == "other" and req.channel == Channel.VISIT
