@@ -10,6 +10,7 @@ urlpatterns = [
     path("all/", views.request_index, name="list"),
     path("new/", views.request_new, name="new"),
     path("phone/", views.request_phone_intake, name="phone"),
+    path("categories/", views.category_index, name="categories"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/act/", views.request_act, name="act"),
     path("<int:pk>/photo/", views.request_photo, name="photo"),

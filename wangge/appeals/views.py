@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, visible
 from wangge.appeals import public
-from wangge.appeals.models import Channel, EventKind, Rating, State
+from wangge.appeals.categories import HELP
+from wangge.appeals.models import Category, Channel, EventKind, Rating, State
 from wangge.appeals.posters import grid_qr_key, poster_png, qr_svg
 from wangge.appeals.selectors import (
     categories_of,
@@ -30,6 +32,7 @@ from wangge.appeals.services import (
     HANDLERS,
     can_handle,
     can_take_phone_calls,
+    category_save,
     phone_index,
     request_accept,
     request_add_note,
@@ -297,6 +300,58 @@ def request_phone_intake(request):
             "form_key": request.POST.get("form_key") or public.uuid.uuid4().hex,
         },
     )
+
+
+def category_index(request):
+    """The township's categories and time limits; the township office edits them."""
+    townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
+    if not townships:
+        raise Http404
+    township = request.GET.get("township") or request.POST.get("township") or townships[0]
+    if township not in townships:
+        raise Http404
+    categories = Category.objects.filter(township_id=township).order_by("sort", "slug")
+    categories_of(township)
+    can_edit = any(
+        township.startswith(p) for p in area_prefixes(request.user, {Role.TOWNSHIP_ADMIN})
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(
+                _("Only the township office sets request categories and limits.")
+            )
+        pk = request.POST.get("pk")
+        category = categories.filter(pk=pk).first() if pk else None
+        if pk and category is None:
+            raise Http404
+        try:
+            category_save(
+                actor=request.user,
+                township_code=township,
+                category=category,
+                name=request.POST.get("name", ""),
+                accept_hours=_int(request.POST.get("accept_hours")),
+                resolve_working_days=_int(request.POST.get("resolve_working_days")),
+                urgent=request.POST.get("urgent") == "1",
+                active=request.POST.get("active", "1") == "1",
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Category saved."))
+        return redirect(f"{reverse('appeals:categories')}?township={township}")
+    return render(
+        request,
+        "appeals/categories.html",
+        {"categories": categories, "can_edit": can_edit, "township": township, "help": HELP},
+    )
+
+
+def _int(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
 
 
 # ---------------------------------------------------------------- QR posters

@@ -285,3 +285,45 @@ def test_notifications_reach_the_inbox(client, world, django_capture_on_commit_c
     assert req.ticket.encode() in page.content
     client.post(reverse("inbox_read"))
     assert not Notification.objects.filter(user=world.users[4], read_at__isnull=True).exists()
+
+
+def test_township_office_edits_time_limits(client, world, township_admin, member_a):
+    water = world.categories["water"]
+    url = reverse("appeals:categories")
+    client.force_login(member_a)
+    page = client.get(url)
+    assert page.status_code == 200 and "饮水供水".encode() in page.content
+    assert (
+        client.post(
+            url, {"pk": water.pk, "name": "x", "accept_hours": 1, "resolve_working_days": 1}
+        ).status_code
+        == 403
+    )
+    client.force_login(township_admin)
+    response = client.post(
+        url,
+        {
+            "pk": water.pk,
+            "name": "饮水安全",
+            "accept_hours": 8,
+            "resolve_working_days": 3,
+            "urgent": "1",
+            "active": "1",
+        },
+    )
+    assert response.status_code == 302
+    water.refresh_from_db()
+    assert (water.name, water.accept_hours, water.resolve_working_days, water.urgent) == (
+        "饮水安全",
+        8,
+        3,
+        True,
+    )
+    bad = client.post(
+        url,
+        {"pk": water.pk, "name": "x", "accept_hours": 0, "resolve_working_days": 3},
+        follow=True,
+    )
+    assert b"Accept within 1 to 720 hours" in bad.content
+    client.post(url, {"name": "殡葬服务", "accept_hours": 24, "resolve_working_days": 5})
+    assert water.__class__.objects.filter(name="殡葬服务", township_id=water.township_id).exists()
