@@ -213,3 +213,33 @@ def test_urgent_category_counts_clock_hours(world):
 def test_visit_without_category_files_under_other(world):
     req = _create(world, category=None, channel=Channel.VISIT)
     assert req.category.slug == "other" and req.channel == Channel.VISIT
+
+
+def test_periodic_task_with_frozen_time_escalates_once(world, django_capture_on_commit_callbacks):
+    import time_machine
+
+    from wangge.appeals.tasks import escalate_overdue_requests
+
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI), tick=False):
+        req = _create(world)
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 59, tzinfo=SHANGHAI), tick=False):
+        escalate_overdue_requests.call_local()
+        req.refresh_from_db()
+        assert req.level == 4
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 10, 1, tzinfo=SHANGHAI), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert escalate_overdue_requests.call_local() == 1
+            assert escalate_overdue_requests.call_local() == 0
+    req.refresh_from_db()
+    assert req.level == 3 and req.escalation_count == 1
+    event = req.events.get(kind=EventKind.ESCALATED)
+    assert event.automatic and event.actor is None and event.actor_kind == "system"
+    # Each level gets a fresh limit; at the top, one supervision notice, then the watch stops.
+    for day in (2, 3, 4, 7, 8):
+        moment = datetime.datetime(2026, 12, day, 12, 0, tzinfo=SHANGHAI)
+        with time_machine.travel(moment, tick=False):
+            escalate_overdue_requests.call_local()
+            escalate_overdue_requests.call_local()
+    req.refresh_from_db()
+    assert req.level == 1 and req.due_at is None
+    assert req.events.filter(kind=EventKind.SUPERVISION).count() == 1
