@@ -22,7 +22,7 @@ def request_list(
     escalated: bool = False,
     q: str = "",
 ) -> QuerySet:
-    qs = visible(Request.objects.all(), user).select_related(*LIST_RELATED)
+    qs = visible(Request.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state in State.values:
@@ -53,7 +53,7 @@ def my_requests(user) -> QuerySet:
     if user.member_id:
         mine |= Q(assignee_member_id=user.member_id)
     return (
-        visible(Request.objects.filter(mine, state__in=OPEN_STATES), user)
+        visible(Request.objects.defer("contact_phone").filter(mine, state__in=OPEN_STATES), user)
         .select_related(*LIST_RELATED)
         .order_by("due_at", "id")
     )
