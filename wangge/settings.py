@@ -240,6 +240,10 @@ else:
         "immediate": TESTING,
     }
 
+# Where notifications go (wangge.core.notify): the in-app inbox by default; an SMS gateway
+# adapter is a subclass of wangge.core.notify.SmsGatewayBackend.
+WANGGE_NOTIFY_BACKEND = os.environ.get("WANGGE_NOTIFY_BACKEND", "wangge.core.notify.InboxBackend")
+
 DEMO_PASSWORD = os.environ.get("WANGGE_DEMO_PASSWORD", "Wangge@2026")
 
 LOGGING = {

@@ -109,3 +109,13 @@ def category_for_township(township_code: str, pk) -> Category | None:
     except (TypeError, ValueError):
         return None
     return categories_of(township_code).filter(pk=pk).first()
+
+
+def requests_for_household(user, household) -> QuerySet:
+    """A household's requests, newest first (for its page and timeline)."""
+    return (
+        visible(Request.objects.defer("contact_phone"), user)
+        .filter(household=household)
+        .select_related("category", "assignee_member")
+        .order_by("-created_at", "-id")
+    )

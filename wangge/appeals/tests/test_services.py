@@ -226,10 +226,13 @@ def test_periodic_task_with_frozen_time_escalates_once(world, django_capture_on_
         escalate_overdue_requests.call_local()
         req.refresh_from_db()
         assert req.level == 4
-    with time_machine.travel(datetime.datetime(2026, 11, 30, 10, 1, tzinfo=SHANGHAI), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert escalate_overdue_requests.call_local() == 1
-            assert escalate_overdue_requests.call_local() == 0
+    monday = datetime.datetime(2026, 11, 30, 10, 1, tzinfo=SHANGHAI)
+    with (
+        time_machine.travel(monday, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert escalate_overdue_requests.call_local() == 1
+        assert escalate_overdue_requests.call_local() == 0
     req.refresh_from_db()
     assert req.level == 3 and req.escalation_count == 1
     event = req.events.get(kind=EventKind.ESCALATED)

@@ -327,3 +327,19 @@ def test_township_office_edits_time_limits(client, world, township_admin, member
     assert b"Accept within 1 to 720 hours" in bad.content
     client.post(url, {"name": "殡葬服务", "accept_hours": 24, "resolve_working_days": 5})
     assert water.__class__.objects.filter(name="殡葬服务", township_id=water.township_id).exists()
+
+
+def test_lists_run_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    for i in range(6):
+        request_create(
+            actor=world.users[4],
+            household=world.household,
+            category=world.categories["water"],
+            text=f"问题{i}",
+            channel=Channel.MEMBER,
+        )
+    client.force_login(world.users[4])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("appeals:mine")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("appeals:list")).status_code == 200
