@@ -1,6 +1,8 @@
 """Pages for requests: the assignee's list, village/township lists, detail with actions,
 member and phone-line intake, grid QR posters, and the resident's public form and tracking."""
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -44,6 +46,7 @@ from wangge.appeals.services import (
     request_start,
 )
 from wangge.core.errors import DomainError
+from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.images import photo_clean
 from wangge.grids.models import Grid
 from wangge.households.models import Household
@@ -419,6 +422,8 @@ def public_form(request, key: str):
     category = category_for_township(grid.township_code, post.get("category"))
     if form_key and not errors:
         phone = (post.get("contact_phone") or "").strip()[:30]
+        with contextlib.suppress(IdentityError):  # "139 1234 5678" is "13912345678"
+            phone = parse_phone(phone, allow_landline=True)
         if public.rate_limited("submit_per_ip", ip) or (
             phone and public.rate_limited("submit_per_phone", phone_index(phone))
         ):

@@ -102,7 +102,7 @@ def test_same_form_sent_twice_is_stored_once(client, world):
 def test_rate_limit_per_phone(client, world, settings):
     settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0, "submit_per_phone": (1, 3600)}
     assert _post(client, world).status_code == 200
-    refused = _post(client, world)
+    refused = _post(client, world, contact_phone="139 1234 5678")
     assert refused.status_code == 400
     assert b"Too many requests" in refused.content
     assert Request.objects.count() == 1
