@@ -750,3 +750,35 @@ def category_save(
             },
         )
     return category
+
+
+UNRATED_CLOSE_DAYS = 7
+
+
+def requests_close_unrated(*, now: datetime.datetime | None = None, days: int | None = None) -> int:
+    """Close requests resolved ``days`` ago that nobody rated (one timeline row each)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days or UNRATED_CLOSE_DAYS)
+    closed = 0
+    stale = Request.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).order_by("id")
+    for request in stale.iterator(chunk_size=200):
+        with transaction.atomic():
+            changed = Request.objects.filter(pk=request.pk, state=State.RESOLVED).update(
+                state=State.CLOSED, closed_at=now, updated_at=now
+            )
+            if changed != 1:
+                continue
+            request.state = State.CLOSED
+            _event(
+                request,
+                EventKind.CLOSED,
+                actor_kind=ActorKind.SYSTEM,
+                automatic=True,
+                from_state=State.RESOLVED,
+                to_state=State.CLOSED,
+                note=_("Closed without a rating %(n)d days after it was resolved.")
+                % {"n": days or UNRATED_CLOSE_DAYS},
+                at=now,
+            )
+            closed += 1
+    return closed

@@ -246,3 +246,18 @@ def test_periodic_task_with_frozen_time_escalates_once(world, django_capture_on_
     req.refresh_from_db()
     assert req.level == 1 and req.due_at is None
     assert req.events.filter(kind=EventKind.SUPERVISION).count() == 1
+
+
+def test_unrated_requests_close_after_a_week(world):
+    from wangge.appeals.services import requests_close_unrated
+
+    req = _create(world)
+    req = request_accept(actor=world.users[4], request=req)
+    req = request_resolve(actor=world.users[4], request=req, note="已处理")
+    assert requests_close_unrated(now=req.resolved_at + datetime.timedelta(days=6)) == 0
+    later = req.resolved_at + datetime.timedelta(days=8)
+    assert requests_close_unrated(now=later) == 1
+    assert requests_close_unrated(now=later) == 0
+    req.refresh_from_db()
+    assert req.state == State.CLOSED and req.rating == ""
+    assert req.events.last().kind == EventKind.CLOSED and req.events.last().automatic
