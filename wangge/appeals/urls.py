@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/act/", views.request_act, name="act"),
     path("<int:pk>/photo/", views.request_photo, name="photo"),
+    path("grids/posters/", views.grid_posters, name="posters"),
     path("grids/<int:pk>/poster/", views.grid_poster, name="poster"),
     path("grids/<int:pk>/poster.png", views.grid_poster_png, name="poster_png"),
     # Public pages for residents without an account.

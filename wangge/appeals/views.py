@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, visible
+from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, visible
 from wangge.appeals import public
 from wangge.appeals.categories import HELP
 from wangge.appeals.models import Category, Channel, EventKind, Rating, State
@@ -373,6 +373,30 @@ def grid_poster(request, pk: int):
     grid = _grid_for_poster(request.user, pk)
     url = request.build_absolute_uri(reverse("appeals:public_form", args=[grid_qr_key(grid)]))
     return render(request, "appeals/poster.html", {"grid": grid, "url": url, "svg": qr_svg(url)})
+
+
+def grid_posters(request):
+    """Every service grid of levels 3–4 the user prints for, one poster per printed page."""
+    handler_prefixes = area_prefixes(request.user, HANDLERS)
+    if not handler_prefixes:
+        raise PermissionDenied(_("Only village and township staff print grid posters."))
+    area = request.GET.get("area", "")
+    grids = in_areas(
+        Grid.objects.filter(layer__has_levels=True, level__in=(3, 4)), handler_prefixes
+    ).select_related("area", "responsible")
+    if area.isdigit():
+        grids = grids.filter(prefix_q("area_code", area))
+    grids = list(grids.order_by("area_code", "level", "name")[:300])
+    posters = []
+    for grid in grids:
+        url = request.build_absolute_uri(reverse("appeals:public_form", args=[grid_qr_key(grid)]))
+        posters.append({"grid": grid, "url": url, "svg": qr_svg(url)})
+    villages = in_areas(Region.objects.filter(level="village"), handler_prefixes, field="code")
+    return render(
+        request,
+        "appeals/posters.html",
+        {"posters": posters, "villages": villages, "area": area},
+    )
 
 
 def grid_poster_png(request, pk: int):

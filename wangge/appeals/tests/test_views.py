@@ -343,3 +343,14 @@ def test_lists_run_a_fixed_number_of_queries(client, world, django_assert_max_nu
         assert client.get(reverse("appeals:mine")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("appeals:list")).status_code == 200
+
+
+def test_village_posters_one_per_grid(client, world, member_a, secretary_b):
+    client.force_login(world.users[2])
+    page = client.get(reverse("appeals:posters"))
+    assert page.status_code == 200
+    assert page.content.count(b"<svg") == 2  # levels 3 and 4
+    client.force_login(secretary_b)
+    assert client.get(reverse("appeals:posters")).content.count(b"<svg") == 0
+    client.force_login(member_a)
+    assert client.get(reverse("appeals:posters")).status_code == 403
