@@ -86,3 +86,32 @@ def test_wrong_phone_shows_nothing(phone_page, qr_grid):
     page.locator("button.primary").click()
     expect(page.locator("[role=alert]")).to_be_visible()
     _fits(page)
+
+
+def test_member_handles_a_request_on_a_phone(phone_page, qr_grid, township_data, log_in):
+    from wangge.appeals.models import Channel
+    from wangge.appeals.services import request_create
+
+    req = request_create(
+        actor=qr_grid["user"],
+        household=township_data["households"][0],
+        category=None,
+        text="<b>路灯</b>坏了，晚上很黑",
+        channel=Channel.MEMBER,
+    )
+    page = phone_page
+    log_in(page, "grid-member")
+    page.goto("/requests/")
+    _fits(page)
+    page.get_by_role("link", name=req.ticket).click()
+    expect(page.locator(".req-facts")).to_contain_text("<b>路灯</b>坏了")
+    _fits(page)
+    page.locator("button[value=accept]").click()
+    expect(page.locator(".msg-success")).to_be_visible()
+    page.fill("#note", "已联系电工更换灯泡")
+    page.locator("button[value=resolve]").click()
+    expect(page.locator(".timeline li")).to_have_count(3)
+    _fits(page)
+    req.refresh_from_db()
+    assert req.state == State.RESOLVED
+    page.screenshot(path="/tmp/wangge-request-detail-phone.png", full_page=True)

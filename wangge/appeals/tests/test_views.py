@@ -210,6 +210,7 @@ def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
         {"ticket": req.ticket, "phone": "13912345678", "rating": "unsatisfied"},
     )
     assert page.status_code == 200 and b"rating is recorded" in page.content
+    assert "调了阀门".encode() in page.content  # what was done, for the resident to judge
     req.refresh_from_db()
     assert req.state == State.IN_PROGRESS and req.level == 3 and req.reopen_count == 1
 
