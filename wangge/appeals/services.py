@@ -328,12 +328,25 @@ def request_create(
 # ---------------------------------------------------------------- transitions
 
 
+def _next_step_hint(state: str) -> str:
+    hints = {
+        State.SUBMITTED: _("Accept it first."),
+        State.ACCEPTED: _("Start work on it or mark it resolved."),
+        State.IN_PROGRESS: _("Mark it resolved when the work is done."),
+        State.RESOLVED: _("It is waiting for the resident's rating."),
+        State.RATED: _("It has been rated; it can only be closed."),
+        State.CLOSED: _("It is closed."),
+    }
+    return hints.get(state, "")
+
+
 def _refused(request: Request, action: str) -> DomainError:
-    return DomainError(
-        _("Cannot %(action)s request %(ticket)s: it is now “%(state)s”.")
-        % {"action": action, "ticket": request.ticket, "state": request.get_state_display()},
-        code="invalid_state",
-    )
+    message = _("Cannot %(action)s request %(ticket)s: it is now “%(state)s”.") % {
+        "action": action,
+        "ticket": request.ticket,
+        "state": request.get_state_display(),
+    }
+    return DomainError(f"{message} {_next_step_hint(request.state)}".strip(), code="invalid_state")
 
 
 def _transition(

@@ -99,7 +99,7 @@ def test_lifecycle_and_out_of_order(world):
     user = world.users[4]
     with pytest.raises(DomainError) as err:
         request_resolve(actor=user, request=req, note="修好了")
-    assert "Submitted" in err.value.message
+    assert "Submitted" in err.value.message and "Accept it first." in err.value.message
     req = request_accept(actor=user, request=req)
     assert req.state == State.ACCEPTED and req.due_at == req.resolve_due_at
     with pytest.raises(DomainError):
