@@ -355,3 +355,18 @@ def test_village_posters_one_per_grid(client, world, member_a, secretary_b):
     assert client.get(reverse("appeals:posters")).content.count(b"<svg") == 0
     client.force_login(member_a)
     assert client.get(reverse("appeals:posters")).status_code == 403
+
+
+def test_household_page_lists_its_requests(client, world, member_a):
+    req = request_create(
+        actor=world.users[4],
+        household=world.household,
+        category=world.categories["water"],
+        text="水压低",
+        channel=Channel.MEMBER,
+    )
+    client.force_login(member_a)
+    page = client.get(reverse("households:household_detail", args=[world.household.pk]))
+    assert page.status_code == 200
+    assert req.ticket.encode() in page.content
+    assert f"/requests/new/?household={world.household.pk}".encode() in page.content
