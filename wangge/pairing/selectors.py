@@ -1,8 +1,22 @@
-"""Reads of pairings other apps reuse (visits' "my households", flags' notifications)."""
+"""Reads of pairings, scoped: staff see their areas; an ordinary member sees their own pairings.
 
-from django.db.models import QuerySet
+``household_ids_paired_with`` and ``members_paired_with`` are what other apps reuse (visits'
+"my households", flags' notifications).
+"""
 
-from wangge.pairing.models import Pairing
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import area_prefixes, prefix_q
+from wangge.pairing.models import Pairing, PairingProposal
+
+# Every role but the ordinary member reads the pairings of its whole area.
+STAFF_ROLES = {role for role in Role if role != Role.MEMBER}
 
 
 def pairings_active() -> QuerySet[Pairing]:
@@ -21,3 +35,223 @@ def members_paired_with(household) -> QuerySet:
     return Member.objects.filter(
         pk__in=pairings_active().filter(household=household).values("member_id")
     )
+
+
+def staff_prefixes(user) -> list[str]:
+    return area_prefixes(user, STAFF_ROLES)
+
+
+def _areas_q(field: str, prefixes: list[str]) -> Q | None:
+    return reduce(or_, (prefix_q(field, p) for p in prefixes)) if prefixes else None
+
+
+def _own_member_id(user) -> int | None:
+    """Anyone linked to a member record reads that member's own pairings."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "member_id", None)
+
+
+def pairing_scope_q(user, *, field: str = "area_code", member_field: str = "member_id") -> Q:
+    """Pairings the user may read: their staff areas, plus their own as a member."""
+    parts = []
+    areas = _areas_q(field, staff_prefixes(user))
+    if areas is not None:
+        parts.append(areas)
+    own = _own_member_id(user)
+    if own:
+        parts.append(Q(**{member_field: own}))
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def pairing_list(
+    user,
+    *,
+    member_id: int | None = None,
+    household_id: int | None = None,
+    area_code: str = "",
+    active: bool | None = True,
+) -> QuerySet:
+    qs = Pairing.objects.filter(pairing_scope_q(user)).select_related(
+        "member", "household", "created_by", "ended_by"
+    )
+    if member_id:
+        qs = qs.filter(member_id=member_id)
+    if household_id:
+        qs = qs.filter(household_id=household_id)
+    if area_code:
+        qs = qs.filter(prefix_q("area_code", area_code))
+    if active is not None:
+        qs = qs.filter(ended_on__isnull=active)
+    return qs.order_by("area_code", "household_id", "-started_on", "-id")
+
+
+def pairing_for_user(user, pk: int) -> Pairing:
+    try:
+        return (
+            Pairing.objects.filter(pairing_scope_q(user))
+            .select_related("member", "household")
+            .get(pk=pk)
+        )
+    except Pairing.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def member_for_user(user, pk: int):
+    """A member whose pairings the user may read: staff in their area, or oneself."""
+    from wangge.party.models import Member
+
+    q = _areas_q("area_code", staff_prefixes(user))
+    own = _own_member_id(user)
+    if own:
+        q = Q(pk=own) if q is None else q | Q(pk=own)
+    if q is None:
+        raise Http404
+    member = (
+        Member.objects.defer("id_number", "phone").filter(q).select_related("area").filter(pk=pk)
+    ).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def household_for_user(user, pk: int):
+    """A household whose pairings the user may read: staff in their area, or one they serve."""
+    from wangge.households.models import Household
+
+    q = _areas_q("area_code", staff_prefixes(user))
+    own = _own_member_id(user)
+    if own:
+        served = Q(pk__in=Pairing.objects.filter(member_id=own).values("household_id"))
+        q = served if q is None else q | served
+    if q is None:
+        raise Http404
+    household = (
+        Household.objects.defer("head_id_number", "phone")
+        .filter(q)
+        .select_related("area")
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household
+
+
+def member_history(member) -> QuerySet:
+    return (
+        Pairing.objects.filter(member=member)
+        .select_related("household", "created_by", "ended_by")
+        .order_by("ended_on", "-started_on", "-id")
+    )
+
+
+def household_history(household) -> QuerySet:
+    return (
+        Pairing.objects.filter(household=household)
+        .select_related("member", "created_by", "ended_by")
+        .order_by("ended_on", "-started_on", "-id")
+    )
+
+
+def members_with_load(user, *, village: str = "") -> QuerySet:
+    """Members in the user's staff areas with their count of active pairings."""
+    from wangge.party.models import Member
+
+    q = _areas_q("area_code", staff_prefixes(user))
+    if q is None:
+        return Member.objects.none()
+    qs = Member.objects.defer("id_number", "phone").filter(q)
+    if village:
+        qs = qs.filter(prefix_q("area_code", village))
+    return (
+        qs.annotate(load=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
+        .select_related("area", "pairing_cap")
+        .order_by("area_code", "name", "id")
+    )
+
+
+def key_households_unpaired(user, *, village: str = "") -> QuerySet:
+    from wangge.households.models import Household
+
+    q = _areas_q("area_code", staff_prefixes(user))
+    if q is None:
+        return Household.objects.none()
+    qs = Household.objects.defer("head_id_number", "phone").filter(q)
+    if village:
+        qs = qs.filter(prefix_q("area_code", village))
+    return (
+        qs.filter(tags__is_key=True)
+        .distinct()
+        .filter(~Exists(pairings_active().filter(household_id=OuterRef("pk"))))
+        .select_related("area")
+        .order_by("area_code", "head_name", "id")
+    )
+
+
+def villages_for_user(user) -> list:
+    """Villages (and townships) the user reads, for filters and the proposal form."""
+    from wangge.regions.models import Region
+
+    q = _areas_q("code", staff_prefixes(user))
+    if q is None:
+        return []
+    below = Region.objects.filter(q, level__in=["village", "township"])
+    above = Region.objects.filter(
+        level="village", code__in=[p[:12] for p in staff_prefixes(user) if len(p) > 12]
+    )
+    return list((below | above).distinct().order_by("code"))
+
+
+def village_summary(user) -> list[dict]:
+    """Per village in scope: key households, how many are unpaired, active pairings."""
+    from wangge.households.models import Household
+
+    q = _areas_q("area_code", staff_prefixes(user))
+    if q is None:
+        return []
+    key = (
+        Household.objects.filter(q, tags__is_key=True)
+        .distinct()
+        .annotate(village=Substr("area_code", 1, 12))
+    )
+    totals = dict(
+        key.values("village").annotate(n=Count("pk", distinct=True)).values_list("village", "n")
+    )
+    unpaired = dict(
+        key.filter(~Exists(pairings_active().filter(household_id=OuterRef("pk"))))
+        .values("village")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("village", "n")
+    )
+    pairs = dict(
+        pairings_active()
+        .filter(q)
+        .annotate(village=Substr("area_code", 1, 12))
+        .values("village")
+        .annotate(n=Count("pk"))
+        .values_list("village", "n")
+    )
+    from wangge.regions.models import Region
+
+    names = dict(
+        Region.objects.filter(code__in=set(totals) | set(pairs)).values_list("code", "name")
+    )
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "key": totals.get(code, 0),
+            "unpaired": unpaired.get(code, 0),
+            "pairings": pairs.get(code, 0),
+        }
+        for code in sorted(set(totals) | set(pairs))
+    ]
+
+
+def proposal_for_user(user, pk: int) -> PairingProposal:
+    q = _areas_q("area_code", staff_prefixes(user))
+    proposal = PairingProposal.objects.filter(q, pk=pk).first() if q is not None else None
+    if proposal is None:
+        raise Http404
+    return proposal

@@ -20,6 +20,7 @@ from wangge.core.demo.keys import ensure_local_keys
 from wangge.core.demo.users import create_demo_users, demo_logins
 from wangge.flags.demo import Person, agency_demo_load
 from wangge.households.models import Household
+from wangge.pairing.demo import pairing_demo_load
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.regions.models import Region
 
@@ -85,6 +86,11 @@ class Command(BaseCommand):
             result.counts["grids"] = build_demo_grids(seed)
             users = create_demo_users(result)
             result.counts["agency_batches"] = self._agency_data(seed)
+            result.counts["pairing"] = pairing_demo_load(
+                actor=User.objects.get(username="township-admin"),
+                township_code=V.TOWNSHIP[0],
+                seed=seed,
+            )
             result.counts["requests"] = build_demo_requests(seed, today=today)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
@@ -183,6 +189,12 @@ class Command(BaseCommand):
             },
             _("  %(b)d agency data files (2021) uploaded and evaluated")
             % {"b": counts["agency_batches"]},
+            _("  %(p)s households paired with members (%(k)s key households, %(n)s uncovered)")
+            % {
+                "p": f"{counts['pairing']['paired_households']:,}",
+                "k": f"{counts['pairing']['key_households']:,}",
+                "n": f"{counts['pairing']['uncovered']:,}",
+            },
             _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
             _("  %(u)d demo logins") % {"u": n_users},
         ]

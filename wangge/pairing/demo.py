@@ -1,0 +1,102 @@
+"""Demo pairings for Liangquan: a year of history, then the real optimiser over the township.
+
+Each demo member login first gets three key households near home (so "my households" is never
+empty), and twenty mobile members carry one each from before they left; the township-wide
+proposal then keeps the former, ends the latter (a mobile member carries none) and pairs every
+other key household, through the same services and audit trail staff use.
+"""
+
+import datetime
+import random
+from collections import defaultdict
+
+from django.utils import timezone
+
+from wangge.accounts.models import User
+from wangge.households.models import Household
+from wangge.pairing.models import Pairing, PairingSource
+from wangge.pairing.selectors import pairings_active
+from wangge.pairing.services import proposal_apply, proposal_create
+from wangge.party.models import Member
+
+PER_LOGIN = 3
+MOBILE_WITH_OLD_PAIRINGS = 20
+
+
+def _nearest(area: str, pools: dict, taken: set, rng: random.Random, k: int) -> list[int]:
+    chosen: list[int] = []
+    for length in (18, 15, 12):
+        candidates = [pk for pk in pools[length].get(area[:length], []) if pk not in taken]
+        rng.shuffle(candidates)
+        for pk in candidates[: k - len(chosen)]:
+            chosen.append(pk)
+            taken.add(pk)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
+    rng = random.Random(f"{seed}:pairing")
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    key = list(
+        Household.objects.filter(township_code=township_code, tags__is_key=True)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "area_code")
+    )
+    area_of = dict(key)
+    pools: dict[int, dict[str, list[int]]] = {n: defaultdict(list) for n in (18, 15, 12)}
+    for pk, area in key:
+        for n in pools:
+            pools[n][area[:n]].append(pk)
+    taken: set[int] = set()
+    rows: list[Pairing] = []
+
+    def pair(member_id: int, household_id: int) -> None:
+        area = area_of[household_id]
+        rows.append(
+            Pairing(
+                member_id=member_id,
+                household_id=household_id,
+                area_id=area,
+                area_code=area,
+                township_code=area[:9],
+                started_on=since + datetime.timedelta(days=rng.randrange(60)),
+                source=PairingSource.MANUAL,
+                created_by=actor,
+            )
+        )
+
+    logins = (
+        User.objects.filter(username__startswith="member-", member__isnull=False)
+        .order_by("username")
+        .values_list("member__pk", "member__area_code")
+    )
+    for member_id, area in logins:
+        for household_id in _nearest(area, pools, taken, rng, PER_LOGIN):
+            pair(member_id, household_id)
+    mobile = list(
+        Member.objects.filter(township_code=township_code, is_mobile=True)
+        .order_by("pk")
+        .values_list("pk", "area_code")
+    )
+    for member_id, area in rng.sample(mobile, min(MOBILE_WITH_OLD_PAIRINGS, len(mobile))):
+        for household_id in _nearest(area, pools, taken, rng, 1):
+            pair(member_id, household_id)
+    Pairing.objects.bulk_create(rows, batch_size=500)
+
+    proposal = proposal_create(actor=actor, area_code=township_code)
+    proposal_apply(actor=actor, proposal=proposal)
+    return {
+        "pairings": pairings_active().filter(township_code=township_code).count(),
+        "paired_households": pairings_active()
+        .filter(township_code=township_code)
+        .values("household_id")
+        .distinct()
+        .count(),
+        "key_households": len(key),
+        "uncovered": proposal.uncovered,
+        "ended": proposal.ends,
+        "seconds": proposal.seconds,
+    }

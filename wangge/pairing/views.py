@@ -1,0 +1,360 @@
+"""Pairing pages: overview per village, by member, by household, unpaired, proposals, rules."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.scope import can_see_area, can_write_registry
+from wangge.core.errors import DomainError
+from wangge.pairing.models import MemberCap, ProposalStatus
+from wangge.pairing.rules import cap_reason, caps_for, rules_for
+from wangge.pairing.selectors import (
+    household_for_user,
+    household_history,
+    key_households_unpaired,
+    member_for_user,
+    member_history,
+    members_with_load,
+    pairing_for_user,
+    proposal_for_user,
+    staff_prefixes,
+    village_summary,
+    villages_for_user,
+)
+from wangge.pairing.services import (
+    RULE_FIELDS,
+    can_edit_rules,
+    can_set_cap,
+    end_reason_text,
+    member_cap_set,
+    pairing_create,
+    pairing_end,
+    proposal_apply,
+    proposal_create,
+    rules_update,
+)
+
+PROPOSAL_ROWS = 200
+
+
+def _error(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, exc.message)
+
+
+def _village_param(request, villages) -> str:
+    code = request.GET.get("village", "")
+    return code if any(v.code == code for v in villages) else ""
+
+
+def overview(request):
+    if not staff_prefixes(request.user):
+        return redirect("pairing:mine")
+    villages = villages_for_user(request.user)
+    writable = [v for v in villages if can_write_registry(request.user, v.code)]
+    township = villages[0].code[:9] if villages else ""
+    return render(
+        request,
+        "pairing/overview.html",
+        {
+            "summary": village_summary(request.user),
+            "proposable": writable,
+            "can_edit_rules": bool(township) and can_edit_rules(request.user, township),
+        },
+    )
+
+
+def mine(request):
+    member = request.user.member
+    rows = member_history(member) if member else []
+    return render(request, "pairing/mine.html", {"member": member, "rows": rows})
+
+
+def _caps_context(members, township_code: str):
+    rules = rules_for(township_code)
+    today = timezone.localdate()
+    caps = caps_for(members, rules, today)
+    for m in members:
+        m.cap = caps[m.pk]
+        own = getattr(m, "pairing_cap", None)
+        m.cap_source = cap_reason(m, rules, today, own)
+    return rules
+
+
+def member_loads(request):
+    villages = villages_for_user(request.user)
+    if not villages:
+        raise Http404
+    village = _village_param(request, villages)
+    page = Paginator(members_with_load(request.user, village=village), 50).get_page(
+        request.GET.get("page")
+    )
+    members = list(page.object_list)
+    if members:
+        _caps_context(members, members[0].township_code)
+    return render(
+        request,
+        "pairing/member_loads.html",
+        {"page": page, "members": members, "villages": villages, "village": village},
+    )
+
+
+def unpaired(request):
+    villages = villages_for_user(request.user)
+    if not villages:
+        raise Http404
+    village = _village_param(request, villages)
+    page = Paginator(key_households_unpaired(request.user, village=village), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pairing/unpaired.html",
+        {"page": page, "villages": villages, "village": village},
+    )
+
+
+def member_detail(request, pk: int):
+    member = member_for_user(request.user, pk)
+    rows = list(member_history(member))
+    _caps_context([member], member.township_code)
+    current = [r for r in rows if r.active]
+    can_write = can_write_registry(request.user, member.area_code)
+    choices = []
+    if can_write and len(current) < member.cap:
+        choices = key_households_unpaired(request.user, village=member.area_code[:12])[:200]
+    return render(
+        request,
+        "pairing/member_detail.html",
+        {
+            "member": member,
+            "current": current,
+            "past": [r for r in rows if not r.active],
+            "can_write": can_write,
+            "choices": choices,
+            "can_set_cap": can_set_cap(request.user, member),
+            "own_cap": MemberCap.objects.filter(member=member).first(),
+        },
+    )
+
+
+def household_detail(request, pk: int):
+    household = household_for_user(request.user, pk)
+    rows = list(household_history(household))
+    can_write = can_write_registry(request.user, household.area_code)
+    choices = []
+    if can_write:
+        candidates = list(
+            members_with_load(request.user, village=household.area_code[:12])
+            .exclude(pk__in=[r.member_id for r in rows if r.active])
+            .filter(is_mobile=False)[:500]
+        )
+        if candidates:
+            _caps_context(candidates, household.township_code)
+        choices = [m for m in candidates if m.load < m.cap]
+    return render(
+        request,
+        "pairing/household_detail.html",
+        {
+            "household": household,
+            "current": [r for r in rows if r.active],
+            "past": [r for r in rows if not r.active],
+            "can_write": can_write,
+            "choices": choices,
+        },
+    )
+
+
+@require_POST
+def pair(request, pk: int):
+    """Pair a member with the household ``pk`` (from either detail page)."""
+    household = household_for_user(request.user, pk)
+    try:
+        member = member_for_user(request.user, int(request.POST.get("member") or 0))
+    except (Http404, ValueError):
+        messages.error(request, _("Choose a member from the list."))
+        return redirect("pairing:household_detail", pk=household.pk)
+    try:
+        pairing_create(actor=request.user, member=member, household=household)
+        messages.success(
+            request,
+            _("%(member)s is now paired with %(head)s.")
+            % {"member": member.name, "head": household.head_name},
+        )
+    except (ValidationError, DomainError) as exc:
+        _error(request, exc)
+    return _back(request, "pairing:household_detail", household.pk)
+
+
+@require_POST
+def member_pair(request, pk: int):
+    member = member_for_user(request.user, pk)
+    try:
+        household = household_for_user(request.user, int(request.POST.get("household") or 0))
+    except (Http404, ValueError):
+        messages.error(request, _("Choose a household from the list."))
+        return redirect("pairing:member_detail", pk=member.pk)
+    try:
+        pairing_create(actor=request.user, member=member, household=household)
+        messages.success(
+            request,
+            _("%(member)s is now paired with %(head)s.")
+            % {"member": member.name, "head": household.head_name},
+        )
+    except (ValidationError, DomainError) as exc:
+        _error(request, exc)
+    return redirect("pairing:member_detail", pk=member.pk)
+
+
+def _back(request, name: str, pk: int):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(name, pk=pk)
+
+
+@require_POST
+def end(request, pk: int):
+    pairing = pairing_for_user(request.user, pk)
+    try:
+        pairing_end(actor=request.user, pairing=pairing, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Pairing ended; it stays in the history."))
+    except (ValidationError, DomainError) as exc:
+        _error(request, exc)
+    return _back(request, "pairing:household_detail", pairing.household_id)
+
+
+@require_POST
+def member_cap(request, pk: int):
+    member = member_for_user(request.user, pk)
+    raw = request.POST.get("cap", "").strip()
+    try:
+        cap = None if raw == "" else int(raw)
+    except ValueError:
+        messages.error(request, _("Enter a whole number, or leave empty to follow the rules."))
+        return redirect("pairing:member_detail", pk=member.pk)
+    try:
+        member_cap_set(
+            actor=request.user, member=member, cap=cap, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Cap saved."))
+    except (ValidationError, DomainError) as exc:
+        _error(request, exc)
+    return redirect("pairing:member_detail", pk=member.pk)
+
+
+@require_POST
+def propose(request):
+    code = request.POST.get("area_code", "")
+    if not code or not can_see_area(request.user, code):
+        raise Http404
+    try:
+        proposal = proposal_create(actor=request.user, area_code=code)
+    except (ValidationError, DomainError) as exc:
+        _error(request, exc)
+        return redirect("pairing:overview")
+    return redirect("pairing:proposal_detail", pk=proposal.pk)
+
+
+def _named_rows(plan: dict):
+    from wangge.households.models import Household
+    from wangge.pairing.models import Pairing
+    from wangge.party.models import Member
+
+    adds = plan["add"][:PROPOSAL_ROWS]
+    ends = plan["end"][:PROPOSAL_ROWS]
+    uncovered = plan["uncovered"][:PROPOSAL_ROWS]
+    ended = Pairing.objects.select_related("member", "household").in_bulk([p for p, _c in ends])
+    member_ids = {m for m, _h in adds}
+    household_ids = {h for _m, h in adds} | set(uncovered)
+    members = Member.objects.only("pk", "name", "area_code").in_bulk(member_ids)
+    households = Household.objects.only("pk", "head_name", "address", "area_code").in_bulk(
+        household_ids
+    )
+    return (
+        [(members.get(m), households.get(h)) for m, h in adds],
+        [(ended.get(p), end_reason_text(c)) for p, c in ends],
+        [households.get(h) for h in uncovered],
+    )
+
+
+def proposal_detail(request, pk: int):
+    proposal = proposal_for_user(request.user, pk)
+    adds, ends, uncovered = _named_rows(proposal.plan)
+    return render(
+        request,
+        "pairing/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "adds": adds,
+            "ends": ends,
+            "uncovered": uncovered,
+            "shortfalls": proposal.plan.get("shortfalls", []),
+            "more_adds": max(0, proposal.adds - len(adds)),
+            "more_ends": max(0, proposal.ends - len(ends)),
+            "more_uncovered": max(0, proposal.uncovered - len(uncovered)),
+            "can_apply": proposal.status == ProposalStatus.OPEN
+            and can_write_registry(request.user, proposal.area_code),
+        },
+    )
+
+
+@require_POST
+def proposal_confirm(request, pk: int):
+    proposal = proposal_for_user(request.user, pk)
+    try:
+        proposal_apply(actor=request.user, proposal=proposal)
+        messages.success(
+            request,
+            _("Applied: %(a)d paired, %(e)d ended, %(k)d kept.")
+            % {"a": proposal.adds, "e": proposal.ends, "k": proposal.keeps},
+        )
+    except (ValidationError, DomainError) as exc:
+        _error(request, exc)
+    return redirect("pairing:proposal_detail", pk=proposal.pk)
+
+
+def rules_edit(request):
+    townships = [v for v in villages_for_user(request.user) if len(v.code) == 9]
+    township = next((t for t in townships if can_edit_rules(request.user, t.code)), None)
+    if township is None:
+        raise PermissionDenied
+    rules = rules_for(township.code)
+    if request.method == "POST":
+        values, bad = {}, []
+        for name in RULE_FIELDS:
+            if name == "allow_other_village":
+                values[name] = request.POST.get(name) == "on"
+                continue
+            try:
+                values[name] = int(request.POST.get(name, ""))
+            except ValueError:
+                bad.append(name)
+        if bad:
+            messages.error(request, _("Enter whole numbers in every field."))
+        else:
+            try:
+                rules_update(
+                    actor=request.user,
+                    township_code=township.code,
+                    expected_version=int(request.POST.get("version") or 0),
+                    values=values,
+                )
+                messages.success(request, _("Pairing rules saved."))
+                return redirect("pairing:rules")
+            except (ValidationError, DomainError) as exc:
+                _error(request, exc)
+        for name, value in values.items():
+            setattr(rules, name, value)
+    fields = [(name, rules._meta.get_field(name), getattr(rules, name)) for name in RULE_FIELDS]
+    return render(
+        request, "pairing/rules.html", {"rules": rules, "township": township, "fields": fields}
+    )
