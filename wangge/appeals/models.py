@@ -5,6 +5,22 @@ escalation and supervision notice is one row with who, when, the states before a
 the grid level after it and the deadline that applied. Metrics (response, resolution and
 satisfaction rates, time to resolve, escalation share) are computed from these rows; the
 columns on ``Request`` (``accepted_at``, ``rating``…) are a denormalised copy for lists.
+
+Reading the timeline for metrics:
+
+- first receiver (首接): the ``created`` row's ``grid`` and ``assignee_member``;
+- responded in time (响应): the first ``accepted`` row's ``at`` ≤ the ``created`` row's
+  ``due_at`` (the same value as ``Request.accept_due_at``);
+- resolved (解决), in time: a ``resolved`` row; ``at`` ≤ that row's ``due_at``;
+- satisfaction (满意): ``rated`` rows' ``rating`` (the last one per request is the verdict;
+  an ``unsatisfied`` first rating is followed by ``reopened`` and usually ``escalated``);
+- escalations (上报): ``escalated`` rows, ``automatic`` when the time limit passed (or the
+  resident's rating caused it), with the ``level`` reached; ``supervision`` rows are the
+  top-level overdue notices;
+- time to resolve: first ``resolved`` row's ``at`` − ``created`` row's ``at``.
+
+Every row carries ``area_code``/``township_code`` for scoped counts and ``actor``/
+``actor_kind`` (user, resident or system) for who did it.
 """
 
 from django.conf import settings
