@@ -39,6 +39,7 @@ from wangge.core.notify import notify
 from wangge.grids.models import Grid, GridHousehold
 
 MAX_TEXT = 2000
+JOB_BATCH = 2000  # requests a background run handles at most
 TICKET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 # Roles that handle any request in their area (besides the person it is assigned to).
 HANDLERS = {
@@ -658,7 +659,9 @@ def requests_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
         .select_related("grid", "category", "assignee_member")
         .order_by("due_at", "id")
     )
-    for request in overdue.iterator(chunk_size=200):
+    # A bounded batch, read before writing (no cursor held across the per-row transactions);
+    # the next run picks up the rest.
+    for request in list(overdue[:JOB_BATCH]):
         target = _next_level(request)
         try:
             with transaction.atomic():
@@ -774,7 +777,7 @@ def requests_close_unrated(*, now: datetime.datetime | None = None, days: int | 
     cutoff = now - datetime.timedelta(days=days or UNRATED_CLOSE_DAYS)
     closed = 0
     stale = Request.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).order_by("id")
-    for request in stale.iterator(chunk_size=200):
+    for request in list(stale[:JOB_BATCH]):
         with transaction.atomic():
             changed = Request.objects.filter(pk=request.pk, state=State.RESOLVED).update(
                 state=State.CLOSED, closed_at=now, updated_at=now
