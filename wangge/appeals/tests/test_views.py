@@ -16,9 +16,10 @@ from wangge.core.models import Notification
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits(settings):
+def _fresh_limits(settings, tmp_path):
     cache.clear()
     settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0}
+    settings.MEDIA_ROOT = tmp_path
     yield
     cache.clear()
 
@@ -370,3 +371,15 @@ def test_household_page_lists_its_requests(client, world, member_a):
     assert page.status_code == 200
     assert req.ticket.encode() in page.content
     assert f"/requests/new/?household={world.household.pk}".encode() in page.content
+
+
+def test_photo_is_served_only_within_scope(client, world, secretary_b):
+    _post(client, world, photo=SimpleUploadedFile("a.png", _png((3000, 2000)), "image/png"))
+    req = Request.objects.get()
+    client.force_login(world.users[4])
+    photo = client.get(reverse("appeals:photo", args=[req.pk]))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    stored = Image.open(io.BytesIO(b"".join(photo.streaming_content)))
+    assert max(stored.size) == 1600  # re-encoded, shrunk, metadata dropped
+    client.force_login(secretary_b)
+    assert client.get(reverse("appeals:photo", args=[req.pk])).status_code == 404
