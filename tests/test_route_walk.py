@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from wangge.accounts.tokens import token_issue
 from wangge.api import api
+from wangge.appeals.categories import categories_for
+from wangge.appeals.services import request_create
 from wangge.core import testing
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
@@ -24,7 +26,7 @@ SECRET_GRID = "甲村秘格"
 SECRETS = [SECRET_HEAD, SECRET_MEMBER, SECRET_GRID]
 
 # Pages anyone may open (they show no registry data).
-PUBLIC = {"/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json"}
+PUBLIC = {"/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json", "/requests/track/"}
 SKIP_PREFIXES = ("/backoffice/", "/static/", "/media/", "/i18n/", "/jsi18n/")
 
 SLUG_VALUES = ["members", "households", "service", "epidemic", "governance"]
@@ -80,7 +82,14 @@ def village_a_data(regions, tags):
         responsible=member,
     )
     grid_assign_households(actor=None, grid=grid, households=[household])
-    ints = sorted({household.pk, member.pk, grid.pk, member.organisation_id})
+    appeal = request_create(
+        actor=None,
+        household=household,
+        category=categories_for(testing.TOWNSHIP).first(),
+        text="水管漏水",
+        channel="member",
+    )
+    ints = sorted({household.pk, member.pk, grid.pk, member.organisation_id, appeal.pk})
     return {
         "int": [str(i) for i in ints],
         "slug": SLUG_VALUES,

@@ -260,6 +260,16 @@ else:
         "immediate": TESTING,
     }
 
+# Where notifications go (wangge.core.notify): the in-app inbox by default; an SMS gateway
+# adapter is a subclass of wangge.core.notify.SmsGatewayBackend.
+WANGGE_NOTIFY_BACKEND = os.environ.get("WANGGE_NOTIFY_BACKEND", "wangge.core.notify.InboxBackend")
+
+# Public request form (no account): submissions per phone and per address per hour.
+WANGGE_PUBLIC_LIMITS = {
+    "submit_per_phone": (int(os.environ.get("WANGGE_PUBLIC_PER_PHONE", "3")), 3600),
+    "submit_per_ip": (int(os.environ.get("WANGGE_PUBLIC_PER_IP", "10")), 3600),
+}
+
 DEMO_PASSWORD = os.environ.get("WANGGE_DEMO_PASSWORD", "Wangge@2026")
 
 LOGGING = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from wangge.api import api
+from wangge.core import notify_views
 
 urlpatterns = [
     path("", include("wangge.dashboard.urls")),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("visits/", include("wangge.visits.urls")),
     path("campaigns/", include("wangge.campaigns.urls")),
     path("requests/", include("wangge.appeals.urls")),
+    path("inbox/", notify_views.inbox, name="inbox"),
+    path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -97,3 +97,46 @@ class ImportJob(models.Model):
     @property
     def good_rows(self) -> int:
         return max(0, self.total_rows - self.error_rows)
+
+
+class Notification(models.Model):
+    """A message to a user's in-app inbox, written by ``wangge.core.notify`` (any app may send).
+
+    ``phone_masked`` records that a message also went to a phone (a resident), never the number.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("Party member"),
+    )
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    backend = models.CharField(_("sent by"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_idx"),
+            models.Index(fields=["member", "-created_at"], name="notification_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

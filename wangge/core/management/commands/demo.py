@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import User
+from wangge.appeals.demo import build_demo_requests
 from wangge.campaigns.demo import NAME, campaign_demo_load
 from wangge.core.crypto import DecryptionError
 from wangge.core.demo import vocabulary as V
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                 seed=seed,
             )
             result.counts["visits"] = self._visit_data(seed, result.today, scale)
+            result.counts["requests"] = build_demo_requests(seed, today=today)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -210,6 +212,7 @@ class Command(BaseCommand):
                 "m": f"{counts['visits']['members_visited']:,}",
                 "o": f"{counts['visits']['opinions']:,}",
             },
+            _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))

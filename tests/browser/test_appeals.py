@@ -1,0 +1,117 @@
+"""A resident on a 360 px phone: scan the grid's QR code, send a request, follow it, rate it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from wangge.appeals.categories import categories_for
+from wangge.appeals.models import Request, State
+from wangge.appeals.posters import grid_qr_key
+from wangge.appeals.services import request_accept, request_resolve
+from wangge.core import testing
+from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
+from wangge.regions.models import Region
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def qr_grid(township_data, settings):
+    settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0}
+    service = next(layer for layer in grid_layers_seed() if layer.has_levels)
+    member = testing.make_member(area_code=testing.VILLAGE_A + "001", seq=50, name="网格员甲")
+    user = testing.make_user("grid-member", testing.Role.MEMBER, testing.VILLAGE_A)
+    user.member = member
+    user.save(update_fields=["member"])
+    grid = grid_create(
+        actor=None,
+        layer=service,
+        name="汪屋一组网格",
+        area=Region.objects.get(code=testing.VILLAGE_A + "001001"),
+        level=4,
+        responsible=member,
+    )
+    grid_assign_households(actor=None, grid=grid, households=township_data["households"][:1])
+    categories_for(testing.TOWNSHIP)
+    return {"grid": grid, "user": user}
+
+
+def _fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_resident_submits_from_the_qr_code_and_follows_it(phone_page, qr_grid):
+    page = phone_page
+    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    expect(page.locator("h1")).to_be_visible()
+    _fits(page)
+    page.fill("#contact_name", "张大妈")
+    page.fill("#contact_phone", "13912345678")
+    page.fill("#address", "汪屋一组")
+    page.select_option("#category", label="饮水供水")
+    page.fill("#text", "家里自来水停了两天")
+    question = page.locator("label[for=answer]").inner_text()
+    a, b = map(int, re.search(r"(\d+) \+ (\d+)", question).groups())
+    page.fill("#answer", str(a + b))
+    page.locator("button.primary").click()
+    ticket = page.locator("#ticket").inner_text().strip()
+    _fits(page)
+    req = Request.objects.get(ticket=ticket)
+    assert req.assignee_user == qr_grid["user"]
+    page.screenshot(path="/tmp/wangge-request-done-phone.png", full_page=True)
+
+    request_accept(actor=qr_grid["user"], request=req)
+    request_resolve(actor=qr_grid["user"], request=req, note="已联系水厂抢修")
+
+    page.get_by_role("link").last.click()
+    page.fill("#ticket", ticket)
+    page.fill("#phone", "13912345678")
+    page.locator("form.card button.primary").last.click()
+    expect(page.locator("#state")).to_be_visible()
+    _fits(page)
+    page.locator("input[name=rating][value=satisfied]").check()
+    page.locator("form.card button.primary").first.click()
+    expect(page.locator("[role=status]")).to_be_visible()
+    req.refresh_from_db()
+    assert req.state == State.RATED and req.rating == "satisfied"
+    page.screenshot(path="/tmp/wangge-request-track-phone.png", full_page=True)
+
+
+def test_wrong_phone_shows_nothing(phone_page, qr_grid):
+    page = phone_page
+    page.goto("/requests/track/")
+    page.fill("#ticket", "261128-ABCDE")
+    page.fill("#phone", "13900000000")
+    page.locator("button.primary").click()
+    expect(page.locator("[role=alert]")).to_be_visible()
+    _fits(page)
+
+
+def test_member_handles_a_request_on_a_phone(phone_page, qr_grid, township_data, log_in):
+    from wangge.appeals.models import Channel
+    from wangge.appeals.services import request_create
+
+    req = request_create(
+        actor=qr_grid["user"],
+        household=township_data["households"][0],
+        category=None,
+        text="<b>路灯</b>坏了，晚上很黑",
+        channel=Channel.MEMBER,
+    )
+    page = phone_page
+    log_in(page, "grid-member")
+    page.goto("/requests/")
+    _fits(page)
+    page.get_by_role("link", name=req.ticket).click()
+    expect(page.locator(".req-facts")).to_contain_text("<b>路灯</b>坏了")
+    _fits(page)
+    page.locator("button[value=accept]").click()
+    expect(page.locator(".msg-success")).to_be_visible()
+    page.fill("#note", "已联系电工更换灯泡")
+    page.locator("button[value=resolve]").click()
+    expect(page.locator(".timeline li")).to_have_count(3)
+    _fits(page)
+    req.refresh_from_db()
+    assert req.state == State.RESOLVED
+    page.screenshot(path="/tmp/wangge-request-detail-phone.png", full_page=True)

@@ -1,0 +1,121 @@
+"""Reads of residents' requests, always within the user's scope."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
+from wangge.appeals.models import OPEN_STATES, Category, Request, RequestEvent, State
+from wangge.appeals.services import phone_index
+from wangge.core.identity import IdentityError, parse_phone
+from wangge.grids.models import Grid
+
+LIST_RELATED = ("category", "assignee_member", "assignee_user", "grid", "area")
+
+
+def request_list(
+    user,
+    *,
+    state: str = "",
+    area_code: str = "",
+    category: str = "",
+    overdue: bool = False,
+    escalated: bool = False,
+    q: str = "",
+) -> QuerySet:
+    qs = visible(Request.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state in State.values:
+        qs = qs.filter(state=state)
+    if area_code:
+        qs = qs.filter(prefix_q("area_code", area_code))
+    if category:
+        qs = qs.filter(category__slug=category)
+    if overdue:
+        qs = qs.filter(overdue_q())
+    if escalated:
+        qs = qs.filter(escalation_count__gt=0)
+    if q:
+        qs = qs.filter(Q(ticket__iexact=q.strip()) | Q(contact_name__icontains=q.strip()))
+    return qs.order_by("-created_at", "-id")
+
+
+def overdue_q(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(state=State.SUBMITTED, accept_due_at__lt=now) | Q(
+        state__in=(State.ACCEPTED, State.IN_PROGRESS), resolve_due_at__lt=now
+    )
+
+
+def my_requests(user) -> QuerySet:
+    """Open requests assigned to the user (as a user or as the member they are)."""
+    mine = Q(assignee_user=user)
+    if user.member_id:
+        mine |= Q(assignee_member_id=user.member_id)
+    return (
+        visible(Request.objects.defer("contact_phone").filter(mine, state__in=OPEN_STATES), user)
+        .select_related(*LIST_RELATED)
+        .order_by("due_at", "id")
+    )
+
+
+def request_for_user(user, pk: int) -> Request:
+    return get_visible_or_404(
+        Request.objects.select_related(
+            *LIST_RELATED, "household", "created_by", "grid__parent", "assignee_member__user"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def request_timeline(request: Request) -> QuerySet:
+    return RequestEvent.objects.filter(request=request).select_related(
+        "actor", "assignee_member", "grid"
+    )
+
+
+def request_track(ticket: str, phone: str) -> Request | None:
+    """Public look-up: the request only when ticket AND phone match; None for any mismatch."""
+    ticket = (ticket or "").strip().upper()
+    try:
+        phone = parse_phone(phone or "", allow_landline=True)
+    except IdentityError:
+        return None
+    if not ticket or len(ticket) > 16:
+        return None
+    return (
+        Request.objects.filter(ticket=ticket, blind_index=phone_index(phone))
+        .select_related("category", "area")
+        .first()
+    )
+
+
+def grid_for_qr(key: str) -> Grid | None:
+    if not key or len(key) > 24:
+        return None
+    return Grid.objects.select_related("area", "layer").filter(qr_key=key).first()
+
+
+def categories_of(township_code: str) -> QuerySet:
+    from wangge.appeals.categories import categories_for
+
+    return categories_for(township_code)
+
+
+def category_for_township(township_code: str, pk) -> Category | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return categories_of(township_code).filter(pk=pk).first()
+
+
+def requests_for_household(user, household) -> QuerySet:
+    """A household's requests, newest first (for its page and timeline)."""
+    return (
+        visible(Request.objects.defer("contact_phone"), user)
+        .filter(household=household)
+        .select_related("category", "assignee_member")
+        .order_by("-created_at", "-id")
+    )
