@@ -407,8 +407,9 @@ def can_see_member_figures(user, area_code: str, member_id) -> bool:
 
 def metrics_for_area(user, area_code: str, period: Period) -> dict:
     """The same figures the page, the API and the dashboard show, for one area in scope
-    (the caller checks the scope): totals, and the breakdown one level down or per grid,
-    with per-member figures only for those allowed to see them."""
+    (the caller checks the scope): totals, and the breakdown one level down or, for a village,
+    per grid and per member; per-member figures only for those allowed to see them (a member
+    who is not a leader gets their own row only)."""
     where = Slice(prefixes=[area_code])
     length = child_length(area_code)
     out: dict = {"area": area_code, "period": period, "children": None, "grids": None}
@@ -421,7 +422,9 @@ def metrics_for_area(user, area_code: str, period: Period) -> dict:
         out["grids"] = grids
         out["total"] = sum_rates(grids)
     out["members"] = None
-    if can_see_member_figures(user, area_code, None):
+    # Per-member figures on the village (or lower) page only; the township page compares
+    # villages, not people.
+    if length is None and can_see_member_figures(user, area_code, None):
         out["members"] = rates_by(period, where, by="member")
     elif getattr(user, "member_id", None):
         mine = rates_total(period, Slice(prefixes=[area_code], member=user.member_id))
