@@ -9,4 +9,5 @@ app_name = "appeals_metrics"
 urlpatterns = [
     path("", metrics_views.metrics_page, name="page"),
     path("list/", metrics_views.metrics_list, name="list"),
+    path("block/", metrics_views.metrics_block, name="block"),
 ]

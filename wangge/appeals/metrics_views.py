@@ -8,7 +8,7 @@ name; there is never a rank.
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from wangge.appeals.metrics import (
     figure_rows,
     metrics_for_area,
     parse_period,
+    rates_total,
     recent_periods,
 )
 from wangge.grids.models import Grid
@@ -232,3 +233,23 @@ def metrics_list(request):
             "shows_duration": figure == "resolved",
         },
     )
+
+
+def rates_summary(user) -> dict | None:
+    """The compact block on the overview: this month's rates for the user's first area, each
+    number linking to its list like on the rates page (three queries)."""
+    prefixes = area_prefixes(user)
+    if not prefixes:
+        return None
+    period = parse_period("")
+    code = prefixes[0]
+    row = _row("", rates_total(period, Slice(prefixes=[code])), Links(period, code))
+    return {"row": row, "period": period, "url": reverse("appeals_metrics:page")}
+
+
+def metrics_block(request):
+    """The overview's compact block, loaded by htmx so the overview itself stays as cheap."""
+    summary = rates_summary(request.user)
+    if summary is None:
+        return HttpResponse("")
+    return render(request, "appeals/metrics_block.html", {"request_rates": summary})

@@ -149,3 +149,12 @@ def test_api_scope(scenario, secretary_b):
     )
     body = client.get("/api/v1/requests-metrics", {"period": "2026-11"}).json()
     assert body["total"]["routed"] == 1 and body["members"] is not None
+
+
+def test_overview_block(scenario, admin_client):
+    overview = admin_client.get(reverse("dashboard:overview")).content.decode()
+    assert reverse("appeals_metrics:block") in overview
+    block = admin_client.get(reverse("appeals_metrics:block")).content.decode()
+    # The clock stands at 30 November: this month's township figures.
+    assert 'data-figure="response_rate"' in block and "60%" in block and "75%" in block
+    assert _listed(admin_client, _links(block)["responded"]) == _ids(scenario, "r1", "r3", "r4")
