@@ -1,6 +1,6 @@
 -- wrk script for bench/requests_http.py.
--- POST mode (args: mode=post, body file, thread count): each request sends the next
--- pre-built form body (a unique signed challenge token, so a unique idempotency key).
+-- POST mode (args: mode=post, body file, first line, thread count): each request sends the
+-- next pre-built form body (a unique signed challenge token, so a unique idempotency key).
 -- GET mode (args: mode=get): plain requests. Both print one JSON line of results at the end.
 local counter = 0
 
@@ -12,10 +12,11 @@ end
 function init(args)
   mode = args[1]
   if mode == "post" then
-    nthreads = tonumber(args[3])
+    first = tonumber(args[3])
+    nthreads = tonumber(args[4])
     rows = {}
     for line in io.lines(args[2]) do rows[#rows + 1] = line end
-    idx = id + 1
+    idx = first + id + 1
     wrapped = 0
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"

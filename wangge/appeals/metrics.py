@@ -408,23 +408,28 @@ def can_see_member_figures(user, area_code: str, member_id) -> bool:
 def metrics_for_area(user, area_code: str, period: Period) -> dict:
     """The same figures the page, the API and the dashboard show, for one area in scope
     (the caller checks the scope): totals, and the breakdown one level down or, for a village,
-    per grid and per member; per-member figures only for those allowed to see them (a member
-    who is not a leader gets their own row only)."""
+    per grid and per member; per-grid and per-member figures only for village and township
+    leaders (a member who is not a leader gets their own row only)."""
     where = Slice(prefixes=[area_code])
     length = child_length(area_code)
+    leader = can_see_member_figures(user, area_code, None)
     out: dict = {"area": area_code, "period": period, "children": None, "grids": None}
     if length is not None:
         children = rates_by(period, where, by="child", child_length=length)
         out["children"] = children
         out["total"] = sum_rates(children)
-    else:
+    elif leader:
+        # A grid has one first responsible person: per-grid figures are per-person figures,
+        # shown to the same people as the per-member ones.
         grids = rates_by(period, where, by="grid")
         out["grids"] = grids
         out["total"] = sum_rates(grids)
+    else:
+        out["total"] = rates_total(period, where)
     out["members"] = None
     # Per-member figures on the village (or lower) page only; the township page compares
     # villages, not people.
-    if length is None and can_see_member_figures(user, area_code, None):
+    if length is None and leader:
         out["members"] = rates_by(period, where, by="member")
     elif getattr(user, "member_id", None):
         mine = rates_total(period, Slice(prefixes=[area_code], member=user.member_id))

@@ -193,6 +193,8 @@ def metrics_list(request):
             raise Http404
     if member is not None and not can_see_member_figures(request.user, area.code, member):
         raise Http404
+    if grid is not None and not can_see_member_figures(request.user, area.code, None):
+        raise Http404  # a grid's figures are its first responsible person's
     where = Slice(
         prefixes=[area.code],
         grid=grid if grid in (None, NONE) else int(grid),

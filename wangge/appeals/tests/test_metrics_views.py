@@ -94,6 +94,9 @@ def test_member_sees_only_their_own_figures(scenario, client, member_a):
     assert _listed(client, f"{LIST}?{'&'.join(f'{k}={v}' for k, v in own.items())}") == _ids(
         s, "r1", "r2", "r3", "r4"
     )
+    assert 'data-metrics="grids"' not in html  # a grid's figures are a person's
+    grid = dict(mine, grid=s.world.grids[4].pk)
+    assert client.get(LIST, grid).status_code == 404
     # Another member's figures are not theirs to see.
     client.force_login(member_a)
     assert client.get(LIST, own).status_code == 404
