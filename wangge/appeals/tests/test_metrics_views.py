@@ -161,3 +161,41 @@ def test_overview_block(scenario, admin_client):
     # The clock stands at 30 November: this month's township figures.
     assert 'data-figure="response_rate"' in block and "60%" in block and "75%" in block
     assert _listed(admin_client, _links(block)["responded"]) == _ids(scenario, "r1", "r3", "r4")
+
+
+def test_members_are_listed_by_name_not_by_figures(scenario, client, clock):
+    """A second member with a perfect record is still listed after 党员甲 when the name says
+    so: the order is the name's, never the rate's."""
+    from wangge.appeals.services import request_accept, request_create
+    from wangge.grids.services import grid_assign_households, grid_create
+    from wangge.regions.models import Region
+
+    w = scenario.world
+    second = testing.make_member(area_code=testing.VILLAGE_A + "001001", seq=150, name="鲁班")
+    grid = grid_create(
+        actor=None,
+        layer=w.grids[4].layer,
+        name="L4-second",
+        area=Region.objects.get(code=testing.VILLAGE_A + "001001"),
+        level=4,
+        parent=w.grids[3],
+        responsible=second,
+    )
+    household = testing.make_household(area_code=testing.VILLAGE_A + "001001", seq=151)
+    grid_assign_households(actor=None, grid=grid, households=[household])
+    clock.at(11, 20, 9)
+    req = request_create(
+        actor=w.users[2],
+        household=household,
+        category=w.categories["water"],
+        text="门前水沟堵了",
+        channel="member",
+    )
+    clock.at(11, 20, 10)
+    request_accept(actor=w.users[2], request=req)
+    clock.at(11, 30, 18)
+    client.force_login(w.users[2])
+    html = client.get(PAGE, {"period": "2026-11"}).content.decode()
+    members = html.split('data-metrics="members"')[1].split("</table>")[0]
+    names = re.findall(r'<th scope="row">([^<]+)</th>', members)
+    assert names == sorted(names) == ["党员甲", "鲁班"]
