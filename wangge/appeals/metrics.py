@@ -435,3 +435,12 @@ def metrics_for_area(user, area_code: str, period: Period) -> dict:
         mine = rates_total(period, Slice(prefixes=[area_code], member=user.member_id))
         out["members"] = {user.member_id: mine}
     return out
+
+
+def stats_rates(area_code: str | None, today: datetime.date) -> dict:
+    """``{"requests_rates": {...}}`` for this month, in the shape of a ``wangge stats``
+    provider (``wangge.dashboard.stats.stat_provider``); registered from the requests app's
+    ``stats.py``, the module the stats command discovers."""
+    period = month_period(today.year, today.month)
+    rates = rates_total(period, Slice(prefixes=[area_code or ""]))
+    return {"requests_rates": {"period": period.key, **rates.as_dict()}}

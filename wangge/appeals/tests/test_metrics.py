@@ -253,3 +253,12 @@ def test_period_bounds_are_local_days():
     period = parse_period("2026-11")
     assert period.start_at == datetime.datetime(2026, 11, 1, tzinfo=SHANGHAI)
     assert period.end_at == datetime.datetime(2026, 12, 1, tzinfo=SHANGHAI)
+
+
+def test_stats_rates_for_the_month(scenario):
+    from wangge.appeals.metrics import stats_rates
+
+    out = stats_rates(None, datetime.date(2026, 11, 30))["requests_rates"]
+    assert out["period"] == "2026-11" and out["routed"] == 5 and out["rated"] == 4
+    village_b = stats_rates(testing.VILLAGE_B, datetime.date(2026, 11, 30))["requests_rates"]
+    assert village_b["routed"] == 1 and village_b["response_rate"] == 0
