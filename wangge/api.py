@@ -120,6 +120,7 @@ def _http_error(request, exc):
 def _register() -> None:
     from wangge.accounts.api import router as auth_router
     from wangge.appeals.api import router as appeals_router
+    from wangge.appeals.metrics_api import router as appeals_metrics_router
     from wangge.assistance.api import router as assistance_router
     from wangge.campaigns.api import router as campaigns_router
     from wangge.flags.api import router as flags_router
@@ -142,6 +143,7 @@ def _register() -> None:
     api.add_router("/visits", visits_router)
     api.add_router("/campaigns", campaigns_router)
     api.add_router("/requests", appeals_router)
+    api.add_router("/requests-metrics", appeals_metrics_router)
 
 
 _register()

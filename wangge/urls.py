@@ -18,6 +18,7 @@ urlpatterns = [
     path("pairing/", include("wangge.pairing.urls")),
     path("visits/", include("wangge.visits.urls")),
     path("campaigns/", include("wangge.campaigns.urls")),
+    path("requests/metrics/", include("wangge.appeals.metrics_urls")),
     path("requests/", include("wangge.appeals.urls")),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),

@@ -1,0 +1,446 @@
+"""The three rates of residents' requests (S7), computed from the timeline (``RequestEvent``).
+
+Every figure is a count of timeline rows, so that each number drills down to exactly the rows
+(and the requests) behind it: ``figure_rows`` returns the rows a figure counts and ``rates``
+counts the same querysets with conditional aggregation in the database. The definitions are in
+``docs/metrics.md``; in short, for a period [start, end) in local time:
+
+* routed: ``created`` rows in the period (one per request);
+* responded: routed requests whose ``accepted`` row is no later than the ``created`` row's
+  deadline (the accept-by limit set at intake);
+* escalated: routed requests with at least one ``escalated`` row (at any time);
+* ratings: ``rated`` rows in the period; ratings_solved: those satisfied or basically satisfied;
+* rated: ``rated`` rows in the period that are the request's last rating (the rating that
+  stands); rated_solved: those satisfied or basically satisfied;
+* resolved: ``resolved`` rows in the period with no later ``resolved`` or ``reopened`` row for
+  the request; time to resolve is wall-clock time from its ``created`` row.
+
+Figures are attributed to the area of the request and to the grid and member it was first
+routed to (the ``created`` row), not to whoever held it after an escalation.
+"""
+
+import datetime
+import re
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import area_prefixes, in_areas
+from wangge.appeals.models import EventKind, Rating, RequestEvent
+
+SOLVED = (Rating.SATISFIED, Rating.BASICALLY)
+# Who sees the per-member figures of an area (besides each member, who sees their own).
+MEMBER_FIGURE_VIEWERS = {
+    Role.TOWNSHIP_ADMIN,
+    Role.TOWNSHIP_LEADER,
+    Role.VILLAGE_SECRETARY,
+    Role.VILLAGE_COMMITTEE,
+}
+
+# Figure name → (base set, extra filter on its annotations).
+FIGURES = {
+    "routed": ("routed", None),
+    "responded": ("routed", Q(on_time=True)),
+    "escalated": ("routed", Q(escalated=True)),
+    "ratings": ("ratings", None),
+    "ratings_solved": ("ratings", Q(rating__in=SOLVED)),
+    "rated": ("ratings", Q(standing=True)),
+    "rated_solved": ("ratings", Q(standing=True, rating__in=SOLVED)),
+    "resolved": ("resolved", None),
+}
+GROUPINGS = ("child", "grid", "member")
+NONE = "none"  # a group key for "no grid" / "no member" in links
+
+
+# ---------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days [start, end); ``key`` is what goes back into a link."""
+
+    kind: str  # month, quarter, year, custom
+    start: datetime.date
+    end: datetime.date
+    key: str
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time()))
+
+    @property
+    def end_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.end, datetime.time()))
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    def label(self) -> str:
+        if self.kind == "month":
+            return _("%(year)d-%(month)02d") % {"year": self.start.year, "month": self.start.month}
+        if self.kind == "quarter":
+            return _("Q%(q)d %(year)d") % {
+                "q": (self.start.month + 2) // 3,
+                "year": self.start.year,
+            }
+        if self.kind == "year":
+            return str(self.start.year)
+        return _("%(start)s to %(end)s") % {"start": self.start, "end": self.last_day}
+
+
+class PeriodError(ValueError):
+    pass
+
+
+MAX_CUSTOM_DAYS = 3 * 366
+
+
+def month_period(year: int, month: int) -> Period:
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return Period("month", start, end, f"{year:04d}-{month:02d}")
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return Period("quarter", start, end, f"{year:04d}-Q{quarter}")
+
+
+def year_period(year: int) -> Period:
+    return Period("year", datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1), f"{year:04d}")
+
+
+def custom_period(first: datetime.date, last: datetime.date) -> Period:
+    if last < first:
+        raise PeriodError(_("The end date comes before the start date."))
+    if (last - first).days > MAX_CUSTOM_DAYS:
+        raise PeriodError(_("Choose at most three years."))
+    return Period(
+        "custom", first, last + datetime.timedelta(days=1), f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
+    )
+
+
+def parse_period(value: str | None, *, today: datetime.date | None = None) -> Period:
+    """``2026-11`` (month), ``2026-Q4``, ``2026`` or ``2026-11-01..2026-11-15`` (days, both
+    included); empty means the current month. Raises ``PeriodError`` with a plain message."""
+    today = today or timezone.localdate()
+    value = (value or "").strip()
+    try:
+        if not value:
+            return month_period(today.year, today.month)
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+            return month_period(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", value):
+            return quarter_period(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})", value):
+            return year_period(int(m[1]))
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", value):
+            return custom_period(
+                datetime.date.fromisoformat(m[1]), datetime.date.fromisoformat(m[2])
+            )
+    except ValueError as exc:
+        if isinstance(exc, PeriodError):
+            raise
+        raise PeriodError(_("That is not a valid date.")) from exc
+    raise PeriodError(_("Give a month (2026-11), a quarter (2026-Q4), a year (2026) or two dates."))
+
+
+def recent_periods(today: datetime.date) -> list[Period]:
+    """Choices for the period selector: the last six months, four quarters and two years."""
+    out = []
+    year, month = today.year, today.month
+    for _i in range(6):
+        out.append(month_period(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    quarter = (today.month + 2) // 3
+    year = today.year
+    for _i in range(4):
+        out.append(quarter_period(year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    out += [year_period(today.year), year_period(today.year - 1)]
+    return out
+
+
+# ---------------------------------------------------------------- the timeline row sets
+
+
+def _created_of(field_name: str) -> Subquery:
+    return Subquery(
+        RequestEvent.objects.filter(request=OuterRef("request"), kind=EventKind.CREATED)
+        .order_by("at", "id")
+        .values(field_name)[:1]
+    )
+
+
+def _in_period(kind: str, period: Period, prefixes: list[str]) -> QuerySet:
+    qs = RequestEvent.objects.filter(kind=kind, at__gte=period.start_at, at__lt=period.end_at)
+    return in_areas(qs, prefixes)
+
+
+def _later(kinds: tuple[str, ...]) -> Exists:
+    """Another row of one of ``kinds`` for the same request after this one."""
+    return Exists(
+        RequestEvent.objects.filter(request=OuterRef("request"), kind__in=kinds).filter(
+            Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
+        )
+    )
+
+
+def routed_rows(period: Period, prefixes: list[str]) -> QuerySet:
+    return _in_period(EventKind.CREATED, period, prefixes).annotate(
+        origin_grid=F("grid_id"),
+        origin_member=F("assignee_member_id"),
+        on_time=Exists(
+            RequestEvent.objects.filter(
+                request=OuterRef("request"), kind=EventKind.ACCEPTED, at__lte=OuterRef("due_at")
+            )
+        ),
+        escalated=Exists(
+            RequestEvent.objects.filter(request=OuterRef("request"), kind=EventKind.ESCALATED)
+        ),
+    )
+
+
+def rating_rows(period: Period, prefixes: list[str]) -> QuerySet:
+    return _in_period(EventKind.RATED, period, prefixes).annotate(
+        origin_grid=_created_of("grid_id"),
+        origin_member=_created_of("assignee_member_id"),
+        standing=~_later((EventKind.RATED,)),
+    )
+
+
+def resolved_rows(period: Period, prefixes: list[str]) -> QuerySet:
+    return (
+        _in_period(EventKind.RESOLVED, period, prefixes)
+        .annotate(
+            origin_grid=_created_of("grid_id"),
+            origin_member=_created_of("assignee_member_id"),
+            created_at=_created_of("at"),
+        )
+        .filter(~_later((EventKind.RESOLVED, EventKind.REOPENED)))
+    )
+
+
+_BASES = {"routed": routed_rows, "ratings": rating_rows, "resolved": resolved_rows}
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which rows: the area prefixes (already scoped), and optionally a grid or member."""
+
+    prefixes: list[str]
+    grid: int | str | None = None  # a grid id, NONE for "no grid", None for any
+    member: int | str | None = None
+
+
+def _narrow(qs: QuerySet, where: Slice) -> QuerySet:
+    if where.grid == NONE:
+        qs = qs.filter(origin_grid__isnull=True)
+    elif where.grid is not None:
+        qs = qs.filter(origin_grid=where.grid)
+    if where.member == NONE:
+        qs = qs.filter(origin_member__isnull=True)
+    elif where.member is not None:
+        qs = qs.filter(origin_member=where.member)
+    return qs
+
+
+def figure_rows(figure: str, period: Period, where: Slice) -> QuerySet:
+    """The timeline rows one figure counts (the drill-down), oldest first."""
+    base, extra = FIGURES[figure]
+    qs = _narrow(_BASES[base](period, where.prefixes), where)
+    if extra is not None:
+        qs = qs.filter(extra)
+    return qs.order_by("at", "id")
+
+
+# ---------------------------------------------------------------- aggregation
+
+
+@dataclass
+class Rates:
+    routed: int = 0
+    responded: int = 0
+    escalated: int = 0
+    ratings: int = 0
+    ratings_solved: int = 0
+    rated: int = 0
+    rated_solved: int = 0
+    resolved: int = 0
+    hours: list[float] = field(default_factory=list, repr=False)
+
+    def add(self, other: "Rates") -> None:
+        for name in FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.hours.extend(other.hours)
+
+    @staticmethod
+    def _share(num: int, den: int) -> float | None:
+        return num / den if den else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self._share(self.responded, self.routed)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self._share(self.rated_solved, self.rated)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._share(self.ratings_solved, self.ratings)
+
+    @property
+    def escalation_share(self) -> float | None:
+        return self._share(self.escalated, self.routed)
+
+    @property
+    def median_hours(self) -> float | None:
+        return round(statistics.median(self.hours), 1) if self.hours else None
+
+    def as_dict(self) -> dict:
+        out = {name: getattr(self, name) for name in FIGURES}
+        out.update(
+            response_rate=self.response_rate,
+            resolution_rate=self.resolution_rate,
+            satisfaction_rate=self.satisfaction_rate,
+            escalation_share=self.escalation_share,
+            median_hours_to_resolve=self.median_hours,
+        )
+        return out
+
+
+def _group_expr(by: str | None, child_length: int | None):
+    if by is None:
+        return None
+    if by == "child":
+        return Substr("area_code", 1, child_length)
+    return F(f"origin_{by}")
+
+
+def rates_by(
+    period: Period, where: Slice, *, by: str | None = None, child_length: int | None = None
+) -> dict:
+    """``{group key: Rates}`` (key None for the whole slice when ``by`` is None) in three
+    queries: routed rows, rating rows and resolved rows, each counted in the database."""
+    group = _group_expr(by, child_length)
+    out: dict = defaultdict(Rates)
+
+    def counted(qs: QuerySet, **aggregates) -> list[tuple]:
+        if group is None:
+            return [(None, qs.aggregate(**aggregates))]
+        rows = qs.annotate(g=group).values("g").annotate(**aggregates).order_by()
+        return [(row.pop("g"), row) for row in rows]
+
+    routed = _narrow(routed_rows(period, where.prefixes), where)
+    for key, row in counted(
+        routed,
+        n=Count("id"),
+        responded=Count("id", filter=Q(on_time=True)),
+        escalated_n=Count("id", filter=Q(escalated=True)),
+    ):
+        if row["n"]:
+            rates = out[key]
+            rates.routed, rates.responded = row["n"], row["responded"]
+            rates.escalated = row["escalated_n"]
+
+    ratings = _narrow(rating_rows(period, where.prefixes), where)
+    for key, row in counted(
+        ratings,
+        n=Count("id"),
+        solved=Count("id", filter=Q(rating__in=SOLVED)),
+        standing_n=Count("id", filter=Q(standing=True)),
+        standing_solved=Count("id", filter=Q(standing=True, rating__in=SOLVED)),
+    ):
+        if row["n"]:
+            rates = out[key]
+            rates.ratings, rates.ratings_solved = row["n"], row["solved"]
+            rates.rated, rates.rated_solved = row["standing_n"], row["standing_solved"]
+
+    resolved = _narrow(resolved_rows(period, where.prefixes), where)
+    if group is not None:
+        resolved = resolved.annotate(g=group)
+    fields = ("g", "at", "created_at") if group is not None else ("at", "created_at")
+    for values in resolved.values_list(*fields).order_by():
+        key, at, created_at = values if group is not None else (None, *values)
+        rates = out[key]
+        rates.resolved += 1
+        if created_at is not None:
+            rates.hours.append((at - created_at).total_seconds() / 3600)
+    return dict(out)
+
+
+def rates_total(period: Period, where: Slice) -> Rates:
+    return rates_by(period, where).get(None, Rates())
+
+
+def sum_rates(groups: dict) -> Rates:
+    total = Rates()
+    for rates in groups.values():
+        total.add(rates)
+    return total
+
+
+# ---------------------------------------------------------------- who may see what
+
+
+def child_length(area_code: str) -> int | None:
+    """Code length of the units one level down (county → township → village), else None
+    (below a village the page breaks down by grid and member instead)."""
+    return {6: 9, 9: 12}.get(len(area_code))
+
+
+def can_see_member_figures(user, area_code: str, member_id) -> bool:
+    """The member themselves, or a village/township leader over the area."""
+    if member_id not in (None, NONE) and getattr(user, "member_id", None) == int(member_id):
+        return True
+    return any(area_code.startswith(p) for p in area_prefixes(user, MEMBER_FIGURE_VIEWERS))
+
+
+def metrics_for_area(user, area_code: str, period: Period) -> dict:
+    """The same figures the page, the API and the dashboard show, for one area in scope
+    (the caller checks the scope): totals, and the breakdown one level down or, for a village,
+    per grid and per member; per-grid and per-member figures only for village and township
+    leaders (a member who is not a leader gets their own row only)."""
+    where = Slice(prefixes=[area_code])
+    length = child_length(area_code)
+    leader = can_see_member_figures(user, area_code, None)
+    out: dict = {"area": area_code, "period": period, "children": None, "grids": None}
+    if length is not None:
+        children = rates_by(period, where, by="child", child_length=length)
+        out["children"] = children
+        out["total"] = sum_rates(children)
+    elif leader:
+        # A grid has one first responsible person: per-grid figures are per-person figures,
+        # shown to the same people as the per-member ones.
+        grids = rates_by(period, where, by="grid")
+        out["grids"] = grids
+        out["total"] = sum_rates(grids)
+    else:
+        out["total"] = rates_total(period, where)
+    out["members"] = None
+    # Per-member figures on the village (or lower) page only; the township page compares
+    # villages, not people.
+    if length is None and leader:
+        out["members"] = rates_by(period, where, by="member")
+    elif getattr(user, "member_id", None):
+        mine = rates_total(period, Slice(prefixes=[area_code], member=user.member_id))
+        out["members"] = {user.member_id: mine}
+    return out
+
+
+def stats_rates(area_code: str | None, today: datetime.date) -> dict:
+    """``{"requests_rates": {...}}`` for this month, in the shape of a ``wangge stats``
+    provider (``wangge.dashboard.stats.stat_provider``); registered from the requests app's
+    ``stats.py``, the module the stats command discovers."""
+    period = month_period(today.year, today.month)
+    rates = rates_total(period, Slice(prefixes=[area_code or ""]))
+    return {"requests_rates": {"period": period.key, **rates.as_dict()}}
