@@ -798,3 +798,34 @@ def requests_close_unrated(*, now: datetime.datetime | None = None, days: int | 
             )
             closed += 1
     return closed
+
+
+# ---------------------------------------------------------------- from a visit
+
+
+def request_from_visit(*, actor, visit, category: Category | None = None) -> Request:
+    """Turn the needs a visit recorded into a request for its household, in one step.
+
+    Asking twice (a double tap, a retried form) gives the same request: the visit keeps the
+    link, and the request's idempotency key is derived from the visit.
+    """
+    from wangge.visits.services import visit_need_link
+
+    if visit.need_request_id:
+        existing = Request.objects.filter(pk=visit.need_request_id).first()
+        if existing is not None:
+            return existing
+    if not (visit.needs or "").strip():
+        raise DomainError(_("This visit recorded no needs to turn into a request."))
+    with transaction.atomic():
+        request = request_create(
+            actor=actor,
+            category=category,
+            text=visit.needs,
+            channel=Channel.VISIT,
+            household=visit.household,
+            idempotency_key=f"visit-{visit.pk}",
+        )
+        if visit.need_request_id != request.pk:
+            visit_need_link(actor=actor, visit=visit, request_id=request.pk)
+    return request

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from wangge.appeals import views
+from wangge.appeals import views, visit_views
 
 app_name = "appeals"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.request_mine, name="mine"),
     path("all/", views.request_index, name="list"),
     path("new/", views.request_new, name="new"),
+    path("from-visit/<int:visit_pk>/", visit_views.request_from_visit_view, name="from_visit"),
     path("phone/", views.request_phone_intake, name="phone"),
     path("categories/", views.category_index, name="categories"),
     path("<int:pk>/", views.request_detail, name="detail"),

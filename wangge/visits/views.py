@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, has_role
+from wangge.appeals.selectors import categories_of
 from wangge.campaigns.selectors import campaign_running_for
 from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
@@ -121,7 +122,14 @@ def log(request, household_id: int | None = None):
 def visit_detail(request, pk: int):
     visit = visit_for_user(request.user, pk)
     opinion = getattr(visit, "opinion", None) if visit.campaign_id else None
-    return render(request, "visits/visit_detail.html", {"visit": visit, "opinion": opinion})
+    categories = []
+    if visit.needs and not visit.need_request_id:
+        categories = categories_of(visit.township_code)
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {"visit": visit, "opinion": opinion, "categories": categories},
+    )
 
 
 def visit_photo(request, pk: int):
