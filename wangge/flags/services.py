@@ -491,6 +491,7 @@ def flags_evaluate(*, actor, township_code: str, as_of: datetime.date | None = N
                     batch_size=1000,
                 )
                 result.raised += len(new)
+                _notify_paired([h for h, _ids in new], _flag_raised_message(rule.name))
             gone = [f.pk for h, f in open_flags.items() if h not in found]
             for start in range(0, len(gone), _CHUNK):
                 result.lapsed += Flag.objects.filter(
@@ -510,6 +511,45 @@ def flags_evaluate(*, actor, township_code: str, as_of: datetime.date | None = N
             },
         )
     return result
+
+
+# ---- the paired members hear of it ----------------------------------------------------------
+
+
+def _notify_paired(household_ids, message) -> None:
+    """Tell each member paired with these households, through the notification backend.
+
+    ``message(pairing)`` gives ``(subject, body)``; delivery happens on commit.
+    """
+    from django.urls import reverse
+
+    from wangge.core.notify import notify
+    from wangge.pairing.selectors import pairings_of_households
+
+    ids = list(household_ids)
+    for start in range(0, len(ids), _CHUNK):
+        for pairing in pairings_of_households(ids[start : start + _CHUNK]):
+            subject, body = message(pairing)
+            notify(
+                member=pairing.member,
+                subject=subject,
+                body=body,
+                link=reverse("households:household_detail", args=[pairing.household_id]),
+            )
+
+
+def _flag_raised_message(rule_name: str):
+    def message(pairing):
+        subject = _("A household you are paired with needs attention: %(name)s") % {
+            "name": pairing.household.head_name
+        }
+        body = _(
+            "The agencies' data raised a risk flag (%(rule)s). Visit the household and see "
+            "what help it needs; the village will review the flag."
+        ) % {"rule": rule_name}
+        return subject, body
+
+    return message
 
 
 # ---- review ---------------------------------------------------------------------------------
@@ -536,6 +576,15 @@ def flag_accept(*, actor, flag: Flag, needs: str = "", responsible=None):
     with transaction.atomic():
         _decide(actor=actor, flag=flag, to=FlagStatus.ACCEPTED)
         audit_record(actor=actor, action="flags.flag_accept", obj=flag)
+        _notify_paired(
+            [flag.household_id],
+            lambda pairing: (
+                _("An assistance plan was opened for %(name)s's household")
+                % {"name": pairing.household.head_name},
+                _("The risk flag %(rule)s was confirmed; the plan lists the steps and who helps.")
+                % {"rule": flag.rule.name},
+            ),
+        )
         plan = plan_create(
             actor=actor,
             household=flag.household,
@@ -554,4 +603,12 @@ def flag_dismiss(*, actor, flag: Flag, reason: str) -> Flag:
     with transaction.atomic():
         _decide(actor=actor, flag=flag, to=FlagStatus.DISMISSED, reason=reason[:2000])
         audit_record(actor=actor, action="flags.flag_dismiss", obj=flag, detail={"reason": reason})
+        _notify_paired(
+            [flag.household_id],
+            lambda pairing: (
+                _("The risk flag for %(name)s's household was dismissed")
+                % {"name": pairing.household.head_name},
+                _("Reason given: %(reason)s") % {"reason": reason},
+            ),
+        )
     return flag

@@ -37,6 +37,15 @@ def members_paired_with(household) -> QuerySet:
     )
 
 
+def pairings_of_households(household_ids) -> QuerySet[Pairing]:
+    """Active pairings of these households with their members (and the members' accounts)."""
+    return (
+        pairings_active()
+        .filter(household_id__in=household_ids)
+        .select_related("member__user", "household")
+    )
+
+
 def staff_prefixes(user) -> list[str]:
     return area_prefixes(user, STAFF_ROLES)
 
