@@ -6,6 +6,7 @@ Two aggregate queries, however many requests there are.
 from django.db.models import Count, Q
 
 from wangge.accounts.scope import prefix_q
+from wangge.appeals.metrics import stats_rates
 from wangge.appeals.models import EventKind, Request, RequestEvent, State
 from wangge.dashboard.stats import stat_provider
 
@@ -35,3 +36,7 @@ def request_stats(area_code, today) -> dict:
             "escalation_steps": steps["steps"],
         },
     }
+
+
+# This month's three rates (response, resolution, satisfaction), as defined in docs/metrics.md.
+stat_provider(stats_rates)

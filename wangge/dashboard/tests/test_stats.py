@@ -120,8 +120,8 @@ class TestStatsCommand:
     def test_counts_take_a_fixed_number_of_queries(self, population, django_assert_max_num_queries):
         selectors.township_stats()  # the first call imports the apps' stats modules
         # A few aggregate queries per provider (regions, party, households, grids, users, flags,
-        # visits, campaigns), however many rows there are.
-        with django_assert_max_num_queries(26):
+        # visits, campaigns, pairing, requests and their rates), however many rows there are.
+        with django_assert_max_num_queries(28):
             selectors.township_stats()
 
 

@@ -33,6 +33,15 @@ class Command(BaseCommand):
             if isinstance(value, dict):
                 self.stdout.write(f"{key}")
                 for name, count in value.items():
-                    self.stdout.write(f"  {name:<30}{count:>10}")
+                    self.stdout.write(f"  {name:<30}{_cell(count):>10}")
             else:
-                self.stdout.write(f"{key:<32}{value:>10}")
+                self.stdout.write(f"{key:<32}{_cell(value):>10}")
+
+
+def _cell(value) -> str:
+    """A figure for the table; a rate with nothing to divide by is shown as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
