@@ -24,6 +24,7 @@ from wangge.appeals.services import (
     request_close,
     request_create,
     request_escalate,
+    request_from_visit,
     request_rate,
     request_resolve,
     request_start,
@@ -203,3 +204,22 @@ def requests_rate(request, request_id: int, payload: RateIn):
     req = request_for_user(request.user, request_id)
     request_rate(actor=request.user, request=req, rating=payload.rating, note=_clean(payload.note))
     return request_for_user(request.user, request_id)
+
+
+class FromVisitIn(Schema):
+    category_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+@router.post("/from-visit/{int:visit_id}", response={201: RequestDetailOut, **WRITE_ERRORS})
+def requests_from_visit(request, visit_id: int, payload: FromVisitIn):
+    """Turn the needs a visit recorded into a request; asking again gives the same request."""
+    from wangge.visits.selectors import visit_for_user
+
+    visit = visit_for_user(request.user, visit_id)
+    category = None
+    if payload.category_id is not None:
+        category = category_for_township(visit.township_code, payload.category_id)
+        if category is None:
+            raise ValidationError({"category_id": _("Choose one of this township's categories.")})
+    created = request_from_visit(actor=request.user, visit=visit, category=category)
+    return Status(201, request_for_user(request.user, created.pk))

@@ -65,3 +65,24 @@ def test_another_village_gets_404(client, world, secretary_b):
     assert client.post(f"/requests/from-visit/{visit.pk}/", {}).status_code == 404
     assert not Request.objects.exists()
     assert Visit.objects.get().need_request_id is None
+
+
+def test_api_turns_needs_into_a_request_once(client, world):
+    visit = _visit(world)
+    client.force_login(world.users[4])
+    url = f"/api/v1/requests/from-visit/{visit.pk}"
+    first = client.post(url, {"category_id": world.categories["water"].pk}, "application/json")
+    assert first.status_code == 201
+    body = first.json()
+    assert body["channel"] == "visit" and body["text"] == visit.needs
+    again = client.post(url, {}, "application/json")
+    assert again.status_code == 201 and again.json()["id"] == body["id"]
+    assert Request.objects.count() == 1
+
+
+def test_api_refuses_a_visit_without_needs(client, world):
+    visit = _visit(world, needs="")
+    client.force_login(world.users[4])
+    response = client.post(f"/api/v1/requests/from-visit/{visit.pk}", {}, "application/json")
+    assert response.status_code == 400
+    assert "no needs" in response.json()["message"]
