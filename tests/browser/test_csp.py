@@ -20,6 +20,10 @@ PAGES = [
     ("visits:policies", {}),
     ("campaigns:campaign_list", {}),
     ("campaigns:category_list", {}),
+    ("appeals:mine", {}),
+    ("appeals:list", {}),
+    ("appeals_metrics:page", {}),
+    ("inbox", {}),
 ]
 
 
@@ -36,6 +40,18 @@ def test_pages_load_without_csp_violations(page, township_data, log_in):
         assert response.status == 200, name
         assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_load_state("load")
+    assert problems == []
+
+
+def test_public_request_pages_hold_under_the_csp(page, township_data):
+    problems = []
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    response = page.goto(reverse("appeals:track"))
+    assert response.status == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     assert problems == []
 
 
