@@ -173,15 +173,7 @@ def household_detail(request, pk: int):
     )
 
 
-@require_POST
-def pair(request, pk: int):
-    """Pair a member with the household ``pk`` (from either detail page)."""
-    household = household_for_user(request.user, pk)
-    try:
-        member = member_for_user(request.user, int(request.POST.get("member") or 0))
-    except (Http404, ValueError):
-        messages.error(request, _("Choose a member from the list."))
-        return redirect("pairing:household_detail", pk=household.pk)
+def _pair_and_say(request, member, household) -> None:
     try:
         pairing_create(actor=request.user, member=member, household=household)
         messages.success(
@@ -191,17 +183,32 @@ def pair(request, pk: int):
         )
     except (ValidationError, DomainError) as exc:
         _error(request, exc)
+
+
+@require_POST
+def pair(request, pk: int):
+    """Pair a member with the household ``pk`` (from either detail page)."""
+    household = household_for_user(request.user, pk)
+    try:
+        member = member_for_user(request.user, int(request.POST.get("member") or 0))
+    except (Http404, ValueError):
+        messages.error(request, _("Choose a member from the list."))
+        return redirect("pairing:household_detail", pk=household.pk)
+    _pair_and_say(request, member, household)
     return _back(request, "pairing:household_detail", household.pk)
 
 
 @require_POST
 def member_pair(request, pk: int):
+    """Pair the member ``pk`` with a household chosen on the member's page."""
     member = member_for_user(request.user, pk)
     try:
         household = household_for_user(request.user, int(request.POST.get("household") or 0))
     except (Http404, ValueError):
         messages.error(request, _("Choose a household from the list."))
         return redirect("pairing:member_detail", pk=member.pk)
+    _pair_and_say(request, member, household)
+    return redirect("pairing:member_detail", pk=member.pk)
     try:
         pairing_create(actor=request.user, member=member, household=household)
         messages.success(
