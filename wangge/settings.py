@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "wangge.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "wangge.core.middleware.RejectNulMiddleware",
@@ -227,7 +228,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle sessions end after SESSION_COOKIE_AGE; rather than writing the session row on every
+# request (SESSION_SAVE_EVERY_REQUEST), SessionRefreshMiddleware renews it at most once a
+# minute, so a session ends 29–30 minutes after the last request.
+SESSION_SAVE_EVERY_REQUEST = False
+WANGGE_SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
