@@ -10,6 +10,31 @@ from wangge.core.identity import IdentityError, parse_phone
 from wangge.grids.models import Grid
 
 LIST_RELATED = ("category", "assignee_member", "assignee_user", "grid", "area")
+# What a list row (``appeals/_rows.html``) shows: only these columns are read, and only the
+# related rows it names (no grid, no encrypted phone).
+ROW_RELATED = ("category", "assignee_member", "assignee_user", "area")
+ROW_FIELDS = (
+    "id",
+    "ticket",
+    "urgent",
+    "text",
+    "level",
+    "state",
+    "escalation_count",
+    "accept_due_at",
+    "resolve_due_at",
+    "category__name",
+    "area__name",
+    "assignee_member__name",
+    "assignee_user__display_name",
+    "assignee_user__username",
+)
+ROWS_PER_PAGE = 25
+
+
+def for_rows(qs: QuerySet) -> QuerySet:
+    """A request queryset narrowed to what the list pages show."""
+    return qs.select_related(None).select_related(*ROW_RELATED).only(*ROW_RELATED, *ROW_FIELDS)
 
 
 def request_list(

@@ -20,8 +20,10 @@ from wangge.appeals.categories import HELP
 from wangge.appeals.models import Category, Channel, EventKind, Rating, State
 from wangge.appeals.posters import grid_qr_key, poster_png, qr_svg
 from wangge.appeals.selectors import (
+    ROWS_PER_PAGE,
     categories_of,
     category_for_township,
+    for_rows,
     grid_for_qr,
     my_requests,
     overdue_q,
@@ -64,10 +66,20 @@ def _error_text(exc: Exception) -> str:
 # ---------------------------------------------------------------- staff and member pages
 
 
+def _rows(page):
+    """Label each row's state once per page (``get_state_display`` translates all six labels
+    on every call)."""
+    labels = {value: str(label) for value, label in State.choices}
+    for row in page:
+        row.state_label = labels.get(row.state, row.state)
+    return page
+
+
 def request_mine(request):
-    rows = list(my_requests(request.user))
-    now = timezone.now()
-    return render(request, "appeals/mine.html", {"rows": rows, "now": now})
+    page = Paginator(for_rows(my_requests(request.user)), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "appeals/mine.html", {"page": _rows(page), "now": timezone.now()})
 
 
 def request_index(request):
@@ -83,7 +95,7 @@ def request_index(request):
         escalated=f.get("escalated") == "1",
         q=f.get("q", "")[:50],
     )
-    page = Paginator(qs, 50).get_page(f.get("page"))
+    page = Paginator(for_rows(qs), ROWS_PER_PAGE).get_page(f.get("page"))
     villages = visible(Region.objects.filter(level="village"), request.user, field="code")
     townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
     categories = []
@@ -93,7 +105,7 @@ def request_index(request):
         request,
         "appeals/list.html",
         {
-            "page": page,
+            "page": _rows(page),
             "states": State.choices,
             "villages": villages,
             "categories": categories,
