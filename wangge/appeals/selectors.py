@@ -119,7 +119,14 @@ def request_track(ticket: str, phone: str) -> Request | None:
 def grid_for_qr(key: str) -> Grid | None:
     if not key or len(key) > 24:
         return None
-    return Grid.objects.select_related("area", "layer").filter(qr_key=key).first()
+    # With its first responsible person and their account: the routing of a request from
+    # this grid (``route_from_grid``) then reads nothing more.
+    return (
+        Grid.objects.select_related("area", "layer", "responsible", "responsible__user")
+        .filter(qr_key=key)
+        .order_by()  # the key is unique: no need for the grid list's ordering (a join)
+        .first()
+    )
 
 
 def categories_of(township_code: str) -> QuerySet:
@@ -129,11 +136,13 @@ def categories_of(township_code: str) -> QuerySet:
 
 
 def category_for_township(township_code: str, pk) -> Category | None:
+    """The township's category in use with this id, in one query (a township without
+    categories yet has none with any id, so the defaults need not be made here)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return categories_of(township_code).filter(pk=pk).first()
+    return Category.objects.filter(township_id=township_code, active=True, pk=pk).order_by().first()
 
 
 def requests_for_household(user, household) -> QuerySet:
