@@ -129,10 +129,14 @@ def grid_for_qr(key: str) -> Grid | None:
     )
 
 
-def categories_of(township_code: str) -> QuerySet:
+def categories_of(township_code: str) -> list[Category]:
+    """The township's categories in use, in one query once the township has its defaults."""
     from wangge.appeals.categories import categories_for
 
-    return categories_for(township_code)
+    found = list(
+        Category.objects.filter(township_id=township_code, active=True).order_by("sort", "slug")
+    )
+    return found or list(categories_for(township_code))
 
 
 def category_for_township(township_code: str, pk) -> Category | None:
