@@ -29,7 +29,7 @@ ROW_FIELDS = (
     "assignee_user__display_name",
     "assignee_user__username",
 )
-ROWS_PER_PAGE = 25
+ROWS_PER_PAGE = 20
 
 
 def for_rows(qs: QuerySet) -> QuerySet:

@@ -98,3 +98,26 @@ def test_public_intake_query_count(
         again = client.post(url, body)
     assert req.ticket.encode() in again.content
     assert Request.objects.count() == 1
+
+
+def test_list_rows_show_state_deadline_overdue_and_who(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    past = timezone.now() - datetime.timedelta(days=20)
+    late = request_create(
+        actor=world.users[4],
+        household=world.household,
+        category=world.categories["water"],
+        text="很久以前的问题",
+        channel=Channel.MEMBER,
+        at=past,
+    )
+    client.force_login(world.users[4])
+    body = client.get(reverse("appeals:mine")).content.decode()
+    due = timezone.localtime(late.accept_due_at).strftime("%Y-%m-%d %H:%M")
+    assert f'<strong class="overdue">Overdue</strong> accept by {due}' in body
+    assert "<td>Submitted</td>" in body
+    assert f"<td>{world.members[4].name}</td>" in body
+    assert f'href="{reverse("appeals:detail", args=[late.pk])}"' in body
