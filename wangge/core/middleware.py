@@ -81,3 +81,11 @@ class SessionRefreshMiddleware:
         if not isinstance(last, int) or not 0 <= now - last < every:
             session[self.KEY] = now
         return response
+
+
+def session_renewed_at_login(sender, request, user, **kwargs):
+    """A login saves the session: start its renewal clock there, so the next request does not
+    write it again (``SessionRefreshMiddleware``)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SessionRefreshMiddleware.KEY] = int(time.time())

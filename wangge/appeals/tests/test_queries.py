@@ -39,7 +39,7 @@ def _requests(world, n):
 def test_my_requests_page_is_paged_with_five_queries(client, world, django_assert_num_queries):
     _requests(world, ROWS_PER_PAGE + 3)
     client.force_login(world.users[4])
-    client.get(reverse("appeals:mine"))  # the session's first renewal is written once
+    client.get(reverse("appeals:mine"))  # warm-up: templates and translations loaded
     # session, user, role assignments (menu, scope and 2FA share them), count, one page.
     with django_assert_num_queries(5):
         first = client.get(reverse("appeals:mine"))
