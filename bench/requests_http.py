@@ -4,9 +4,11 @@ gunicorn, each against a bare Django view doing one insert / one select in the s
 Builds a throwaway database (a temporary SQLite file in WAL mode, or PostgreSQL with
 ``--database-url``) with a township, a four-level service grid, households, categories, a
 member with an account who has 40 open requests, and a second grid whose QR code takes the
-public requests. Starts gunicorn (2 workers) on loopback with ``bench/bench_http_settings.py``
-(the product plus two bare views; public-form rate limits raised, challenge kept) and drives
-it with ``wrk`` (32 connections) from a second process:
+public requests. Starts gunicorn on loopback with the command line of ``wangge serve``
+(``web_command`` in ``wangge/core/management/commands/serve.py``: 2 sync workers,
+``--preload``, access log) and ``bench/bench_http_settings.py`` (the product settings plus two
+bare views; public-form rate limits raised, challenge kept), and drives it with ``wrk``
+(32 connections) from a second process:
 
 * POST /requests/q/<key>/ — the real public form: CSRF cookie and field, a signed sum
   challenge answered correctly, a unique token (so a unique idempotency key) per request;
@@ -248,23 +250,17 @@ def main() -> None:
     post_bodies(bodies, seeded["category"], csrf, BODIES)
 
     from wangge.appeals.models import Request
+    from wangge.core.management.commands.serve import web_command
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (tmp / "gunicorn.log").open("w")
-    gunicorn = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "wangge.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(opts.workers),
-        "--worker-class",
-        opts.worker_class,
-        "--preload",
-    ]
+    # Exactly the command line of `wangge serve` (sync workers, --preload, access log); the
+    # bare views are served by the same processes. --worker-class gthread is for trying.
+    gunicorn = web_command("127.0.0.1", port, opts.workers)
     if opts.worker_class == "gthread":
-        gunicorn += ["--threads", str(opts.threads)]
+        gunicorn += ["--worker-class", "gthread", "--threads", str(opts.threads)]
+    print("server: " + " ".join(gunicorn[1:]), flush=True)
     server = subprocess.Popen(gunicorn, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_up(f"{base}/bench/bare-select/")
@@ -281,6 +277,11 @@ def main() -> None:
         for _name, target, mode, headers, args in runs:
             if mode == "get":
                 wrk(target, mode=mode, duration=2, connections=4, headers=headers, args=args)
+        print(
+            "load average (1, 5, 15 min) before the runs: {:.2f} {:.2f} {:.2f}".format(
+                *os.getloadavg()
+            )
+        )
         before = Request.objects.filter(grid_id=seeded["public_grid"]).count()
         # Interleaved rounds (app, bare, app, bare…) so that load from elsewhere on the
         # machine falls on both alike; throughput sums the rounds, p99 is the worst round's.
@@ -308,6 +309,11 @@ def main() -> None:
                 total["errors"] += r["status_errors"] + r["socket_errors"]
                 if mode == "post":
                     first += r["requests"] + 2 * opts.connections  # and those in flight
+        print(
+            "load average (1, 5, 15 min) after the runs: {:.2f} {:.2f} {:.2f}".format(
+                *os.getloadavg()
+            )
+        )
         for name, r in results.items():
             r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
             r["p99_ms"] = max(r["p99"])

@@ -9,6 +9,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge.accounts.models import Role
+from wangge.accounts.scope import has_role
 from wangge.audit.services import audit_record
 
 TWO_FACTOR_ROLES = {
@@ -20,9 +21,9 @@ TWO_FACTOR_ROLES = {
 
 
 def needs_two_factor(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.roles.filter(role__in=TWO_FACTOR_ROLES).exists()
+    # The user's role assignments are read once per request and shared with the scope checks
+    # and the menu (``wangge.accounts.scope``), so this costs no query of its own.
+    return has_role(user, *TWO_FACTOR_ROLES)
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -10,6 +10,31 @@ from wangge.core.identity import IdentityError, parse_phone
 from wangge.grids.models import Grid
 
 LIST_RELATED = ("category", "assignee_member", "assignee_user", "grid", "area")
+# What a list row (``appeals/_rows.html``) shows: only these columns are read, and only the
+# related rows it names (no grid, no encrypted phone).
+ROW_RELATED = ("category", "assignee_member", "assignee_user", "area")
+ROW_FIELDS = (
+    "id",
+    "ticket",
+    "urgent",
+    "text",
+    "level",
+    "state",
+    "escalation_count",
+    "accept_due_at",
+    "resolve_due_at",
+    "category__name",
+    "area__name",
+    "assignee_member__name",
+    "assignee_user__display_name",
+    "assignee_user__username",
+)
+ROWS_PER_PAGE = 20
+
+
+def for_rows(qs: QuerySet) -> QuerySet:
+    """A request queryset narrowed to what the list pages show."""
+    return qs.select_related(None).select_related(*ROW_RELATED).only(*ROW_RELATED, *ROW_FIELDS)
 
 
 def request_list(
@@ -94,21 +119,34 @@ def request_track(ticket: str, phone: str) -> Request | None:
 def grid_for_qr(key: str) -> Grid | None:
     if not key or len(key) > 24:
         return None
-    return Grid.objects.select_related("area", "layer").filter(qr_key=key).first()
+    # With its first responsible person and their account: the routing of a request from
+    # this grid (``route_from_grid``) then reads nothing more.
+    return (
+        Grid.objects.select_related("area", "layer", "responsible", "responsible__user")
+        .filter(qr_key=key)
+        .order_by()  # the key is unique: no need for the grid list's ordering (a join)
+        .first()
+    )
 
 
-def categories_of(township_code: str) -> QuerySet:
+def categories_of(township_code: str) -> list[Category]:
+    """The township's categories in use, in one query once the township has its defaults."""
     from wangge.appeals.categories import categories_for
 
-    return categories_for(township_code)
+    found = list(
+        Category.objects.filter(township_id=township_code, active=True).order_by("sort", "slug")
+    )
+    return found or list(categories_for(township_code))
 
 
 def category_for_township(township_code: str, pk) -> Category | None:
+    """The township's category in use with this id, in one query (a township without
+    categories yet has none with any id, so the defaults need not be made here)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return categories_of(township_code).filter(pk=pk).first()
+    return Category.objects.filter(township_id=township_code, active=True, pk=pk).order_by().first()
 
 
 def requests_for_household(user, household) -> QuerySet:

@@ -227,7 +227,7 @@ def request_create(
     ``category`` None files it under the township's "other" category.
     """
     if idempotency_key:
-        existing = Request.objects.filter(idempotency_key=idempotency_key).first()
+        existing = Request.objects.filter(idempotency_key=idempotency_key).order_by().first()
         if existing is not None:
             return existing
     if channel not in Channel.values:

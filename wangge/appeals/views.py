@@ -20,8 +20,10 @@ from wangge.appeals.categories import HELP
 from wangge.appeals.models import Category, Channel, EventKind, Rating, State
 from wangge.appeals.posters import grid_qr_key, poster_png, qr_svg
 from wangge.appeals.selectors import (
+    ROWS_PER_PAGE,
     categories_of,
     category_for_township,
+    for_rows,
     grid_for_qr,
     my_requests,
     overdue_q,
@@ -64,10 +66,29 @@ def _error_text(exc: Exception) -> str:
 # ---------------------------------------------------------------- staff and member pages
 
 
+def _rows(page, now):
+    """Prepare each row of a request list in Python, once per page: the state's label
+    (``get_state_display`` translates all six labels on every call), the deadline that runs
+    and whether it has passed, and who is responsible — cheaper than template logic per row."""
+    labels = {value: str(label) for value, label in State.choices}
+    words = {State.SUBMITTED: _("accept by")}
+    words[State.ACCEPTED] = words[State.IN_PROGRESS] = _("resolve by")
+    for row in page:
+        row.state_label = labels.get(row.state, row.state)
+        due = row.accept_due_at if row.state == State.SUBMITTED else row.resolve_due_at
+        row.due_word = words.get(row.state, "")
+        row.due_at_text = timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else ""
+        row.is_overdue = bool(row.due_word and due and due < now)
+        member, user = row.assignee_member, row.assignee_user
+        row.who = (member.name if member else "") or (str(user) if user else "") or "—"
+    return page
+
+
 def request_mine(request):
-    rows = list(my_requests(request.user))
-    now = timezone.now()
-    return render(request, "appeals/mine.html", {"rows": rows, "now": now})
+    page = Paginator(for_rows(my_requests(request.user)), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "appeals/mine.html", {"page": _rows(page, timezone.now())})
 
 
 def request_index(request):
@@ -83,7 +104,7 @@ def request_index(request):
         escalated=f.get("escalated") == "1",
         q=f.get("q", "")[:50],
     )
-    page = Paginator(qs, 50).get_page(f.get("page"))
+    page = Paginator(for_rows(qs), ROWS_PER_PAGE).get_page(f.get("page"))
     villages = visible(Region.objects.filter(level="village"), request.user, field="code")
     townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
     categories = []
@@ -93,7 +114,7 @@ def request_index(request):
         request,
         "appeals/list.html",
         {
-            "page": page,
+            "page": _rows(page, timezone.now()),
             "states": State.choices,
             "villages": villages,
             "categories": categories,

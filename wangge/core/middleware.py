@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -46,3 +49,43 @@ class RejectNulMiddleware:
                 return b"\\u0000" in body
             return b"%00" in body
         return False
+
+
+class SessionRefreshMiddleware:
+    """Slide a signed-in session's expiry (``SESSION_COOKIE_AGE`` after the last request) by
+    saving it at most once every ``WANGGE_SESSION_REFRESH_SECONDS`` instead of on every
+    request (``SESSION_SAVE_EVERY_REQUEST`` writes the session row on every page view).
+
+    A session therefore ends between ``SESSION_COOKIE_AGE - WANGGE_SESSION_REFRESH_SECONDS``
+    and ``SESSION_COOKIE_AGE`` after the last request. Sits just inside ``SessionMiddleware``.
+    """
+
+    KEY = "_wangge_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key:
+            return response  # no session cookie: nothing to keep alive
+        now = int(time.time())
+        if session.modified:
+            session[self.KEY] = now  # saved anyway: restart the clock
+            return response
+        last = session.get(self.KEY)  # loads the session if nothing did
+        if not session.session_key:
+            return response  # the cookie named no live session
+        every = getattr(settings, "WANGGE_SESSION_REFRESH_SECONDS", 60)
+        if not isinstance(last, int) or not 0 <= now - last < every:
+            session[self.KEY] = now
+        return response
+
+
+def session_renewed_at_login(sender, request, user, **kwargs):
+    """A login saves the session: start its renewal clock there, so the next request does not
+    write it again (``SessionRefreshMiddleware``)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SessionRefreshMiddleware.KEY] = int(time.time())

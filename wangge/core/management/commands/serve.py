@@ -27,7 +27,13 @@ def _gunicorn_has(setting: str) -> bool:
     return any(s.name == setting for s in KNOWN_SETTINGS)
 
 
-def _web_command(host: str, port: int, workers: int) -> list[str]:
+def web_command(host: str, port: int, workers: int) -> list[str]:
+    """The web server's command line; ``bench/requests_http.py`` measures this same one.
+
+    gunicorn with sync workers (measured: threads do not help, the pages are CPU-bound and
+    SQLite writers queue on one lock), the application loaded once before the workers fork
+    (``--preload``), an access log line per request on standard output.
+    """
     if importlib.util.find_spec("gunicorn") is not None and os.name == "posix":
         # gunicorn ≥ 24 opens a control socket at one fixed path per user; two servers on
         # one machine (a demo and a test run) would fight over it, and we do not use it.
@@ -41,6 +47,9 @@ def _web_command(host: str, port: int, workers: int) -> list[str]:
             f"{host}:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            "sync",
+            "--preload",
             "--access-logfile",
             "-",
             *control,
@@ -84,7 +93,7 @@ class Command(BaseCommand):
         try:
             if not no_worker:
                 children.append(("worker", subprocess.Popen(_manage("run_huey"), env=env)))
-            children.append(("web", subprocess.Popen(_web_command(host, port, workers), env=env)))
+            children.append(("web", subprocess.Popen(web_command(host, port, workers), env=env)))
             self.stdout.write(
                 _("Serving http://%(host)s:%(port)s/ — press Ctrl-C to stop.")
                 % {"host": host, "port": port}
