@@ -219,9 +219,11 @@ def village_summary(user) -> list[dict]:
     q = _areas_q("area_code", staff_prefixes(user))
     if q is None:
         return []
+    # No .distinct() and no ordering: with either, Django adds the ordering columns to the
+    # SELECT and so to the GROUP BY, and every household becomes a group of one.
     key = (
         Household.objects.filter(q, tags__is_key=True)
-        .distinct()
+        .order_by()
         .annotate(village=Substr("area_code", 1, 12))
     )
     totals = dict(
@@ -236,6 +238,7 @@ def village_summary(user) -> list[dict]:
     pairs = dict(
         pairings_active()
         .filter(q)
+        .order_by()
         .annotate(village=Substr("area_code", 1, 12))
         .values("village")
         .annotate(n=Count("pk"))

@@ -154,3 +154,16 @@ def test_lists_take_the_same_queries_for_more_rows(
     for path in ("/pairing/members/", "/pairing/unpaired/", "/pairing/"):
         with django_assert_max_num_queries(12):
             assert client.get(path).status_code == 200
+
+
+def test_village_summary_counts_every_key_household(secretary_a, data):
+    """Three key households, one paired: the overview's row says 3 key, 2 unpaired, 1 pairing
+    (a DISTINCT with the model's ordering once split every household into its own group)."""
+    from wangge.pairing.selectors import village_summary
+
+    homes, members = data
+    pairing_create(actor=secretary_a, member=members[0], household=homes[0])
+    rows = village_summary(secretary_a)
+    assert [(r["code"], r["key"], r["unpaired"], r["pairings"]) for r in rows] == [
+        (testing.VILLAGE_A, 3, 2, 1)
+    ]
