@@ -27,4 +27,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("backoffice/", admin.site.urls),
 ]
+handler403 = "wangge.core.views.forbidden"
 handler404 = "wangge.core.views.not_found"

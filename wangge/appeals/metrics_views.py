@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import area_prefixes, can_see_area
+from wangge.accounts.scope import area_prefixes, can_see_area, in_areas
 from wangge.appeals.metrics import (
     FIGURES,
     NONE,
@@ -209,11 +209,18 @@ def metrics_list(request):
             row.hours = round((row.at - row.created_at).total_seconds() / 3600, 1)
     subject = ""
     if where.grid not in (None, NONE):
-        subject = str(Grid.objects.filter(pk=where.grid).values_list("name", flat=True).first())
+        grids = in_areas(Grid.objects.filter(pk=where.grid), [area.code])
+        subject = grids.values_list("name", flat=True).first()
+        if subject is None:
+            raise Http404
     elif where.grid == NONE:
         subject = _("No grid")
     if where.member not in (None, NONE):
-        subject = str(Member.objects.filter(pk=where.member).values_list("name", flat=True).first())
+        members = Member.objects.filter(pk=where.member)
+        # A member is named here only if they are in the area or were given its requests.
+        if not in_areas(members, [area.code]).exists() and not rows.exists():
+            raise Http404
+        subject = members.values_list("name", flat=True).first() or ""
     elif where.member == NONE:
         subject = _("Nobody responsible")
     back = (

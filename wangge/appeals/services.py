@@ -77,6 +77,31 @@ def require_handle(user, request: Request) -> None:
         )
 
 
+def did_the_work(user, request: Request) -> bool:
+    """The user holds the request or wrote its latest resolution: they may not grade it."""
+    if is_assignee(user, request):
+        return True
+    resolver = (
+        request.events.filter(kind=EventKind.RESOLVED)
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return resolver is not None and resolver == getattr(user, "pk", None)
+
+
+def require_independent(user, request: Request) -> None:
+    """A rating is the resident's word: the person who did the work cannot record it."""
+    if did_the_work(user, request):
+        raise PermissionDenied(
+            _(
+                "The person who resolved a request cannot rate it or close it unrated: the "
+                "resident rates it on the tracking page, or other village or township staff "
+                "record the resident's answer."
+            )
+        )
+
+
 def can_take_phone_calls(user) -> bool:
     return bool(area_prefixes(user, PHONE_LINE_STAFF))
 
@@ -479,6 +504,7 @@ def request_rate(*, actor, request: Request, rating: str, note: str = "") -> Req
         )
     if actor is not None:
         require_handle(actor, request)
+        require_independent(actor, request)
     actor_kind = ActorKind.RESIDENT if actor is None else ActorKind.USER
     now = timezone.now()
     with transaction.atomic():
@@ -539,6 +565,8 @@ def _reopen(*, actor, request: Request, actor_kind: str) -> Request:
 
 def request_close(*, actor, request: Request, note: str = "") -> Request:
     require_handle(actor, request)
+    if request.state == State.RESOLVED:
+        require_independent(actor, request)
     return _transition(
         actor=actor,
         request=request,
@@ -552,8 +580,7 @@ def request_close(*, actor, request: Request, note: str = "") -> Request:
 
 
 def request_add_note(*, actor, request: Request, note: str) -> RequestEvent:
-    if not can_see_area(actor, request.area_code):
-        raise PermissionDenied(_("This request is outside your area."))
+    require_handle(actor, request)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Write the note first.")})

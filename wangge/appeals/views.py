@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
@@ -34,9 +35,11 @@ from wangge.appeals.selectors import (
 )
 from wangge.appeals.services import (
     HANDLERS,
+    PHONE_LINE_STAFF,
     can_handle,
     can_take_phone_calls,
     category_save,
+    did_the_work,
     phone_index,
     request_accept,
     request_add_note,
@@ -137,13 +140,16 @@ ACTIONS = {
 def request_detail(request, pk: int):
     req = request_for_user(request.user, pk)
     handler = can_handle(request.user, req)
+    actions = ACTIONS[req.state] if handler else []
+    if req.state == State.RESOLVED and actions and did_the_work(request.user, req):
+        actions = ["note"]  # the resident (or other staff) rates it; see request_rate
     return render(
         request,
         "appeals/detail.html",
         {
             "req": req,
             "events": request_timeline(req),
-            "actions": ACTIONS[req.state] if handler else [],
+            "actions": actions,
             "ratings": Rating.choices,
             "overdue": type(req).objects.filter(pk=req.pk).filter(overdue_q()).exists(),
         },
@@ -273,15 +279,18 @@ def request_phone_intake(request):
     """Township staff enter a request that came by phone: grid (or household id) + details."""
     if not can_take_phone_calls(request.user):
         raise PermissionDenied(_("Only township staff take requests from the phone line."))
+    # Only the areas where the user takes calls, not every area another role lets them read.
+    phone_areas = area_prefixes(request.user, PHONE_LINE_STAFF)
     grids = (
-        visible(Grid.objects.filter(layer__has_levels=True, level__in=(3, 4)), request.user)
+        in_areas(Grid.objects.filter(layer__has_levels=True, level__in=(3, 4)), phone_areas)
         .select_related("area")
         .order_by("area_code", "level", "name")
     )
-    townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
+    townships = sorted({p[:9] for p in phone_areas if len(p) >= 9})
     errors: dict = {}
     if request.method == "POST":
-        grid = grids.filter(pk=request.POST.get("grid") or 0).first()
+        raw_grid = request.POST.get("grid", "")
+        grid = grids.filter(pk=raw_grid).first() if raw_grid.isdigit() else None
         household = None
         try:
             if request.POST.get("household"):
@@ -344,7 +353,9 @@ def category_index(request):
             raise PermissionDenied(
                 _("Only the township office sets request categories and limits.")
             )
-        pk = request.POST.get("pk")
+        pk = request.POST.get("pk", "")
+        if pk and not pk.isdigit():
+            raise Http404
         category = categories.filter(pk=pk).first() if pk else None
         if pk and category is None:
             raise Http404
@@ -432,7 +443,9 @@ def request_photo(request, pk: int):
     req = request_for_user(request.user, pk)
     if not req.photo:
         raise Http404
-    return FileResponse(req.photo.open("rb"), content_type="image/jpeg")
+    response = FileResponse(req.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=600"
+    return response
 
 
 # ---------------------------------------------------------------- public pages (no account)
@@ -448,6 +461,7 @@ def _public_context(grid, **extra):
     }
 
 
+@never_cache
 def public_form(request, key: str):
     grid = grid_for_qr(key)
     if grid is None:
@@ -517,6 +531,7 @@ PUBLIC_EVENT_KINDS = {
 }
 
 
+@never_cache
 def public_track(request):
     """Ticket + phone → state and a short timeline; any mismatch gets the same answer."""
     data = request.POST if request.method == "POST" else {}

@@ -151,6 +151,8 @@ def category_index(request):
             raise PermissionDenied(_("Only the township's organisation office may do this."))
         try:
             if request.POST.get("category"):
+                if not request.POST["category"].isdigit():
+                    raise Http404
                 category = OpinionCategory.objects.filter(
                     township_code=township, pk=request.POST["category"]
                 ).first()

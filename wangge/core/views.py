@@ -10,6 +10,15 @@ def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def forbidden(request, exception=None):
+    """403 in plain words: the reason the service gave, or what to do about it."""
+    message = str(exception) if exception is not None and str(exception) else ""
+    if request.path_info.startswith("/api/"):
+        text = message or _("You may not change this.")
+        return JsonResponse({"code": "forbidden", "message": text}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def locked_out(request, credentials, *args, **kwargs):
     """django-axes lockout: JSON for API clients, a page that says what to do for people."""
     if request.path_info.startswith("/api/"):

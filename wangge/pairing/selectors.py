@@ -131,7 +131,8 @@ def household_for_user(user, pk: int):
     q = _areas_q("area_code", staff_prefixes(user))
     own = _own_member_id(user)
     if own:
-        served = Q(pk__in=Pairing.objects.filter(member_id=own).values("household_id"))
+        # Only while the pairing lasts: a member who was paired once does not keep access.
+        served = Q(pk__in=pairings_active().filter(member_id=own).values("household_id"))
         q = served if q is None else q | served
     if q is None:
         raise Http404

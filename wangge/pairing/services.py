@@ -64,6 +64,15 @@ def pairing_create(*, actor, member: Member, household: Household) -> Pairing:
     if member.township_code != household.township_code:
         raise ValidationError({"member": _("Choose a member of the household's own township.")})
     rules = rules_for(household.township_code)
+    if not rules.allow_other_village and member.area_code[:12] != household.area_code[:12]:
+        raise ValidationError(
+            {
+                "member": _(
+                    "Choose a member of the household's own village: this township's pairing "
+                    "rules do not pair across villages."
+                )
+            }
+        )
     cap = caps_for([member], rules, _today())[member.pk]
     with transaction.atomic():
         # Lock the member's row so two staff pairing the same member cannot both pass the cap.

@@ -62,8 +62,15 @@ def test_full_lifecycle_and_out_of_order(client, world, created):
     assert act("accept").json()["state"] == "accepted"
     assert act("start").json()["state"] == "in_progress"
     assert act("resolve", "修好了").json()["state"] == "resolved"
+    own = client.post(
+        url + "/rate", {"rating": "satisfied"}, content_type="application/json", **auth
+    )
+    assert own.status_code == 403  # the resolver may not grade their own work
     rated = client.post(
-        url + "/rate", {"rating": "unsatisfied"}, content_type="application/json", **auth
+        url + "/rate",
+        {"rating": "unsatisfied"},
+        content_type="application/json",
+        **_auth(world.users[2]),
     )
     body = rated.json()
     assert body["state"] == "in_progress" and body["level"] == 3 and body["reopen_count"] == 1

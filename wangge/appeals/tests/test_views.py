@@ -183,6 +183,12 @@ def test_lifecycle_through_pages(client, world):
     for action in ("accept", "start"):
         client.post(act, {"action": action})
     client.post(act, {"action": "resolve", "note": "换了新水管"})
+    # The member who did the work may not grade it: the resident or other staff rate it.
+    own = client.post(act, {"action": "rate", "rating": "satisfied"}, follow=True)
+    assert b"cannot rate it" in own.content
+    req.refresh_from_db()
+    assert req.state == State.RESOLVED
+    client.force_login(world.users[2])  # the village secretary records the resident's answer
     client.post(act, {"action": "rate", "rating": "satisfied"})
     client.post(act, {"action": "close"})
     req.refresh_from_db()

@@ -239,3 +239,22 @@ def test_a_changed_cap_or_rule_makes_the_proposal_stale(secretary_a, township_ad
     with pytest.raises(ConflictError):
         proposal_apply(actor=secretary_a, proposal=proposal)
     assert not Pairing.objects.exists()
+
+
+def test_pairing_by_hand_across_villages_follows_the_rules(township_admin, village):
+    """The optimiser's rule holds for a pairing made by hand (page or API) too."""
+    key = village[0]["a1"].tags.all()
+    lone = testing.make_household(
+        area_code=testing.VILLAGE_B + "001001", seq=31, head_name="丙二", tags=key
+    )
+    member = village[1]["near"]
+    rules_update(
+        actor=township_admin,
+        township_code=testing.TOWNSHIP,
+        expected_version=1,
+        values={"allow_other_village": False},
+    )
+    with pytest.raises(ValidationError) as refused:
+        pairing_create(actor=township_admin, member=member, household=lone)
+    assert "own village" in str(refused.value)
+    assert not Pairing.objects.filter(household=lone).exists()
