@@ -59,7 +59,7 @@ class Plan(models.Model):
 
 
 class StepStatus(models.TextChoices):
-    PENDING = "todo", _("To do")
+    PENDING = "pending", _("To do")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
