@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from wangge.accounts.models import REGISTRY_WRITERS, Role
+from wangge.regions.codes import township_of, village_of
 
 
 def _assignments(user) -> list[tuple[str, str]]:
@@ -28,6 +29,16 @@ def area_prefixes(user, roles: set[str] | None = None) -> list[str]:
         if not any(code.startswith(kept) for kept in reduced):
             reduced.append(code)
     return reduced
+
+
+def townships_of(user, roles: set[str] | None = None) -> list[str]:
+    """The township codes under the user's areas (a role over a whole county names none)."""
+    return sorted({t for p in area_prefixes(user, roles) if (t := township_of(p))})
+
+
+def villages_of(user, roles: set[str] | None = None) -> list[str]:
+    """The village codes of the user's village-or-narrower areas."""
+    return sorted({v for p in area_prefixes(user, roles) if (v := village_of(p))})
 
 
 def _successor(code: str) -> str | None:
