@@ -1,0 +1,118 @@
+"""Post garbage to every page route: a tampered or half-filled form is answered with a plain
+error, never a server error.
+
+Routes come from the URL resolver (as in the route walk), the field names from the form each
+page shows, so a new POST view is covered without touching this test.
+"""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import get_resolver
+
+from tests.test_route_walk import SKIP_PREFIXES, _fill, _patterns
+from tests.test_route_walk import village_a_data as village_a_data  # a fixture used below
+from wangge.core import testing
+
+GARBAGE = {
+    "letters": "abc",
+    "huge number": "9" * 40,
+    "negative": "-1",
+    "date-like": "2026-13-45",
+    "NUL byte": "a\x00b",
+    "very long": "长" * 5000,
+}
+SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+
+
+class _Fields(HTMLParser):
+    """The names of a page's form fields and the values the page fills in (hidden ones too)."""
+
+    def __init__(self):
+        super().__init__()
+        self.defaults: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag in {"input", "textarea", "button"} and name and name not in SKIPPED_FIELDS:
+            self.defaults.setdefault(name, attrs.get("value") or "")
+        elif tag == "select" and name:
+            self._select = name
+            self.defaults.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.defaults[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def _fields(html: str) -> dict[str, str]:
+    parser = _Fields()
+    parser.feed(html)
+    return parser.defaults
+
+
+def _payloads(defaults: dict[str, str]) -> dict[str, dict]:
+    """Nothing; every field garbage; and each field alone garbage beside the page's own values
+    (a tampered hidden field such as a version number)."""
+    payloads: dict[str, dict] = {"empty": {}}
+    payloads.update({label: dict.fromkeys(defaults, value) for label, value in GARBAGE.items()})
+    for name in defaults:
+        for label in ("letters", "huge number"):
+            payloads[f"{name}={label}"] = {**defaults, name: GARBAGE[label]}
+    return payloads
+
+
+def _post_paths(values) -> list[str]:
+    paths = set()
+    for route in _patterns(get_resolver().url_patterns):
+        if route.startswith("api/") or "logout" in route:
+            continue
+        for path in _fill(route, values):
+            if not path.startswith(SKIP_PREFIXES):
+                paths.add(path)
+    return sorted(paths)
+
+
+def _report(errors: dict[str, list[str]]) -> str:
+    return "server errors:\n" + "\n".join(
+        f"{path}: {', '.join(labels)}" for path, labels in errors.items()
+    )
+
+
+@pytest.fixture
+def walk(client, township_admin, village_a_data):
+    client.force_login(township_admin)
+    values = {**village_a_data, "str": [*village_a_data["str"], testing.TOWNSHIP]}
+    return client, _post_paths(values)
+
+
+def _server_errors(client, paths) -> dict[str, list[str]]:
+    client.raise_request_exception = False  # collect every 500 instead of stopping at the first
+    errors: dict[str, list[str]] = {}
+    for path in paths:
+        page = client.get(path)
+        ok = page.status_code == 200
+        defaults = _fields(page.content.decode(errors="replace")) if ok else {}
+        for label, data in _payloads(defaults).items():
+            response = client.post(path, data)
+            if response.status_code >= 500:
+                errors.setdefault(path, []).append(label)
+    return errors
+
+
+def test_garbage_posts_never_give_a_server_error(walk):
+    client, paths = walk
+    assert len(paths) > 50
+    errors = _server_errors(client, paths)
+    assert not errors, _report(errors)
+
+
+def test_garbage_posts_as_a_village_member_never_give_a_server_error(client, member_a, walk):
+    _admin_client, paths = walk
+    client.force_login(member_a)
+    errors = _server_errors(client, paths)
+    assert not errors, _report(errors)
