@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,7 @@ def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
 
 def overview_figures(user, *, today: datetime.date | None = None) -> dict:
     """Everything the overview page shows for ``user``'s areas."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     prefixes = area_prefixes(user)
     villages = _scoped(Region.objects.filter(level="village"), prefixes, "code").count()
     # Counted as the report counts them: a general branch (党总支) with the branches under it

@@ -6,7 +6,7 @@ live in the dashboard's ``selectors.py`` or in an app's ``stats.py`` module, whi
 automatically (as Django's admin does with ``admin.py``)::
 
     # wangge/visits/stats.py
-    from wangge.dashboard.stats import stat_provider
+    from wangge.core.stats import stat_provider
 
     @stat_provider
     def visit_stats(area_code, today):
