@@ -6,6 +6,7 @@ import random
 from wangge.accounts.models import Role, RoleAssignment, User
 from wangge.core.identity import check_character
 from wangge.households.models import Tag
+from wangge.households.seed import seed_tags
 from wangge.households.services import household_create, household_validate
 from wangge.party.models import Organisation, OrgCategory, OrgKind
 from wangge.party.services import member_create, member_validate
@@ -44,8 +45,6 @@ def build_regions() -> dict[str, Region]:
 
 
 def build_tags() -> list[Tag]:
-    from wangge.households.seed import seed_tags
-
     return seed_tags()
 
 

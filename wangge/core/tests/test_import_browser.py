@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wangge.core import testing
+from wangge import testing
 from wangge.core.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.core.models import ImportJob
 from wangge.core.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member

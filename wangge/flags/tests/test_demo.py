@@ -1,6 +1,6 @@
 import datetime
 
-from wangge.core import testing
+from wangge import testing
 from wangge.flags.demo import Person, agency_demo_load
 from wangge.flags.models import AgencyRecord, MatchStatus
 from wangge.flags.selectors import township_figures

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.core.exporting import template_workbook
 from wangge.core.import_kinds import KINDS
 from wangge.core.importing import SYSTEM, ImportInterrupted, run_import

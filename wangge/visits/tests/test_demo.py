@@ -2,9 +2,9 @@
 
 import datetime
 
+from wangge import testing
 from wangge.campaigns.demo import NAME, campaign_demo_load
 from wangge.campaigns.models import Campaign, Opinion
-from wangge.core import testing
 from wangge.regions.models import Region
 from wangge.visits.demo import visits_demo_load
 from wangge.visits.models import Visit
