@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "wangge.campaigns",
     "wangge.appeals",
     "wangge.dashboard",
+    "wangge.demo",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,10 @@
 import datetime
 
 from wangge import testing
-from wangge.campaigns.demo import NAME, campaign_demo_load
 from wangge.campaigns.models import Campaign, Opinion
+from wangge.demo.campaigns import NAME, campaign_demo_load
+from wangge.demo.visits import visits_demo_load
 from wangge.regions.models import Region
-from wangge.visits.demo import visits_demo_load
 from wangge.visits.models import Visit
 from wangge.visits.selectors import my_households, overdue_rollup
 

@@ -16,12 +16,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.utils import timezone
 
 from wangge.accounts.models import Role, RoleAssignment, User
 from wangge.accounts.scope import visible
-from wangge.core.demo import vocabulary as V
-from wangge.core.demo.users import create_demo_users
 from wangge.core.identity import age_on, parse_id_number
+from wangge.demo import vocabulary as V
+from wangge.demo.users import create_demo_users
 from wangge.flags.selectors import township_figures
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household
@@ -102,7 +103,7 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     for m in members:
         by_category[m.organisation.category] = by_category.get(m.organisation.category, 0) + 1
     assert by_category == {OrgCategory.VILLAGE: 1578, OrgCategory.TOWNSHIP_ORGAN: 154}
-    today = datetime.date.today()
+    today = timezone.localdate()
     over_60 = sum(1 for m in members if age_on(m.birth_date, today) >= 60)
     assert abs(over_60 / 1732 - 0.352) <= 0.015
     mobile = [m for m in members if m.is_mobile]

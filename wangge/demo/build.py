@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from wangge.audit.services import audit_record
 from wangge.core.crypto import blind_index, encrypt
-from wangge.core.demo import vocabulary as V
 from wangge.core.identity import age_on, check_character, mask_id, mask_phone
+from wangge.demo import vocabulary as V
 from wangge.households.models import Household
 from wangge.households.seed import seed_tags
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind, Position
@@ -533,7 +533,7 @@ def build_demo(
     *, seed: int = 2026, scale: float = 1.0, today: datetime.date | None = None
 ) -> DemoResult:
     """Load regions, organisations, members, positions and households (no users)."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     # One stream per section, so that changing the scale leaves the region tree unchanged.
     regions = _build_regions(random.Random(f"{seed}:regions"))
     orgs = _build_organisations(random.Random(f"{seed}:organisations"), regions)

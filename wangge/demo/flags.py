@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import xlsxwriter
 
 from wangge.flags.formats import default_mapping
+from wangge.flags.models import AgencySource
 from wangge.flags.reading import read_table
+from wangge.flags.services import agency_batch_commit, rules_seed, sources_seed
 from wangge.flags.tests_support import stranger_id
 
 YEAR = 2021
@@ -176,9 +178,6 @@ def agency_demo_files(
 
 def agency_demo_load(*, actor, area_code: str, households: list[Person], **counts) -> list:
     """Upload the demo files through the officer's pipeline (evaluated as of 2021-12-31)."""
-    from wangge.flags.models import AgencySource
-    from wangge.flags.services import agency_batch_commit, rules_seed, sources_seed
-
     sources_seed()
     rules_seed(township_code=area_code[:9], actor=actor)
     batches = []

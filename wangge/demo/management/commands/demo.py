@@ -11,20 +11,20 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import User
-from wangge.appeals.demo import build_demo_requests
-from wangge.campaigns.demo import NAME, campaign_demo_load
 from wangge.core.crypto import DecryptionError
-from wangge.core.demo import vocabulary as V
-from wangge.core.demo.build import build_demo, demo_loaded
-from wangge.core.demo.grids import build_demo_grids
-from wangge.core.demo.keys import ensure_local_keys
-from wangge.core.demo.users import create_demo_users, demo_logins
-from wangge.flags.demo import Person, agency_demo_load
+from wangge.demo import vocabulary as V
+from wangge.demo.appeals import build_demo_requests
+from wangge.demo.build import build_demo, demo_loaded
+from wangge.demo.campaigns import NAME, campaign_demo_load
+from wangge.demo.flags import Person, agency_demo_load
+from wangge.demo.grids import build_demo_grids
+from wangge.demo.keys import ensure_local_keys
+from wangge.demo.pairing import pairing_demo_load
+from wangge.demo.users import create_demo_users, demo_logins
+from wangge.demo.visits import visits_demo_load
 from wangge.households.models import Household
-from wangge.pairing.demo import pairing_demo_load
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.regions.models import Region
-from wangge.visits.demo import visits_demo_load
 
 URL = "http://127.0.0.1:8000"
 

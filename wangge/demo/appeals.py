@@ -11,6 +11,7 @@ import random
 
 from django.utils import timezone
 
+from wangge.accounts.models import User
 from wangge.appeals.categories import categories_for
 from wangge.appeals.deadlines import accept_due, resolve_due
 from wangge.appeals.models import (
@@ -23,8 +24,8 @@ from wangge.appeals.models import (
     State,
 )
 from wangge.appeals.services import TICKET_ALPHABET, phone_index
-from wangge.core.demo import vocabulary as V
 from wangge.core.identity import mask_phone
+from wangge.demo import vocabulary as V
 from wangge.grids.models import Grid, GridHousehold
 
 TEXTS = {
@@ -146,8 +147,6 @@ def build_demo_requests(seed: int, *, today: datetime.date | None = None) -> int
             "id", "level", "parent_id", "responsible_id"
         )
     }
-    from wangge.accounts.models import User
-
     user_of = dict(User.objects.filter(member__isnull=False).values_list("member_id", "id"))
     placed = list(
         GridHousehold.objects.filter(layer__has_levels=True, household__township_code=township)

@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 
 from wangge.accounts.models import Role, RoleAssignment, User
-from wangge.core.demo import vocabulary as V
+from wangge.demo import vocabulary as V
 
 
 @dataclass(frozen=True)
