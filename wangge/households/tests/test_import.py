@@ -8,10 +8,10 @@ from python_calamine import CalamineWorkbook
 
 from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core.import_kinds import KINDS
-from wangge.core.importing import ImportInterrupted, run_import
-from wangge.core.tests.sheets import HOUSEHOLD_HEADERS, write_xlsx
 from wangge.households.models import Household, Resident
+from wangge.imports.kinds import KINDS
+from wangge.imports.pipeline import ImportInterrupted, run_import
+from wangge.imports.tests.sheets import HOUSEHOLD_HEADERS, write_xlsx
 
 
 def hid(seq: int) -> str:

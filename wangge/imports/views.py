@@ -1,6 +1,5 @@
 """Pages for importing and exporting the member and household registries."""
 
-import datetime
 import io
 
 from django import forms
@@ -8,16 +7,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes
-from wangge.core.exporting import export_workbook, template_workbook
-from wangge.core.import_jobs import import_job_create, import_job_retry_partial
-from wangge.core.import_kinds import KINDS
-from wangge.core.importing import writer_prefixes
-from wangge.core.models import ImportJob
+from wangge.imports.exporting import export_workbook, template_workbook
+from wangge.imports.kinds import KINDS
+from wangge.imports.models import ImportJob
+from wangge.imports.pipeline import writer_prefixes
+from wangge.imports.services import import_job_create, import_job_retry_partial
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,7 +53,7 @@ def _require_writer(user) -> None:
 
 
 def upload(request, kind: str):
-    _kind_or_404(kind)
+    import_kind = _kind_or_404(kind)
     _require_writer(request.user)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -71,7 +71,7 @@ def upload(request, kind: str):
     return render(
         request,
         "imports/upload.html",
-        {"form": form, "kind": kind, "kind_label": ImportJob.Kind(kind).label, "recent": recent},
+        {"form": form, "kind": kind, "kind_label": import_kind.label, "recent": recent},
     )
 
 
@@ -82,7 +82,7 @@ def _job_for_user(user, job_id: int) -> ImportJob:
 
 def job(request, job_id: int):
     found = _job_for_user(request.user, job_id)
-    context = {"job": found, "kind_label": ImportJob.Kind(found.kind).label}
+    context = {"job": found, "kind_label": _kind_or_404(found.kind).label}
     if request.htmx:
         return render(request, "imports/_job_status.html", context)
     return render(request, "imports/job.html", context)
@@ -113,7 +113,7 @@ def export(request, kind: str):
         raise PermissionDenied
     buffer = io.BytesIO()
     export_workbook(import_kind, buffer, user=request.user, params=request.GET)
-    stamp = datetime.date.today().strftime("%Y%m%d")
+    stamp = timezone.localdate().strftime("%Y%m%d")
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.xlsx"'
     return response

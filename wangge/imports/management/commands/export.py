@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from wangge.core.exporting import export_workbook
-from wangge.core.import_kinds import KINDS
-from wangge.core.management.commands._registry import actor_for
+from wangge.imports.exporting import export_workbook
+from wangge.imports.kinds import KINDS
+from wangge.imports.management.commands._registry import actor_for
 
 
 class Command(BaseCommand):

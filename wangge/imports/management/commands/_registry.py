@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 
 from wangge.accounts.models import User
-from wangge.core.importing import SYSTEM
+from wangge.imports.pipeline import SYSTEM
 
 
 def actor_for(username: str | None):

@@ -2,7 +2,7 @@
 
 from huey.contrib.djhuey import db_task
 
-from wangge.core.import_jobs import import_job_run
+from wangge.imports.services import import_job_run
 
 
 @db_task()

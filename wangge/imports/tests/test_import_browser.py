@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wangge import testing
-from wangge.core.tests.sheets import MEMBER_HEADERS, write_xlsx
+from wangge.imports.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

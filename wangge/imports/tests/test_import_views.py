@@ -9,8 +9,8 @@ from python_calamine import CalamineWorkbook
 
 from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core.models import ImportJob
-from wangge.core.tests.sheets import MEMBER_HEADERS, write_xlsx
+from wangge.imports.models import ImportJob
+from wangge.imports.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member
 
 BRANCH = "湖滨村党支部"

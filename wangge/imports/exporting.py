@@ -3,10 +3,8 @@
 from django.utils.translation import gettext as _
 
 from wangge.audit.services import audit_record
-from wangge.core.import_kinds import ImportKind
-from wangge.core.spreadsheets import write_workbook
-from wangge.households.selectors import HouseholdFilters, household_list
-from wangge.party.selectors import MemberFilters, member_list
+from wangge.imports.kinds import ImportKind
+from wangge.imports.spreadsheets import write_workbook
 
 
 def template_workbook(kind: ImportKind, target) -> None:
@@ -19,18 +17,9 @@ def template_workbook(kind: ImportKind, target) -> None:
     )
 
 
-def export_queryset(kind: ImportKind, *, user, params):
-    """The list exactly as the list page shows it for these filter parameters."""
-    if kind.name == "members":
-        filters = MemberFilters.from_params(params)
-        return member_list(user, filters), filters
-    filters = HouseholdFilters.from_params(params)
-    return household_list(user, filters), filters
-
-
 def export_workbook(kind: ImportKind, target, *, user, params, unmasked: bool = False) -> int:
     """Write the filtered list to ``target``; record the export in the audit log."""
-    queryset, filters = export_queryset(kind, user=user, params=params)
+    queryset, filters = kind.export_queryset(user=user, params=params)
     count = queryset.count()
     write_workbook(
         target,

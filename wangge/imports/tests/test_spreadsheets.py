@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from wangge.core.spreadsheets import (
+from wangge.imports.spreadsheets import (
     CellError,
     SheetColumn,
     SpreadsheetError,
@@ -22,7 +22,7 @@ from wangge.core.spreadsheets import (
     read_table,
     write_workbook,
 )
-from wangge.core.tests.sheets import write_xlsx
+from wangge.imports.tests.sheets import write_xlsx
 
 
 def test_reads_xlsx_with_excel_row_numbers(tmp_path):
@@ -144,7 +144,7 @@ def test_numeric_id_cell_is_refused_with_what_to_do():
 def test_numeric_cells_as_text():
     assert cell_phone(13912345678.0) == "13912345678"
     assert cell_text(3.0) == "3"
-    assert cell_text(datetime.datetime(2021, 3, 5)) == "2021-03-05"
+    assert cell_text(datetime.datetime(2021, 3, 5)) == "2021-03-05"  # noqa: DTZ001 (cells are naive)
 
 
 def test_huge_cell_is_a_cell_error():
@@ -162,7 +162,7 @@ def test_huge_cell_is_a_cell_error():
         ("20210305", datetime.date(2021, 3, 5)),
         (44260, datetime.date(2021, 3, 5)),  # Excel serial number
         (44260.0, datetime.date(2021, 3, 5)),
-        (datetime.datetime(2021, 3, 5, 0, 0), datetime.date(2021, 3, 5)),
+        (datetime.datetime(2021, 3, 5, 0, 0), datetime.date(2021, 3, 5)),  # noqa: DTZ001 (naive cell)
         ("", None),
     ],
 )

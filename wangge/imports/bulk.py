@@ -51,30 +51,8 @@ def insert_rows(
             by_key[f.name] = by_key[f.attname] = f
     keys = [k for k in rows[0] if k in by_key]
     given = {by_key[k] for k in keys}
-    # One converter per given column that needs one; plain values go through untouched.
-    converters = []
-    for position, key in enumerate(keys):
-        f = by_key[key]
-        target = f.target_field if f.is_relation else f
-        plain = _PLAIN.get(type(target))
-        sample = rows[0][key]
-        if f.is_relation and isinstance(sample, Model):
-            converters.append((position, _pk_of))
-        elif plain is None or not (sample is None or type(sample) is plain):
-            converters.append((position, _preparer(f, connection)))
-    defaults = []
-    default_fields = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f in given:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        elif f.has_default():
-            value = f.get_default()
-        else:
-            value = None
-        default_fields.append(f)
-        defaults.append(f.get_db_prep_save(value, connection))
+    converters = _converters([by_key[k] for k in keys], rows[0], keys, connection)
+    default_fields, defaults = _defaults(model, given, connection, now)
     columns = [by_key[k].column for k in keys] + [f.column for f in default_fields]
     get = itemgetter(*keys)
     single = len(keys) == 1
@@ -140,3 +118,35 @@ def present_values(model: type[Model], field_name: str, values: list[str]) -> se
                 cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", chunk)
                 found.update(row[0] for row in cursor.fetchall())
     return found
+
+
+def _converters(fields: list, first: dict, keys: list[str], connection) -> list:
+    """One converter per given column that needs one; plain values go through untouched."""
+    converters = []
+    for position, (f, key) in enumerate(zip(fields, keys, strict=True)):
+        target = f.target_field if f.is_relation else f
+        plain = _PLAIN.get(type(target))
+        sample = first[key]
+        if f.is_relation and isinstance(sample, Model):
+            converters.append((position, _pk_of))
+        elif plain is None or not (sample is None or type(sample) is plain):
+            converters.append((position, _preparer(f, connection)))
+    return converters
+
+
+def _defaults(model: type[Model], given: set, connection, now) -> tuple[list, list]:
+    """The fields not given and their database values (``auto_now`` fields: now)."""
+    defaults = []
+    default_fields = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f in given:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        elif f.has_default():
+            value = f.get_default()
+        else:
+            value = None
+        default_fields.append(f)
+        defaults.append(f.get_db_prep_save(value, connection))
+    return default_fields, defaults

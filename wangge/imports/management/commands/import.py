@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wangge.core.import_kinds import KINDS
-from wangge.core.importing import run_import
-from wangge.core.management.commands._registry import actor_for
+from wangge.imports.kinds import KINDS
+from wangge.imports.management.commands._registry import actor_for
+from wangge.imports.pipeline import run_import
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.core.import_kinds import KINDS
-from wangge.core.importing import run_import
-from wangge.core.models import ImportJob
+from wangge.imports.kinds import KINDS
+from wangge.imports.models import ImportJob
+from wangge.imports.pipeline import run_import
 
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 
@@ -56,7 +56,7 @@ def import_job_retry_partial(*, job: ImportJob) -> ImportJob:
 
 
 def _enqueue(job: ImportJob) -> None:
-    from wangge.core.tasks import run_import_job
+    from wangge.imports.tasks import run_import_job
 
     # The job row must be visible to the worker before it starts.
     transaction.on_commit(lambda: run_import_job(job.pk))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import REGISTRY_WRITERS, Role
 from wangge.accounts.scope import area_prefixes
 from wangge.audit.services import audit_record
-from wangge.core.spreadsheets import (
+from wangge.imports.spreadsheets import (
     MAX_CELL_CHARS,
     TEXT_CONVERTERS,
     CellError,
@@ -32,7 +32,7 @@ from wangge.core.spreadsheets import (
 )
 
 if TYPE_CHECKING:
-    from wangge.core.import_kinds import ImportKind
+    from wangge.imports.kinds import ImportKind
 
 BATCH_SIZE = 10_000  # rows per INSERT executemany or COPY; one transaction either way
 LOOKUP_CHUNK = 900  # below SQLite's historical limit of 999 query parameters
@@ -141,91 +141,15 @@ def run_import(
     lap("read")
     prefixes = writer_prefixes(user)
     context = kind.context(user=user, prefixes=prefixes, rows=table.rows, mapping=mapping)
-    prepared: list[Prepared] = []
     bad_rows: set[int] = set()
 
     def fail(row: int, column: str, message: str) -> None:
         report.errors.append(RowError(row, column, message))
         bad_rows.add(row)
 
-    # (index, key, converter, header, text): for text-like columns a short string cell is
-    # simply stripped here, without a call per cell (this loop runs once per row).
-    converters = [
-        (i, c.key, c.convert, c.header, c.convert in TEXT_CONVERTERS) for i, c in mapping.items()
-    ]
-    allowed: dict[str, bool] = {}  # area code → in the user's write scope
-    for done, (row_number, cells) in enumerate(table.rows, start=1):
-        values: dict[str, Any] = {}
-        ok = True
-        for index, key, convert, header, text in converters:
-            value = cells[index]
-            if text and type(value) is str and len(value) <= MAX_CELL_CHARS:
-                values[key] = value.strip()
-                continue
-            try:
-                values[key] = convert(value)
-            except CellError as exc:
-                fail(row_number, header, str(exc))
-                ok = False
-        if ok:
-            try:
-                data = kind.build(values, context)
-            except ValidationError as exc:
-                for key, messages in exc.message_dict.items():
-                    for message in messages:
-                        fail(row_number, kind.header_for(key, mapping), message)
-            else:
-                area_code = data.area.code
-                if area_code not in allowed:
-                    allowed[area_code] = in_scope(area_code, prefixes)
-                if not allowed[area_code]:
-                    fail(
-                        row_number,
-                        kind.header_for("area", mapping),
-                        _(
-                            "This row's area (%(area)s) is outside the areas where you may edit "
-                            "the registry."
-                        )
-                        % {"area": data.area.name},
-                    )
-                else:
-                    prepared.append(Prepared(row_number, data, kind.key(data)))
-        if progress and (done % PROGRESS_EVERY == 0 or done == report.total):
-            progress(done, report.total, "validating")
-
+    prepared = _validate_rows(kind, table.rows, mapping, context, prefixes, fail, progress)
     lap("validate")
-    id_header = kind.header_for(kind.key_field, mapping)
-    first_row: dict[str, int] = {}
-    for item in prepared:
-        if item.key in first_row:
-            other = first_row[item.key]
-            fail(item.row, id_header, _("The same ID number is also on row %(n)d.") % {"n": other})
-            fail(other, id_header, _("The same ID number is also on row %(n)d.") % {"n": item.row})
-        else:
-            first_row[item.key] = item.row
-    prepared = [p for p in prepared if p.row not in bad_rows]
-
-    existing = kind.existing([p.key for p in prepared])
-    conflicts = kind.conflicts([p.key for p in prepared])
-    creates: list[Prepared] = []
-    updates: list[Prepared] = []
-    for item in prepared:
-        if item.key in conflicts:
-            fail(item.row, id_header, conflicts[item.key])
-            continue
-        record = existing.get(item.key)
-        if record is None:
-            creates.append(item)
-            continue
-        problem = kind.match_problem(record, item.data, prefixes)
-        if problem:
-            fail(item.row, id_header, problem)
-            continue
-        item.existing = record
-        if kind.changed(record, item.data):
-            updates.append(item)
-        else:
-            report.unchanged += 1
+    creates, updates, report.unchanged = _match(kind, prepared, mapping, prefixes, fail)
     report.errors.sort(key=lambda e: (e.row or 0, e.column))
     lap("match")
 
@@ -264,6 +188,101 @@ def run_import(
     report.committed = True
     report.seconds = time.monotonic() - started
     return report
+
+
+def _validate_rows(kind, rows, mapping, context, prefixes, fail, progress) -> list[Prepared]:
+    """Convert and validate every row; the good ones, each with its key."""
+    total = len(rows)
+    prepared: list[Prepared] = []
+    # (index, key, converter, header, text): for text-like columns a short string cell is
+    # simply stripped here, without a call per cell (this loop runs once per row).
+    converters = [
+        (i, c.key, c.convert, c.header, c.convert in TEXT_CONVERTERS) for i, c in mapping.items()
+    ]
+    allowed: dict[str, bool] = {}  # area code → in the user's write scope
+    for done, (row_number, cells) in enumerate(rows, start=1):
+        values: dict[str, Any] = {}
+        ok = True
+        for index, key, convert, header, text in converters:
+            value = cells[index]
+            if text and type(value) is str and len(value) <= MAX_CELL_CHARS:
+                values[key] = value.strip()
+                continue
+            try:
+                values[key] = convert(value)
+            except CellError as exc:
+                fail(row_number, header, str(exc))
+                ok = False
+        if ok:
+            item = _prepare(kind, row_number, values, context, mapping, prefixes, allowed, fail)
+            if item is not None:
+                prepared.append(item)
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total, "validating")
+    return prepared
+
+
+def _prepare(kind, row_number, values, context, mapping, prefixes, allowed, fail):
+    """One converted row as validated data in the user's write scope, or None (and errors)."""
+    try:
+        data = kind.build(values, context)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            for message in messages:
+                fail(row_number, kind.header_for(key, mapping), message)
+        return None
+    area_code = data.area.code
+    if area_code not in allowed:
+        allowed[area_code] = in_scope(area_code, prefixes)
+    if not allowed[area_code]:
+        fail(
+            row_number,
+            kind.header_for("area", mapping),
+            _("This row's area (%(area)s) is outside the areas where you may edit the registry.")
+            % {"area": data.area.name},
+        )
+        return None
+    return Prepared(row_number, data, kind.key(data))
+
+
+def _match(kind, prepared, mapping, prefixes, fail) -> tuple[list, list, int]:
+    """(creates, updates, unchanged): duplicates in the file and refused matches are errors."""
+    id_header = kind.header_for(kind.key_field, mapping)
+    first_row: dict[str, int] = {}
+    duplicated: set[int] = set()
+    for item in prepared:
+        if item.key in first_row:
+            other = first_row[item.key]
+            fail(item.row, id_header, _("The same ID number is also on row %(n)d.") % {"n": other})
+            fail(other, id_header, _("The same ID number is also on row %(n)d.") % {"n": item.row})
+            duplicated.update((item.row, other))
+        else:
+            first_row[item.key] = item.row
+    prepared = [p for p in prepared if p.row not in duplicated]
+
+    existing = kind.existing([p.key for p in prepared])
+    conflicts = kind.conflicts([p.key for p in prepared])
+    creates: list[Prepared] = []
+    updates: list[Prepared] = []
+    unchanged = 0
+    for item in prepared:
+        if item.key in conflicts:
+            fail(item.row, id_header, conflicts[item.key])
+            continue
+        record = existing.get(item.key)
+        if record is None:
+            creates.append(item)
+            continue
+        problem = kind.match_problem(record, item.data, prefixes)
+        if problem:
+            fail(item.row, id_header, problem)
+            continue
+        item.existing = record
+        if kind.changed(record, item.data):
+            updates.append(item)
+        else:
+            unchanged += 1
+    return creates, updates, unchanged
 
 
 class _Lap:
