@@ -56,7 +56,7 @@ def import_job_retry_partial(*, job: ImportJob) -> ImportJob:
 
 
 def _enqueue(job: ImportJob) -> None:
-    from wangge.imports.tasks import run_import_job
+    from wangge.imports.tasks import run_import_job  # tasks imports this module: a real cycle
 
     # The job row must be visible to the worker before it starts.
     transaction.on_commit(lambda: run_import_job(job.pk))

@@ -21,6 +21,7 @@ from pathlib import Path
 import xlsxwriter
 from django.conf import settings
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 MAX_CELL_CHARS = 1000
 MAX_ROWS = 300_000
@@ -124,8 +125,6 @@ def _check_zip(path: Path) -> str:
 
 
 def _read_calamine(path: Path, kind: str) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:

@@ -63,6 +63,7 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+@pytest.mark.slow
 def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     """GIVEN an empty database WHEN `wangge demo` runs at full scale THEN the Liangquan figures
     hold, every ID number passes GB 11643, and each demo login sees exactly its area."""
@@ -186,6 +187,7 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     assert f"secretary-{HUBIN}" in output or f"secretary-{V.VILLAGES[0][0]}" in output
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)  # --reset empties tables: PostgreSQL's TRUNCATE
 def test_same_seed_gives_the_same_data_and_reset_rebuilds(demo_settings):
     """GIVEN a demo built from seed 7 WHEN it is rebuilt with --reset THEN every name, ID and
@@ -258,6 +260,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_runs_web_and_worker_and_serves_static_with_debug_off(tmp_path):
     """GIVEN a migrated database WHEN `wangge serve` runs with DEBUG off THEN pages and static
     files answer, and stopping it stops the web server and the task consumer."""
