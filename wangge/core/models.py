@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.regions.codes import TOWNSHIP_LENGTH
+
 
 class AreaScoped(models.Model):
     """A record that lives in an area: ``area_code`` is the scope path, indexed for prefixes."""
@@ -23,7 +25,7 @@ class AreaScoped(models.Model):
     def set_area(self, area) -> None:
         self.area = area
         self.area_code = area.code
-        self.township_code = area.code[:9]
+        self.township_code = area.code[:TOWNSHIP_LENGTH]
 
 
 class Timestamped(models.Model):

@@ -15,6 +15,7 @@ from wangge.core.stats import collect_stats, stat_provider
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
+from wangge.regions.codes import VILLAGE_LENGTH, village_of
 from wangge.regions.models import Level, Region
 
 # The bands of the overview's age chart, in order (keys of party.selectors.AGE_BANDS).
@@ -117,14 +118,14 @@ def households_by_village(area_code: str | None = None):
     """Households per village-level unit, villages without households included."""
     counts = dict(
         Household.objects.filter(_in_area(area_code))
-        .annotate(village=Substr("area_code", 1, 12))
+        .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
         .values_list("village")
         .annotate(n=Count("id"))
         .order_by()
     )
     in_area = _in_area(area_code, "code")
-    if area_code and len(area_code) > 12:  # a hamlet or group: its own village
-        in_area = Q(code=area_code[:12])
+    if area_code and len(area_code) > VILLAGE_LENGTH:  # a hamlet or group: its own village
+        in_area = Q(code=village_of(area_code))
     villages = Region.objects.filter(in_area, level=Level.VILLAGE)
     return [
         {"code": code, "name": name, "households": counts.get(code, 0)}

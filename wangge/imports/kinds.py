@@ -20,9 +20,11 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from wangge.accounts.scope import prefix_q
 from wangge.imports.pipeline import LOOKUP_CHUNK
 from wangge.imports.spreadsheets import SheetColumn, SpreadsheetError, cell_text
-from wangge.regions.models import Region
+from wangge.regions.codes import ancestor_of, township_of
+from wangge.regions.models import Level, Region
 
 
 @dataclass(frozen=True)
@@ -103,20 +105,18 @@ class AreaResolver:
         self.villages: dict[str, list[Region]] = defaultdict(list)
         self.children: dict[str, list[Region]] = defaultdict(list)
         if keys and prefixes:
-            scope = reduce(or_, (Q(code__startswith=p) for p in prefixes))
             # Villages of the user's townships: a village secretary may name a neighbour
             # (refused later with a scope message rather than "not found").
-            townships = {p[:9] for p in prefixes if len(p) >= 9}
-            if townships:
-                scope = reduce(or_, (Q(code__startswith=t) for t in townships))
+            townships = {township_of(p) for p in prefixes} - {None}
+            scope = reduce(or_, (prefix_q("code", p) for p in sorted(townships or prefixes)))
             names = reduce(or_, (Q(name__startswith=k) for k in keys))
-            for village in Region.objects.filter(scope, names, level="village"):
+            for village in Region.objects.filter(scope, names, level=Level.VILLAGE):
                 self.villages[village_key(village.name)].append(village)
             found = [v.code for vs in self.villages.values() for v in vs]
             if found:
                 below = Region.objects.filter(
-                    reduce(or_, (Q(code__startswith=c) for c in found)),
-                    level__in=["hamlet", "group"],
+                    reduce(or_, (prefix_q("code", c) for c in found)),
+                    level__in=[Level.HAMLET, Level.GROUP],
                 )
                 for region in below:
                     self.children[region.parent_id].append(region)
@@ -298,10 +298,13 @@ class ImportKind(ABC):
         return [c.sheet_column() for c in self.all_columns()]
 
 
+_PARTS = (Level.VILLAGE, Level.HAMLET, Level.GROUP)  # the area columns of a spreadsheet
+
+
 def area_names(codes: Iterable[str]) -> dict[str, str]:
     wanted = set()
     for code in set(codes):
-        wanted.update(code[:n] for n in (12, 15, 18) if len(code) >= n)
+        wanted.update(a for a in (ancestor_of(code, level) for level in _PARTS) if a)
     return {code: name for chunk in _chunks(sorted(wanted)) for code, name in _names_of(chunk)}
 
 
@@ -315,11 +318,9 @@ def _names_of(codes: list[str]):
 
 
 def area_parts(code: str, names: dict[str, str]) -> tuple[str, str, str]:
-    return (
-        names.get(code[:12], "") if len(code) >= 12 else "",
-        names.get(code[:15], "") if len(code) >= 15 else "",
-        names.get(code[:18], "") if len(code) >= 18 else "",
-    )
+    """The names of the village, hamlet and villager group ``code`` is in ("" above them)."""
+    village, hamlet, group = (ancestor_of(code, level) for level in _PARTS)
+    return names.get(village, ""), names.get(hamlet, ""), names.get(group, "")
 
 
 # --- the registry ---------------------------------------------------------------------------
