@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 VENDOR := wangge/static/vendor
 
-.PHONY: demo test setup assets messages extract-messages lint format bench clean
+.PHONY: demo test test-slow pytest setup assets messages extract-messages lint format bench clean
 
 demo: setup
 	$(VENV)/bin/wangge demo
@@ -42,17 +42,26 @@ extract-messages: $(STAMP)
 	  --no-obsolete -v 0
 
 # Runs on SQLite always, and on PostgreSQL too when WANGGE_TEST_DATABASE_URL is set.
+# `make test` leaves out the tests marked slow (the full demo, ~2 minutes); `make test-slow`
+# runs only those.
 test: setup
-	@echo "== SQLite"
-	env -u WANGGE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n 2
+	$(MAKE) --no-print-directory pytest MARK="not slow"
+
+test-slow: setup
+	$(MAKE) --no-print-directory pytest MARK="slow"
+
+pytest:
+	@echo "== SQLite ($(MARK))"
+	env -u WANGGE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n 2 -m "$(MARK)"
 	@if [ -n "$$WANGGE_TEST_DATABASE_URL" ]; then \
-	  echo "== PostgreSQL: $$WANGGE_TEST_DATABASE_URL"; \
-	  $(VENV)/bin/pytest -q -n 2; \
+	  echo "== PostgreSQL ($(MARK)): $$WANGGE_TEST_DATABASE_URL"; \
+	  $(VENV)/bin/pytest -q -n 2 -m "$(MARK)"; \
 	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

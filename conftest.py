@@ -4,9 +4,9 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wangge import testing
 from wangge.accounts.models import Role
 from wangge.accounts.twofactor import confirmed_device
-from wangge.core import testing
 
 
 class VerifiedClient(Client):

@@ -55,7 +55,7 @@ def person_id(i: int) -> str:
 
 def build_registry(households: int) -> None:
     """Households spread over the township's two test villages, inserted in bulk."""
-    from wangge.core import testing
+    from wangge import testing
     from wangge.core.crypto import blind_index
     from wangge.core.identity import mask_id
     from wangge.households.models import Household
@@ -118,8 +118,8 @@ def main() -> None:
 
     from django.db import connection, transaction
 
+    from wangge import testing
     from wangge.accounts.models import Role
-    from wangge.core import testing
     from wangge.flags.formats import default_mapping
     from wangge.flags.models import AgencyBatch, AgencyRecord, AgencySource, Flag, MatchStatus
     from wangge.flags.reading import read_table

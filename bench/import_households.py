@@ -267,11 +267,11 @@ def main() -> None:
 
 
 def run(args, workdir: Path, label: str) -> None:
-    from wangge.core.import_kinds import KINDS
-    from wangge.core.importing import run_import
-    from wangge.core.spreadsheets import read_table
     from wangge.households.models import Household
     from wangge.households.seed import seed_tags
+    from wangge.imports.kinds import KINDS
+    from wangge.imports.pipeline import run_import
+    from wangge.imports.spreadsheets import read_table
 
     hamlets = make_regions()
     seed_tags()

@@ -60,12 +60,12 @@ def seed() -> dict:
     from django.db import connection
     from django.test import Client
 
+    from wangge import testing
     from wangge.accounts.models import Role
     from wangge.appeals.categories import categories_for
     from wangge.appeals.models import Channel
     from wangge.appeals.posters import grid_qr_key
     from wangge.appeals.services import request_create
-    from wangge.core import testing
     from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
     from wangge.regions.models import Region
 

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.models import Role
 from wangge.assistance.services import plan_create, step_add
-from wangge.core import testing
 from wangge.pairing.models import Pairing
 from wangge.visits.services import visit_log
 

@@ -12,7 +12,7 @@ from django.urls import get_resolver
 
 from tests.test_route_walk import SKIP_PREFIXES, _fill, _patterns
 from tests.test_route_walk import village_a_data as village_a_data  # a fixture used below
-from wangge.core import testing
+from wangge import testing
 
 GARBAGE = {
     "letters": "abc",

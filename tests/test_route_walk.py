@@ -12,11 +12,11 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from wangge import testing
 from wangge.accounts.tokens import token_issue
 from wangge.api import api
 from wangge.appeals.categories import categories_for
 from wangge.appeals.services import request_create
-from wangge.core import testing
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "wangge.core",
+    "wangge.imports",
     "wangge.accounts",
     "wangge.audit",
     "wangge.regions",
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "wangge.campaigns",
     "wangge.appeals",
     "wangge.dashboard",
+    "wangge.demo",
 ]
 
 MIDDLEWARE = [

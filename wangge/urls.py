@@ -12,7 +12,7 @@ urlpatterns = [
     path("households/", include("wangge.households.urls")),
     path("grids/", include("wangge.grids.urls")),
     path("audit/", include("wangge.audit.urls")),
-    path("imports/", include("wangge.core.urls")),
+    path("imports/", include("wangge.imports.urls")),
     path("flags/", include("wangge.flags.urls")),
     path("assistance/", include("wangge.assistance.urls")),
     path("pairing/", include("wangge.pairing.urls")),

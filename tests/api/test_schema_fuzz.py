@@ -11,9 +11,9 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
+from wangge import testing
 from wangge.accounts.tokens import token_issue
 from wangge.api import api
-from wangge.core import testing
 from wangge.grids.services import grid_layers_seed
 
 # 68 operations × 30 examples: over 2,000 generated requests per database (derandomised, so a

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.models import Role
-from wangge.core import testing
 
 CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

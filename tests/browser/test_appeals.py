@@ -5,11 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from wangge import testing
 from wangge.appeals.categories import categories_for
 from wangge.appeals.models import Request, State
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.services import request_accept, request_resolve
-from wangge.core import testing
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
 

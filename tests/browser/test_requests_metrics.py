@@ -3,11 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from wangge import testing
 from wangge.accounts.models import Role
 from wangge.appeals.categories import categories_for
 from wangge.appeals.models import Channel
 from wangge.appeals.services import request_accept, request_create
-from wangge.core import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from wangge import testing
 from wangge.accounts.models import Role
-from wangge.core import testing
 from wangge.pairing.models import Pairing
 from wangge.visits.models import Visit
 from wangge.visits.services import policies_seed

@@ -2,7 +2,7 @@ from django.db.models import Count
 
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import prefix_q
-from wangge.dashboard.stats import stat_provider
+from wangge.core.stats import stat_provider
 
 
 @stat_provider

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from wangge.accounts.scope import prefix_q
 from wangge.appeals.metrics import stats_rates
 from wangge.appeals.models import EventKind, Request, RequestEvent, State
-from wangge.dashboard.stats import stat_provider
+from wangge.core.stats import stat_provider
 
 
 @stat_provider

@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        # Imported here: auth's models (behind the signal) load only once the registry is ready.
         from django.contrib.auth.signals import user_logged_in
 
         from wangge.core.middleware import session_renewed_at_login

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from operator import mul
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -58,7 +59,7 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
             _("Characters 7–14 of an ID number are the birth date (YYYYMMDD); %(d)s is not a date.")
             % {"d": text[6:14]}
         ) from exc
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1890:
         raise IdentityError(
             _("The birth date in the ID number (%(d)s) is not possible.") % {"d": birth.isoformat()}

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from wangge.core.identity import mask_phone
+from wangge.core.models import Notification
 
 logger = logging.getLogger("wangge.notify")
 
@@ -43,8 +44,6 @@ class InboxBackend:
     name = "inbox"
 
     def deliver(self, message: Message) -> None:
-        from wangge.core.models import Notification
-
         if message.user_id or message.member_id:
             Notification.objects.create(
                 user_id=message.user_id,

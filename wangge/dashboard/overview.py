@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,8 @@ from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
-from wangge.regions.models import Region
+from wangge.regions.codes import VILLAGE_LENGTH
+from wangge.regions.models import Level, Region
 from wangge.visits.selectors import township_visit_figures
 
 # The bands the chart shows, in order; "60plus" overlaps them and is shown as a share instead.
@@ -72,7 +74,7 @@ def members_by_branch(prefixes: list[str]) -> list[tuple[str, int]]:
 def households_by_village(prefixes: list[str]) -> list[tuple[str, int]]:
     rows = (
         _scoped(Household.objects.all(), prefixes)
-        .annotate(village=Substr("area_code", 1, 12))
+        .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
         .values("village")
         .annotate(n=Count("id"))
         .order_by("village")
@@ -99,9 +101,9 @@ def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
 
 def overview_figures(user, *, today: datetime.date | None = None) -> dict:
     """Everything the overview page shows for ``user``'s areas."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     prefixes = area_prefixes(user)
-    villages = _scoped(Region.objects.filter(level="village"), prefixes, "code").count()
+    villages = _scoped(Region.objects.filter(level=Level.VILLAGE), prefixes, "code").count()
     # Counted as the report counts them: a general branch (党总支) with the branches under it
     # is one primary organisation.
     branches = (

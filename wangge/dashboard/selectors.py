@@ -8,12 +8,14 @@ import datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from wangge.accounts.scope import prefix_q
-from wangge.dashboard.stats import collect_stats, stat_provider
+from wangge.core.stats import collect_stats, stat_provider
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
+from wangge.regions.codes import VILLAGE_LENGTH, village_of
 from wangge.regions.models import Level, Region
 
 # The bands of the overview's age chart, in order (keys of party.selectors.AGE_BANDS).
@@ -26,7 +28,7 @@ def _in_area(area_code: str | None, field: str = "area_code") -> Q:
 
 def township_stats(area_code: str | None = None, *, today: datetime.date | None = None) -> dict:
     """All registered counts as one JSON-ready dict (the shape of ``wangge stats --json``)."""
-    return collect_stats(area_code, today or datetime.date.today())
+    return collect_stats(area_code, today or timezone.localdate())
 
 
 @stat_provider
@@ -84,7 +86,7 @@ def household_stats(area_code: str | None, today: datetime.date) -> dict:
 
 def members_by_branch(area_code: str | None = None, *, today: datetime.date | None = None):
     """Per branch: members, those over 60 and mobile ones; branches without members included."""
-    _earliest, born_by = birth_range(*AGE_BANDS["60plus"], today or datetime.date.today())
+    _earliest, born_by = birth_range(*AGE_BANDS["60plus"], today or timezone.localdate())
     rows = (
         Organisation.objects.filter(_in_area(area_code))
         .annotate(
@@ -103,7 +105,7 @@ def members_by_branch(area_code: str | None = None, *, today: datetime.date | No
 
 def members_by_age_band(area_code: str | None = None, *, today: datetime.date | None = None):
     """Members per age band (under 40, 40-59, 60-69, 70-79, 80 and over), in that order."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     filters = {}
     for band in AGE_CHART_BANDS:
         earliest, latest = birth_range(*AGE_BANDS[band], today)
@@ -116,14 +118,14 @@ def households_by_village(area_code: str | None = None):
     """Households per village-level unit, villages without households included."""
     counts = dict(
         Household.objects.filter(_in_area(area_code))
-        .annotate(village=Substr("area_code", 1, 12))
+        .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
         .values_list("village")
         .annotate(n=Count("id"))
         .order_by()
     )
     in_area = _in_area(area_code, "code")
-    if area_code and len(area_code) > 12:  # a hamlet or group: its own village
-        in_area = Q(code=area_code[:12])
+    if area_code and len(area_code) > VILLAGE_LENGTH:  # a hamlet or group: its own village
+        in_area = Q(code=village_of(area_code))
     villages = Region.objects.filter(in_area, level=Level.VILLAGE)
     return [
         {"code": code, "name": name, "households": counts.get(code, 0)}

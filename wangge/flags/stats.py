@@ -1,4 +1,4 @@
-from wangge.dashboard.stats import stat_provider
+from wangge.core.stats import stat_provider
 from wangge.flags.selectors import flags_stats
 
 

@@ -1,7 +1,7 @@
 from django.db.models import Count
 
 from wangge.accounts.scope import prefix_q
-from wangge.dashboard.stats import stat_provider
+from wangge.core.stats import stat_provider
 from wangge.grids.models import Grid, GridLayer
 
 

@@ -1,7 +1,7 @@
 from django.db.models import Exists, OuterRef
 
 from wangge.accounts.scope import prefix_q
-from wangge.dashboard.stats import stat_provider
+from wangge.core.stats import stat_provider
 from wangge.households.models import Household
 from wangge.pairing.selectors import pairings_active
 

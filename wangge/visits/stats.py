@@ -3,7 +3,7 @@ import datetime
 from django.db.models import Count, Q
 
 from wangge.accounts.scope import prefix_q
-from wangge.dashboard.stats import stat_provider
+from wangge.core.stats import stat_provider
 from wangge.regions.models import Region
 from wangge.visits.models import Visit
 from wangge.visits.selectors import rollup_counts

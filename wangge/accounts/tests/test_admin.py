@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from wangge.accounts.models import User
 from wangge.audit.models import AuditEvent
-from wangge.core.testing import VILLAGE_A, make_household, make_member
+from wangge.testing import VILLAGE_A, make_household, make_member
 
 pytestmark = pytest.mark.django_db
 

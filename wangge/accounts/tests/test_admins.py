@@ -3,9 +3,9 @@
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wangge import testing
 from wangge.accounts.models import Role, RoleAssignment, User
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 
 
 @pytest.fixture

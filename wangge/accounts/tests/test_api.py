@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from wangge import testing
 from wangge.accounts.models import ApiToken
 from wangge.accounts.tokens import token_issue
-from wangge.core import testing
 from wangge.households.models import Household
 
 

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 
 
 def _login(client, password):

@@ -1,6 +1,6 @@
+from wangge import testing
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import area_prefixes, can_write_registry, visible
-from wangge.core import testing
 from wangge.households.models import Household
 
 

@@ -1,9 +1,9 @@
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wangge import testing
 from wangge.accounts.models import Role
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 
 
 def _code(device: TOTPDevice) -> str:

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.models import Role
 from wangge.appeals.categories import categories_for
-from wangge.core import testing
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from wangge import testing
 from wangge.appeals.metrics import (
     PeriodError,
     Slice,
@@ -24,7 +25,6 @@ from wangge.appeals.services import (
     request_rate,
     request_resolve,
 )
-from wangge.core import testing
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOV = parse_period("2026-11")

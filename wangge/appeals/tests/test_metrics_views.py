@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from wangge import testing
 from wangge.appeals.tests.test_metrics import clock, scenario  # noqa: F401 (fixtures)
-from wangge.core import testing
 
 PAGE = reverse("appeals_metrics:page")
 LIST = reverse("appeals_metrics:list")

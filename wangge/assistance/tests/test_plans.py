@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from wangge import testing
 from wangge.assistance.models import Plan, PlanStatus, StepStatus
 from wangge.assistance.services import plan_create, plan_update, step_add, step_set_status
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.core.errors import ConflictError
 
 HAMLET_A = testing.VILLAGE_A + "001"

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from wangge import testing
 from wangge.accounts.tokens import token_issue
 from wangge.campaigns.models import Opinion
 from wangge.campaigns.services import campaign_create, category_create, opinion_categorise
-from wangge.core import testing
 from wangge.regions.models import Region
 
 

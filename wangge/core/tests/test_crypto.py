@@ -1,7 +1,7 @@
 from django.db import connection
 
 from wangge.core.crypto import blind_index, decrypt, encrypt
-from wangge.core.testing import make_household
+from wangge.testing import make_household
 
 
 def test_round_trip_and_random_nonce():

@@ -1,6 +1,6 @@
 import pytest
 
-from wangge.core import testing
+from wangge import testing
 from wangge.core.models import Notification
 from wangge.core.notify import InboxBackend, SmsGatewayBackend, notify
 

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from wangge.core import testing
-from wangge.core.testing import VILLAGE_A, VILLAGE_B, make_household, make_member
+from wangge import testing
 from wangge.dashboard.overview import overview_figures
 from wangge.party.models import Member, Organisation, OrgKind
+from wangge.testing import VILLAGE_A, VILLAGE_B, make_household, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from wangge.core import testing
-from wangge.core.testing import VILLAGE_A, VILLAGE_B
+from wangge import testing
+from wangge.core.stats import _providers, stat_provider
 from wangge.dashboard import selectors
-from wangge.dashboard.stats import _providers, stat_provider
 from wangge.party.services import member_create, member_validate
+from wangge.testing import VILLAGE_A, VILLAGE_B
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def years_ago(years: int, days: int = 0) -> datetime.date:
@@ -171,7 +172,7 @@ class TestOverviewBreakdowns:
 
 
 def test_stats_count_grids_and_users_by_role(township_admin, secretary_a, member_a):
-    from wangge.core import testing as t
+    from wangge import testing as t
     from wangge.grids.services import grid_create, grid_layers_seed
     from wangge.regions.models import Region
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.models import Role
-from wangge.core import testing
 from wangge.flags.models import AgencySource
 from wangge.flags.reading import Table
 

@@ -1,7 +1,7 @@
 import pytest
 
+from wangge import testing
 from wangge.accounts.tokens import token_issue
-from wangge.core import testing
 from wangge.flags.models import Flag
 from wangge.flags.services import rules_seed
 from wangge.flags.tests.conftest import MEDICAL_HEADERS, head_id, upload

@@ -1,7 +1,7 @@
 import datetime
 
-from wangge.core import testing
-from wangge.flags.demo import Person, agency_demo_load
+from wangge import testing
+from wangge.demo.flags import Person, agency_demo_load
 from wangge.flags.models import AgencyRecord, MatchStatus
 from wangge.flags.selectors import township_figures
 from wangge.flags.tests.conftest import HAMLET_A, HAMLET_B

@@ -1,6 +1,6 @@
 import pytest
 
-from wangge.core import testing
+from wangge import testing
 from wangge.core.errors import ConflictError
 from wangge.flags.models import AgencyRecord, Flag, FlagStatus
 from wangge.flags.selectors import flag_evidence

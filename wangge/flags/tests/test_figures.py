@@ -1,6 +1,6 @@
 import datetime
 
-from wangge.core import testing
+from wangge import testing
 from wangge.flags.selectors import flags_stats, township_figures
 from wangge.flags.services import flag_accept, rules_seed
 from wangge.flags.tests.conftest import DIBAO_HEADERS, MEDICAL_HEADERS, head_id, upload

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.models import Role
-from wangge.core import testing
 from wangge.core.models import Notification
 from wangge.flags.models import Flag
 from wangge.flags.services import flag_accept, flag_dismiss, rules_seed

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from wangge.core import testing
+from wangge import testing
 from wangge.flags.models import Rule
 from wangge.flags.rules import SEED_RULES, conditions_validate
 from wangge.flags.services import rule_update, rules_seed

@@ -6,8 +6,8 @@ import pytest
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.core.crypto import blind_index
 from wangge.core.errors import ConflictError
 from wangge.flags.models import AgencyBatch, AgencyRecord, BatchStatus, MatchStatus

@@ -1,7 +1,7 @@
 import pytest
 
+from wangge import testing
 from wangge.assistance.models import Plan, PlanStep
-from wangge.core import testing
 from wangge.flags.models import AgencyBatch, AgencyRecord, BatchStatus, Flag, FlagStatus
 from wangge.flags.services import rules_seed
 from wangge.flags.tests.conftest import MEDICAL_HEADERS, head_id, upload

@@ -1,5 +1,5 @@
+from wangge import testing
 from wangge.accounts.tokens import token_issue
-from wangge.core import testing
 from wangge.grids.models import GridHousehold
 from wangge.grids.services import grid_layers_seed
 

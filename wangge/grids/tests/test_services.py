@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from wangge.core import testing
+from wangge import testing
 from wangge.core.errors import ConflictError
 from wangge.grids.models import Grid, GridHousehold
 from wangge.grids.selectors import coverage, grid_chain

@@ -1,6 +1,6 @@
 import pytest
 
-from wangge.core import testing
+from wangge import testing
 from wangge.grids.models import Grid, GridHousehold
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region

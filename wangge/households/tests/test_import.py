@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
-from wangge.core.import_kinds import KINDS
-from wangge.core.importing import ImportInterrupted, run_import
-from wangge.core.tests.sheets import HOUSEHOLD_HEADERS, write_xlsx
 from wangge.households.models import Household, Resident
+from wangge.imports.kinds import KINDS
+from wangge.imports.pipeline import ImportInterrupted, run_import
+from wangge.imports.tests.sheets import HOUSEHOLD_HEADERS, write_xlsx
 
 
 def hid(seq: int) -> str:

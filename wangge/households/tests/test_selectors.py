@@ -1,4 +1,4 @@
-from wangge.core import testing
+from wangge import testing
 from wangge.households.selectors import household_duplicates
 
 

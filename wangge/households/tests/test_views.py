@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from wangge.audit.models import AuditEvent
-from wangge.core.testing import VILLAGE_A, VILLAGE_B, make_household, make_id
 from wangge.households.models import Household, Resident, Tag
+from wangge.testing import VILLAGE_A, VILLAGE_B, make_household, make_id
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.tokens import token_issue
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.pairing.models import Pairing
 
 GROUP_A = testing.VILLAGE_A + "001001"

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.core.errors import ConflictError, DomainError
 from wangge.pairing.models import Pairing, PairingSource, ProposalStatus
 from wangge.pairing.services import (

@@ -1,4 +1,4 @@
-from wangge.core import testing
+from wangge import testing
 from wangge.dashboard.selectors import township_stats as stats
 from wangge.pairing.services import pairing_create
 

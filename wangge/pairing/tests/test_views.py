@@ -2,8 +2,8 @@
 
 import pytest
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.pairing.models import Pairing, PairingProposal, PairingRules, ProposalStatus
 from wangge.pairing.services import pairing_create
 

@@ -7,12 +7,12 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
-from wangge.core.exporting import template_workbook
-from wangge.core.import_kinds import KINDS
-from wangge.core.importing import SYSTEM, ImportInterrupted, run_import
-from wangge.core.tests.sheets import MEMBER_HEADERS, write_xlsx
+from wangge.imports.exporting import template_workbook
+from wangge.imports.kinds import KINDS
+from wangge.imports.pipeline import SYSTEM, ImportInterrupted, run_import
+from wangge.imports.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member
 
 BRANCH = "湖滨村党支部"

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.core.errors import ConflictError
 from wangge.party.models import Member
 from wangge.party.services import member_create, member_update, member_validate

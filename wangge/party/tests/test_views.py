@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
-from wangge.core.testing import VILLAGE_A, VILLAGE_B, make_id, make_member
 from wangge.party.models import Member
+from wangge.testing import VILLAGE_A, VILLAGE_B, make_id, make_member
 
 pytestmark = pytest.mark.django_db
 

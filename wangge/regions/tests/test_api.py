@@ -1,5 +1,5 @@
+from wangge import testing
 from wangge.accounts.tokens import token_issue
-from wangge.core import testing
 from wangge.party.models import Organisation
 from wangge.regions.models import Region
 

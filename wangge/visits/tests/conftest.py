@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from wangge import testing
 from wangge.accounts.models import Role
-from wangge.core import testing
 from wangge.households.models import Tag
 from wangge.pairing.models import Pairing
 from wangge.visits.services import policies_seed

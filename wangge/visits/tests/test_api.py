@@ -6,8 +6,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from wangge import testing
 from wangge.accounts.tokens import token_issue
-from wangge.core import testing
 from wangge.visits.models import Visit, VisitPolicy
 
 

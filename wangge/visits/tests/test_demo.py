@@ -2,11 +2,11 @@
 
 import datetime
 
-from wangge.campaigns.demo import NAME, campaign_demo_load
+from wangge import testing
 from wangge.campaigns.models import Campaign, Opinion
-from wangge.core import testing
+from wangge.demo.campaigns import NAME, campaign_demo_load
+from wangge.demo.visits import visits_demo_load
 from wangge.regions.models import Region
-from wangge.visits.demo import visits_demo_load
 from wangge.visits.models import Visit
 from wangge.visits.selectors import my_households, overdue_rollup
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from wangge.core import testing
+from wangge import testing
 from wangge.core.errors import ConflictError
 from wangge.visits.models import Visit, VisitPolicy
 from wangge.visits.selectors import my_due, my_households, overdue_rollup, township_visit_figures

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
-from wangge.core import testing
 from wangge.visits.models import Visit, VisitKind
 
 

@@ -22,7 +22,7 @@ def _manage(*args: str) -> list[str]:
 
 
 def _gunicorn_has(setting: str) -> bool:
-    from gunicorn.config import KNOWN_SETTINGS
+    from gunicorn.config import KNOWN_SETTINGS  # gunicorn imports fcntl: POSIX only
 
     return any(s.name == setting for s in KNOWN_SETTINGS)
 

@@ -1,0 +1,341 @@
+"""What a registry looks like in a spreadsheet: the base of every import kind, the columns and
+area lookup kinds share, and the registry each domain app adds its kind to.
+
+A kind says how a row becomes validated data (through its app's domain validators), how it matches
+existing records, how it is written and exported. ``wangge/party/importing.py`` and
+``wangge/households/importing.py`` are the two kinds today.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from wangge.accounts.scope import prefix_q
+from wangge.imports.pipeline import LOOKUP_CHUNK
+from wangge.imports.spreadsheets import SheetColumn, SpreadsheetError, cell_text
+from wangge.regions.codes import ancestor_of, township_of
+from wangge.regions.models import Level, Region
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    convert: Callable[[Any], Any] = cell_text
+    aliases: tuple[str, ...] = ()
+    width: int = 14
+    text: bool = False
+    note: str = ""
+    example: str = ""
+
+    def sheet_column(self) -> SheetColumn:
+        return SheetColumn(self.header, self.width, self.text, self.note, self.example)
+
+
+def area_columns() -> list[Column]:
+    return [
+        Column(
+            "area_code",
+            "区划代码",
+            width=20,
+            text=True,
+            note=_(
+                "Statistical code of the village (12 digits), hamlet (15) or villager group (18). "
+                "Fill this, or the village / hamlet / group names."
+            ),
+            example="340827200200001",
+        ),
+        Column(
+            "village",
+            "村",
+            aliases=("村(社区)", "村（社区）", "行政村", "村委会"),
+            note=_("Village or community name, e.g. 湖滨村. Searched within your township."),
+            example="湖滨村",
+        ),
+        Column(
+            "hamlet",
+            "自然村",
+            aliases=("屋场", "自然村(屋场)", "自然村（屋场）"),
+            note=_("Natural village / hamlet inside that village (optional)."),
+            example="汪屋",
+        ),
+        Column(
+            "group",
+            "村民组",
+            aliases=("组",),
+            note=_("Villager group inside that hamlet (optional)."),
+            example="汪屋一组",
+        ),
+    ]
+
+
+_COMMITTEE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "委员会")
+
+
+def village_key(name: str) -> str:
+    """湖滨村委会, 湖滨村 and 湖滨 are the same village; 凉泉社区居委会 and 凉泉社区 too."""
+    text = re.sub(r"\s", "", name or "")
+    for suffix in _COMMITTEE_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    for suffix in ("社区", "村"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+class AreaResolver:
+    """Finds the area of a row from its code or its village / hamlet / group names."""
+
+    def __init__(self, *, prefixes: list[str], codes: set[str], village_names: set[str]):
+        self.by_code = {r.code: r for r in chunked_in(Region.objects.all(), "code", sorted(codes))}
+        self._cache: dict[tuple, tuple] = {}
+        keys = {village_key(n) for n in village_names if n}
+        self.villages: dict[str, list[Region]] = defaultdict(list)
+        self.children: dict[str, list[Region]] = defaultdict(list)
+        if keys and prefixes:
+            # Villages of the user's townships: a village secretary may name a neighbour
+            # (refused later with a scope message rather than "not found").
+            townships = {township_of(p) for p in prefixes} - {None}
+            scope = reduce(or_, (prefix_q("code", p) for p in sorted(townships or prefixes)))
+            names = reduce(or_, (Q(name__startswith=k) for k in keys))
+            for village in Region.objects.filter(scope, names, level=Level.VILLAGE):
+                self.villages[village_key(village.name)].append(village)
+            found = [v.code for vs in self.villages.values() for v in vs]
+            if found:
+                below = Region.objects.filter(
+                    reduce(or_, (prefix_q("code", c) for c in found)),
+                    level__in=[Level.HAMLET, Level.GROUP],
+                )
+                for region in below:
+                    self.children[region.parent_id].append(region)
+
+    def resolve(self, values: dict) -> tuple[Region | None, str, str]:
+        """(area, column, problem) — problem empty when found or when nothing was given."""
+        get = values.get
+        key = (get("area_code"), get("village"), get("hamlet"), get("group"))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._resolve(values)
+        return found
+
+    def _resolve(self, values: dict) -> tuple[Region | None, str, str]:
+        code = values.get("area_code") or ""
+        if code:
+            region = self.by_code.get(code)
+            if region is None:
+                return None, "area_code", _("There is no area with the code %(c)s.") % {"c": code}
+            return region, "area_code", ""
+        village_name = values.get("village") or ""
+        if not village_name:
+            return None, "village", ""
+        found = self.villages.get(village_key(village_name), [])
+        if not found:
+            return (
+                None,
+                "village",
+                _("There is no village named %(n)s in your township.") % {"n": village_name},
+            )
+        if len(found) > 1:
+            return (
+                None,
+                "village",
+                _("Several villages are named %(n)s; fill the 区划代码 column instead.")
+                % {"n": village_name},
+            )
+        area = found[0]
+        for level_key in ("hamlet", "group"):
+            name = values.get(level_key) or ""
+            if not name:
+                break
+            options = self.children.get(area.code, [])
+            match = [r for r in options if r.name == name or r.name == area.name + name]
+            if len(match) != 1:
+                return (
+                    None,
+                    level_key,
+                    _("%(parent)s has no %(level)s named %(n)s.")
+                    % {
+                        "parent": area.name,
+                        "level": _("hamlet") if level_key == "hamlet" else _("villager group"),
+                        "n": name,
+                    },
+                )
+            area = match[0]
+        return area, "village", ""
+
+
+def chunked_in(queryset, field_name: str, values: list) -> Iterable:
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield from queryset.filter(**{f"{field_name}__in": values[start : start + LOOKUP_CHUNK]})
+
+
+def column_values(rows, mapping, key: str) -> set[str]:
+    index = next((i for i, c in mapping.items() if c.key == key), None)
+    if index is None:
+        return set()
+    out = set()
+    for _row, cells in rows:
+        value = cells[index]
+        if isinstance(value, str) and value.strip():
+            out.add(value.strip()[:200])
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            out.add(cell_text(value))
+    return out
+
+
+class ImportKind(ABC):
+    """One registry as a spreadsheet; the pipeline (``wangge.imports.pipeline``) drives it."""
+
+    name = ""  # in URLs and on the command line: /imports/<name>/, ``wangge import <name>``
+    label: Any = ""  # what the pages call it ("Party members")
+    object_type = ""  # the audit log's object type
+    key_field = ""
+    required: tuple[str, ...] = ()
+    field_headers: dict[str, str] = {}
+
+    @abstractmethod
+    def all_columns(self) -> list[Column]:
+        """Every column of this kind's template, in order."""
+
+    @abstractmethod
+    def context(self, *, user, prefixes: list[str], rows, mapping: dict[int, Column]) -> Any:
+        """What ``build`` needs for every row, looked up once for the whole file."""
+
+    @abstractmethod
+    def build(self, values: dict, context: Any) -> Any:
+        """The row's validated data (with an ``area``); raises ``ValidationError`` per field."""
+
+    @abstractmethod
+    def key(self, data: Any) -> str:
+        """The keyed hash that matches a row to an existing record."""
+
+    @abstractmethod
+    def existing(self, keys: list[str]) -> dict[str, Any]:
+        """Existing records by key."""
+
+    def conflicts(self, keys: list[str]) -> dict[str, str]:
+        """Keys that may not be imported, with the reason."""
+        return {}
+
+    @abstractmethod
+    def match_problem(self, record: Any, data: Any, prefixes: list[str]) -> str:
+        """Why a row may not update the record it matches ("" when it may)."""
+
+    @abstractmethod
+    def changed(self, record: Any, data: Any) -> bool: ...
+
+    @abstractmethod
+    def commit(self, *, creates, updates, batch_size: int, after_batch) -> None:
+        """Write the rows (inside the pipeline's transaction)."""
+
+    @abstractmethod
+    def export_queryset(self, *, user, params) -> tuple[Any, Any]:
+        """(records, filters): the list exactly as its list page shows it for ``params``."""
+
+    @abstractmethod
+    def export_rows(self, queryset, *, unmasked: bool = False) -> Iterable[list]:
+        """Rows in the template's columns, so an unmasked export imports back."""
+
+    def map_headers(self, headers: list[str]) -> dict[int, Column]:
+        """Map header positions to columns; refuse missing required and unknown headers."""
+        lookup = {}
+        for column in self.all_columns():
+            for label in (column.header, *column.aliases):
+                lookup[label.replace(" ", "")] = column
+        mapping: dict[int, Column] = {}
+        unknown = []
+        for index, header in enumerate(headers):
+            if not header:
+                continue
+            column = lookup.get(header)
+            if column is None:
+                unknown.append(header)
+            elif column not in mapping.values():
+                mapping[index] = column
+        present = {c.key for c in mapping.values()}
+        header_of = {c.key: c.header for c in self.all_columns()}
+        missing = [header_of[key] for key in self.required if key not in present]
+        if "area_code" not in present and "village" not in present:
+            missing.append(_("区划代码 or 村"))
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(_("missing columns: %(cols)s") % {"cols": "、".join(missing)})
+            if unknown:
+                parts.append(_("unknown columns: %(cols)s") % {"cols": "、".join(unknown)})
+            raise SpreadsheetError(
+                _(
+                    "The header row does not match the template (%(detail)s). Download the "
+                    "template and copy your data into it."
+                )
+                % {"detail": "; ".join(parts)}
+            )
+        return mapping
+
+    def header_for(self, key: str, mapping: dict[int, Column]) -> str:
+        key = self.field_headers.get(key, key)
+        if key == "area":
+            keys = {c.key for c in mapping.values()}
+            key = "area_code" if "area_code" in keys else "village"
+        for column in self.all_columns():
+            if column.key == key:
+                return column.header
+        return ""
+
+    def template_columns(self) -> list[SheetColumn]:
+        return [c.sheet_column() for c in self.all_columns()]
+
+
+_PARTS = (Level.VILLAGE, Level.HAMLET, Level.GROUP)  # the area columns of a spreadsheet
+
+
+def area_names(codes: Iterable[str]) -> dict[str, str]:
+    wanted = set()
+    for code in set(codes):
+        wanted.update(a for a in (ancestor_of(code, level) for level in _PARTS) if a)
+    return {code: name for chunk in _chunks(sorted(wanted)) for code, name in _names_of(chunk)}
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _names_of(codes: list[str]):
+    return Region.objects.filter(code__in=codes).values_list("code", "name")
+
+
+def area_parts(code: str, names: dict[str, str]) -> tuple[str, str, str]:
+    """The names of the village, hamlet and villager group ``code`` is in ("" above them)."""
+    village, hamlet, group = (ancestor_of(code, level) for level in _PARTS)
+    return names.get(village, ""), names.get(hamlet, ""), names.get(group, "")
+
+
+# --- the registry ---------------------------------------------------------------------------
+# Each domain app declares its kind in its ``importing.py`` and registers it; the imports app
+# imports every installed app's ``importing`` module when it is ready (as the admin does with
+# ``admin.py``), so the spine never imports the apps above it.
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> ImportKind:
+    """Offer ``kind`` at /imports/<name>/ and to the ``import`` and ``export`` commands."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def kind_or_none(name: str) -> ImportKind | None:
+    return KINDS.get(name)

@@ -1,0 +1,80 @@
+"""Importing a small XLSX through the page in a real browser (Chromium), on a 360 px phone."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from wangge import testing
+from wangge.imports.tests.sheets import MEMBER_HEADERS, write_xlsx
+from wangge.party.models import Member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def phone(live_server):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, base_url=live_server.url, is_mobile=True
+        )
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_secretary_imports_members_through_the_page(phone, settings, tmp_path):
+    from playwright.sync_api import expect
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    testing.build_regions()
+    testing.make_user("secretary-a", "village_secretary", testing.VILLAGE_A)
+    testing.branch_for(testing.VILLAGE_A, "湖滨村党支部")
+    blank = ["", "", "", ""]
+    rows = [
+        [
+            name,
+            testing.make_id(datetime.date(1960, 5, 1), seq),
+            "",
+            "湖滨村党支部",
+            "湖滨村",
+            *blank,
+        ]
+        for seq, name in ((1, "王一"), (2, "王二"))
+    ]
+    path = write_xlsx(tmp_path / "members.xlsx", MEMBER_HEADERS, rows)
+
+    page = phone
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "secretary-a")
+    page.fill("#id_password", testing.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto("/imports/members/")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/imports/job/*/")
+    expect(page.locator("#job-status .stat .n").nth(1)).to_have_text("2")  # created
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-import-phone.png", full_page=True)
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["王一", "王二"]

@@ -1,0 +1,119 @@
+"""Pages for importing and exporting the member and household registries."""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.scope import area_prefixes
+from wangge.imports.exporting import export_workbook, template_workbook
+from wangge.imports.kinds import KINDS
+from wangge.imports.models import ImportJob
+from wangge.imports.pipeline import writer_prefixes
+from wangge.imports.services import import_job_create, import_job_retry_partial
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
+    partial = forms.BooleanField(
+        label=gettext_lazy("Import only the good rows (skip rows with errors)"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.WANGGE_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB. Split it into smaller files.")
+                % {"max": round(limit / 1048576, 1)}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty. Choose the filled-in template."))
+        return upload
+
+
+def _kind_or_404(kind: str):
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def _require_writer(user) -> None:
+    if not writer_prefixes(user):
+        raise PermissionDenied(_("Only registry editors may import."))
+
+
+def upload(request, kind: str):
+    import_kind = _kind_or_404(kind)
+    _require_writer(request.user)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = import_job_create(
+                user=request.user,
+                kind=kind,
+                upload=form.cleaned_data["file"],
+                partial=form.cleaned_data["partial"],
+            )
+            return redirect("imports:job", job_id=job.pk)
+    else:
+        form = UploadForm()
+    recent = ImportJob.objects.filter(user=request.user, kind=kind)[:5]
+    return render(
+        request,
+        "imports/upload.html",
+        {"form": form, "kind": kind, "kind_label": import_kind.label, "recent": recent},
+    )
+
+
+def _job_for_user(user, job_id: int) -> ImportJob:
+    # Another user's job is a 404, like a job that does not exist.
+    return get_object_or_404(ImportJob, pk=job_id, user=user)
+
+
+def job(request, job_id: int):
+    found = _job_for_user(request.user, job_id)
+    context = {"job": found, "kind_label": _kind_or_404(found.kind).label}
+    if request.htmx:
+        return render(request, "imports/_job_status.html", context)
+    return render(request, "imports/job.html", context)
+
+
+@require_POST
+def job_partial(request, job_id: int):
+    found = _job_for_user(request.user, job_id)
+    _require_writer(request.user)
+    if found.committed or found.running or not found.good_rows or found.message:
+        return redirect("imports:job", job_id=found.pk)
+    again = import_job_retry_partial(job=found)
+    return redirect("imports:job", job_id=again.pk)
+
+
+def template(request, kind: str):
+    import_kind = _kind_or_404(kind)
+    buffer = io.BytesIO()
+    template_workbook(import_kind, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+def export(request, kind: str):
+    import_kind = _kind_or_404(kind)
+    if not area_prefixes(request.user):
+        raise PermissionDenied
+    buffer = io.BytesIO()
+    export_workbook(import_kind, buffer, user=request.user, params=request.GET)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.xlsx"'
+    return response
