@@ -179,6 +179,19 @@ def test_reveal_is_audited(client, secretary_a):
     assert event.detail["reason"] == "核对身份"
 
 
+def test_reveal_audit_row_names_the_fields_and_the_reason(client, secretary_a):
+    household = make_household(area_code=GROUP_A, seq=10)
+    _login(client, secretary_a)
+    url = reverse("households:household_reveal", args=[household.pk])
+    body = client.post(url, {"reason": "核对低保"}, HTTP_HX_REQUEST="true").content.decode()
+    assert household.head_id_number in body
+    assert "13800000010" in body
+    event = AuditEvent.objects.get(action="reveal")
+    assert event.object_id == str(household.pk)
+    assert event.area_code == household.area_code
+    assert event.detail == {"fields": ["head_id_number", "phone"], "reason": "核对低保"}
+
+
 def test_list_search_filter_and_pagination(client, township_admin, tags):
     hardship = Tag.objects.get(slug="hardship")
     for seq in range(55):
