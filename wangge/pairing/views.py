@@ -12,6 +12,14 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import can_see_area, can_write_registry
 from wangge.core.errors import DomainError
+from wangge.pairing.forms import (
+    CapForm,
+    EndForm,
+    PairHouseholdForm,
+    PairMemberForm,
+    ProposeForm,
+    RulesForm,
+)
 from wangge.pairing.models import MemberCap, ProposalStatus
 from wangge.pairing.rules import cap_reason, caps_for, rules_for
 from wangge.pairing.selectors import (
@@ -185,13 +193,22 @@ def _pair_and_say(request, member, household) -> None:
         _error(request, exc)
 
 
+def _form_error(request, form) -> None:
+    """Say what was wrong with a posted form, in its own words."""
+    said = dict.fromkeys(e for errors in form.errors.values() for e in errors)
+    messages.error(request, " ".join(said))
+
+
 @require_POST
 def pair(request, pk: int):
     """Pair a member with the household ``pk`` (from either detail page)."""
     household = household_for_user(request.user, pk)
+    form = PairMemberForm(request.POST)
     try:
-        member = member_for_user(request.user, int(request.POST.get("member") or 0))
-    except (Http404, ValueError):
+        if not form.is_valid():
+            raise Http404
+        member = member_for_user(request.user, form.cleaned_data["member"])
+    except Http404:
         messages.error(request, _("Choose a member from the list."))
         return redirect("pairing:household_detail", pk=household.pk)
     _pair_and_say(request, member, household)
@@ -202,22 +219,15 @@ def pair(request, pk: int):
 def member_pair(request, pk: int):
     """Pair the member ``pk`` with a household chosen on the member's page."""
     member = member_for_user(request.user, pk)
+    form = PairHouseholdForm(request.POST)
     try:
-        household = household_for_user(request.user, int(request.POST.get("household") or 0))
-    except (Http404, ValueError):
+        if not form.is_valid():
+            raise Http404
+        household = household_for_user(request.user, form.cleaned_data["household"])
+    except Http404:
         messages.error(request, _("Choose a household from the list."))
         return redirect("pairing:member_detail", pk=member.pk)
     _pair_and_say(request, member, household)
-    return redirect("pairing:member_detail", pk=member.pk)
-    try:
-        pairing_create(actor=request.user, member=member, household=household)
-        messages.success(
-            request,
-            _("%(member)s is now paired with %(head)s.")
-            % {"member": member.name, "head": household.head_name},
-        )
-    except (ValidationError, DomainError) as exc:
-        _error(request, exc)
     return redirect("pairing:member_detail", pk=member.pk)
 
 
@@ -231,8 +241,10 @@ def _back(request, name: str, pk: int):
 @require_POST
 def end(request, pk: int):
     pairing = pairing_for_user(request.user, pk)
+    form = EndForm(request.POST)
+    form.is_valid()  # a free text that may be empty: the service says when it is missing
     try:
-        pairing_end(actor=request.user, pairing=pairing, reason=request.POST.get("reason", ""))
+        pairing_end(actor=request.user, pairing=pairing, reason=form.cleaned_data.get("reason", ""))
         messages.success(request, _("Pairing ended; it stays in the history."))
     except (ValidationError, DomainError) as exc:
         _error(request, exc)
@@ -242,15 +254,16 @@ def end(request, pk: int):
 @require_POST
 def member_cap(request, pk: int):
     member = member_for_user(request.user, pk)
-    raw = request.POST.get("cap", "").strip()
-    try:
-        cap = None if raw == "" else int(raw)
-    except ValueError:
-        messages.error(request, _("Enter a whole number, or leave empty to follow the rules."))
+    form = CapForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
         return redirect("pairing:member_detail", pk=member.pk)
     try:
         member_cap_set(
-            actor=request.user, member=member, cap=cap, reason=request.POST.get("reason", "")
+            actor=request.user,
+            member=member,
+            cap=form.cleaned_data["cap"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("Cap saved."))
     except (ValidationError, DomainError) as exc:
@@ -260,7 +273,8 @@ def member_cap(request, pk: int):
 
 @require_POST
 def propose(request):
-    code = request.POST.get("area_code", "")
+    form = ProposeForm(request.POST)
+    code = form.cleaned_data["area_code"] if form.is_valid() else ""
     if not code or not can_see_area(request.user, code):
         raise Http404
     try:
@@ -336,31 +350,26 @@ def rules_edit(request):
         raise PermissionDenied
     rules = rules_for(township.code)
     if request.method == "POST":
-        values, bad = {}, []
-        for name in RULE_FIELDS:
-            if name == "allow_other_village":
-                values[name] = request.POST.get(name) == "on"
-                continue
-            try:
-                values[name] = int(request.POST.get(name, ""))
-            except ValueError:
-                bad.append(name)
-        if bad:
-            messages.error(request, _("Enter whole numbers in every field."))
+        form = RulesForm(request.POST)
+        if not form.is_valid():
+            _form_error(request, form)
         else:
+            values = {name: form.cleaned_data[name] for name in RULE_FIELDS}
             try:
                 rules_update(
                     actor=request.user,
                     township_code=township.code,
-                    expected_version=int(request.POST.get("version") or 0),
+                    expected_version=form.cleaned_data["version"] or 0,
                     values=values,
                 )
                 messages.success(request, _("Pairing rules saved."))
                 return redirect("pairing:rules")
             except (ValidationError, DomainError) as exc:
                 _error(request, exc)
-        for name, value in values.items():
-            setattr(rules, name, value)
+        # Show what was typed (what parsed) again, beside the error.
+        for name in RULE_FIELDS:
+            if form.cleaned_data.get(name) is not None:
+                setattr(rules, name, form.cleaned_data[name])
     fields = [(name, rules._meta.get_field(name), getattr(rules, name)) for name in RULE_FIELDS]
     return render(
         request, "pairing/rules.html", {"rules": rules, "township": township, "fields": fields}
