@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import area_prefixes, can_write_registry, visible
 from wangge.core.errors import ConflictError
 from wangge.core.forms import add_service_errors
-from wangge.grids.forms import AutoSplitForm, GridForm
+from wangge.grids.forms import AssignForm, AutoSplitForm, GridForm, MergeForm
 from wangge.grids.models import GridLayer
 from wangge.grids.selectors import (
     coverage,
@@ -199,12 +199,12 @@ def grid_merge_view(request, pk):
         .exclude(pk=target.pk)
     )
     if request.method == "POST":
-        chosen = list(candidates.filter(pk__in=request.POST.getlist("sources")))
-        if not chosen:
-            messages.error(request, _("Tick at least one grid to merge into this one."))
+        form = MergeForm(request.POST, candidates=candidates)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["sources"]))
         else:
             try:
-                grid_merge(actor=request.user, target=target, sources=chosen)
+                grid_merge(actor=request.user, target=target, sources=form.cleaned_data["sources"])
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -223,10 +223,11 @@ def grid_assign(request, pk):
     if q:
         pool = pool.filter(head_name__contains=q)
     if request.method == "POST":
-        chosen = list(pool.filter(pk__in=request.POST.getlist("households")))
-        if not chosen:
-            messages.error(request, _("Tick the households to move into this grid."))
+        form = AssignForm(request.POST, pool=pool)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["households"]))
         else:
+            chosen = form.cleaned_data["households"]
             try:
                 count = grid_assign_households(actor=request.user, grid=grid, households=chosen)
             except ValidationError as exc:
