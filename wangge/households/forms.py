@@ -65,6 +65,10 @@ class HouseholdForm(forms.Form):
         queryset=Tag.objects.order_by("sort", "slug"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            key: _("Choose tags from the list.")
+            for key in ("invalid_choice", "invalid_pk_value", "invalid_list")
+        },
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
