@@ -27,7 +27,7 @@ from wangge.households.services import (
     household_update,
 )
 from wangge.households.timeline import household_timeline
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 PAGE_SIZE = 50
 
@@ -41,7 +41,7 @@ def household_list(request):
     )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     areas = visible(
-        Region.objects.filter(level__in=["village", "hamlet"]), request.user, field="code"
+        Region.objects.filter(level__in=[Level.VILLAGE, Level.HAMLET]), request.user, field="code"
     ).only("code", "name", "level")
     return render(
         request,

@@ -24,7 +24,7 @@ from wangge.party.selectors import (
     member_list as select_members,
 )
 from wangge.party.services import member_create, member_update
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 PAGE_SIZE = 50
 
@@ -39,7 +39,9 @@ def member_list(request):
         {
             "page": page,
             "filters": filters,
-            "villages": visible(Region.objects.filter(level="village"), request.user, field="code"),
+            "villages": visible(
+                Region.objects.filter(level=Level.VILLAGE), request.user, field="code"
+            ),
             "organisations": organisations_for_user(request.user).only("id", "name"),
             "age_bands": AGE_BAND_CHOICES,
             "can_write": bool(area_prefixes(request.user, REGISTRY_WRITERS)),
