@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import can_see_area, can_write_registry
 from wangge.core.errors import DomainError
+from wangge.households.models import Household
 from wangge.pairing.forms import (
     CapForm,
     EndForm,
@@ -20,14 +21,14 @@ from wangge.pairing.forms import (
     ProposeForm,
     RulesForm,
 )
-from wangge.pairing.models import MemberCap, ProposalStatus
+from wangge.pairing.models import MemberCap, Pairing, ProposalStatus
 from wangge.pairing.rules import cap_reason, caps_for, rules_for
 from wangge.pairing.selectors import (
+    _household_history,
+    _member_history,
     household_for_user,
-    household_history,
     key_households_unpaired,
     member_for_user,
-    member_history,
     members_with_load,
     pairing_for_user,
     proposal_for_user,
@@ -47,6 +48,9 @@ from wangge.pairing.services import (
     proposal_create,
     rules_update,
 )
+from wangge.party.models import Member
+from wangge.regions.codes import township_of, village_of
+from wangge.regions.models import Level
 
 PROPOSAL_ROWS = 200
 
@@ -68,7 +72,7 @@ def overview(request):
         return redirect("pairing:mine")
     villages = villages_for_user(request.user)
     writable = [v for v in villages if can_write_registry(request.user, v.code)]
-    township = villages[0].code[:9] if villages else ""
+    township = township_of(villages[0].code) if villages else None
     return render(
         request,
         "pairing/overview.html",
@@ -82,7 +86,7 @@ def overview(request):
 
 def mine(request):
     member = request.user.member
-    rows = member_history(member) if member else []
+    rows = _member_history(member) if member else []
     return render(request, "pairing/mine.html", {"member": member, "rows": rows})
 
 
@@ -132,13 +136,15 @@ def unpaired(request):
 
 def member_detail(request, pk: int):
     member = member_for_user(request.user, pk)
-    rows = list(member_history(member))
+    rows = list(_member_history(member))
     _caps_context([member], member.township_code)
     current = [r for r in rows if r.active]
     can_write = can_write_registry(request.user, member.area_code)
     choices = []
     if can_write and len(current) < member.cap:
-        choices = key_households_unpaired(request.user, village=member.area_code[:12])[:200]
+        choices = key_households_unpaired(
+            request.user, village=village_of(member.area_code) or member.area_code
+        )[:200]
     return render(
         request,
         "pairing/member_detail.html",
@@ -156,12 +162,14 @@ def member_detail(request, pk: int):
 
 def household_detail(request, pk: int):
     household = household_for_user(request.user, pk)
-    rows = list(household_history(household))
+    rows = list(_household_history(household))
     can_write = can_write_registry(request.user, household.area_code)
     choices = []
     if can_write:
         candidates = list(
-            members_with_load(request.user, village=household.area_code[:12])
+            members_with_load(
+                request.user, village=village_of(household.area_code) or household.area_code
+            )
             .exclude(pk__in=[r.member_id for r in rows if r.active])
             .filter(is_mobile=False)[:500]
         )
@@ -286,10 +294,6 @@ def propose(request):
 
 
 def _named_rows(plan: dict):
-    from wangge.households.models import Household
-    from wangge.pairing.models import Pairing
-    from wangge.party.models import Member
-
     adds = plan["add"][:PROPOSAL_ROWS]
     ends = plan["end"][:PROPOSAL_ROWS]
     uncovered = plan["uncovered"][:PROPOSAL_ROWS]
@@ -344,7 +348,7 @@ def proposal_confirm(request, pk: int):
 
 
 def rules_edit(request):
-    townships = [v for v in villages_for_user(request.user) if len(v.code) == 9]
+    townships = [v for v in villages_for_user(request.user) if v.level == Level.TOWNSHIP]
     township = next((t for t in townships if can_edit_rules(request.user, t.code)), None)
     if township is None:
         raise PermissionDenied
