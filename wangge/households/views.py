@@ -50,7 +50,7 @@ def household_list(request):
             "page": page,
             "filters": filters,
             "areas": areas,
-            "tags": tags_all().order_by("sort", "slug"),
+            "tags": tags_all(request.user).order_by("sort", "slug"),
             "can_write": bool(area_prefixes(request.user, REGISTRY_WRITERS)),
         },
     )

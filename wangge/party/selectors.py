@@ -88,5 +88,9 @@ def member_for_user(user, pk: int) -> Member:
     return get_visible_or_404(Member.objects.select_related("organisation", "area"), user, pk=pk)
 
 
+def organisation_for_user(user, pk: int) -> Organisation:
+    return get_visible_or_404(Organisation.objects.all(), user, pk=pk)
+
+
 def organisations_for_user(user) -> QuerySet:
     return visible(Organisation.objects.all(), user).order_by("area_code", "name")
