@@ -15,7 +15,7 @@ from django.http import Http404
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, prefix_q, villages_of, visible
 from wangge.households.models import Household
-from wangge.pairing.models import Pairing, PairingProposal
+from wangge.pairing.models import MemberCap, Pairing, PairingProposal
 from wangge.party.models import Member
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
@@ -262,3 +262,28 @@ def proposal_for_user(user, pk: int) -> PairingProposal:
     if proposal is None:
         raise Http404
     return proposal
+
+
+def _own_cap(member):
+    """The member's own cap (set for ill health, say), if any."""
+    return MemberCap.objects.filter(member=member).first()
+
+
+def _proposal_rows(plan: dict, *, limit: int):
+    """The first ``limit`` rows of each part of a proposal the caller has fetched for the user,
+    with names: (member, household) to add, (pairing, reason code) to end, households left."""
+    adds = plan["add"][:limit]
+    ends = plan["end"][:limit]
+    uncovered = plan["uncovered"][:limit]
+    ended = Pairing.objects.select_related("member", "household").in_bulk([p for p, _c in ends])
+    member_ids = {m for m, _h in adds}
+    household_ids = {h for _m, h in adds} | set(uncovered)
+    members = Member.objects.only("pk", "name", "area_code").in_bulk(member_ids)
+    households = Household.objects.only("pk", "head_name", "address", "area_code").in_bulk(
+        household_ids
+    )
+    return (
+        [(members.get(m), households.get(h)) for m, h in adds],
+        [(ended.get(p), c) for p, c in ends],
+        [households.get(h) for h in uncovered],
+    )

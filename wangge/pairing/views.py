@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import can_see_area, can_write_registry
 from wangge.core.errors import DomainError
-from wangge.households.models import Household
 from wangge.pairing.forms import (
     CapForm,
     EndForm,
@@ -21,11 +20,13 @@ from wangge.pairing.forms import (
     ProposeForm,
     RulesForm,
 )
-from wangge.pairing.models import MemberCap, Pairing, ProposalStatus
+from wangge.pairing.models import ProposalStatus
 from wangge.pairing.rules import cap_reason, caps_for, rules_for
 from wangge.pairing.selectors import (
     _household_history,
     _member_history,
+    _own_cap,
+    _proposal_rows,
     household_for_user,
     key_households_unpaired,
     member_for_user,
@@ -48,7 +49,6 @@ from wangge.pairing.services import (
     proposal_create,
     rules_update,
 )
-from wangge.party.models import Member
 from wangge.regions.codes import township_of, village_of
 from wangge.regions.models import Level
 
@@ -155,7 +155,7 @@ def member_detail(request, pk: int):
             "can_write": can_write,
             "choices": choices,
             "can_set_cap": can_set_cap(request.user, member),
-            "own_cap": MemberCap.objects.filter(member=member).first(),
+            "own_cap": _own_cap(member),
         },
     )
 
@@ -294,21 +294,8 @@ def propose(request):
 
 
 def _named_rows(plan: dict):
-    adds = plan["add"][:PROPOSAL_ROWS]
-    ends = plan["end"][:PROPOSAL_ROWS]
-    uncovered = plan["uncovered"][:PROPOSAL_ROWS]
-    ended = Pairing.objects.select_related("member", "household").in_bulk([p for p, _c in ends])
-    member_ids = {m for m, _h in adds}
-    household_ids = {h for _m, h in adds} | set(uncovered)
-    members = Member.objects.only("pk", "name", "area_code").in_bulk(member_ids)
-    households = Household.objects.only("pk", "head_name", "address", "area_code").in_bulk(
-        household_ids
-    )
-    return (
-        [(members.get(m), households.get(h)) for m, h in adds],
-        [(ended.get(p), end_reason_text(c)) for p, c in ends],
-        [households.get(h) for h in uncovered],
-    )
+    adds, ends, uncovered = _proposal_rows(plan, limit=PROPOSAL_ROWS)
+    return adds, [(pairing, end_reason_text(code)) for pairing, code in ends], uncovered
 
 
 def proposal_detail(request, pk: int):
