@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from wangge.accounts.scope import can_write_registry, visible
 from wangge.core.api_helpers import READ_ERRORS, WRITE_ERRORS, Page, area_for_write
 from wangge.grids.models import Grid, GridLayer
-from wangge.grids.selectors import grid_for_user, grid_list
+from wangge.grids.selectors import grid_for_user, grid_list, layers
 from wangge.grids.services import grid_assign_households, grid_create, grid_update
 from wangge.households.models import Household
 from wangge.party.models import Member
@@ -54,8 +54,8 @@ class AssignIn(Schema):
     household_ids: list[int]
 
 
-def _layer(slug: str) -> GridLayer:
-    layer = GridLayer.objects.filter(slug=slug).first()
+def _layer(user, slug: str) -> GridLayer:
+    layer = layers(user).filter(slug=slug).first()
     if layer is None:
         raise ValidationError({"layer": _("Unknown grid layer.")})
     return layer
@@ -80,7 +80,7 @@ def _grid_for_write(user, pk: int) -> Grid:
 @router.get("", response={200: list[GridOut], **READ_ERRORS})
 @paginate(Page)
 def grid_index(request, query: Query[GridQuery]):
-    layer = GridLayer.objects.filter(slug=query.layer).first() if query.layer else None
+    layer = layers(request.user).filter(slug=query.layer).first() if query.layer else None
     if query.layer and layer is None:
         return Grid.objects.none()
     return grid_list(request.user, layer=layer, area_code=query.area_code or "")
@@ -98,7 +98,7 @@ def grid_add(request, payload: GridIn):
     parent = grid_for_user(request.user, payload.parent_id) if payload.parent_id else None
     grid = grid_create(
         actor=request.user,
-        layer=_layer(payload.layer),
+        layer=_layer(request.user, payload.layer),
         name=payload.name,
         area=area,
         level=payload.level,

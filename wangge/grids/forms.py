@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import visible
+from wangge.households.forms import IdMultipleChoiceField
 from wangge.party.models import Member
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 
 class MemberChoice(forms.ModelChoiceField):
@@ -35,7 +36,9 @@ class GridForm(forms.Form):
     def __init__(self, *args, user, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = visible(
-            Region.objects.filter(level__in=["township", "village", "hamlet", "group"]),
+            Region.objects.filter(
+                level__in=[Level.TOWNSHIP, Level.VILLAGE, Level.HAMLET, Level.GROUP]
+            ),
             user,
             field="code",
         ).order_by("code")
@@ -56,5 +59,41 @@ class AutoSplitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hamlet"].queryset = visible(
-            Region.objects.filter(level="hamlet"), user, field="code"
+            Region.objects.filter(level=Level.HAMLET), user, field="code"
         ).order_by("code")
+
+
+def _ticked(queryset, *, required: str, invalid: str) -> IdMultipleChoiceField:
+    return IdMultipleChoiceField(
+        queryset=queryset,
+        error_messages={
+            "required": required,
+            "invalid_choice": invalid,
+            "invalid_pk_value": invalid,
+            "invalid_list": invalid,
+        },
+    )
+
+
+class AssignForm(forms.Form):
+    """The households ticked to move into a grid, from the pool the page offers."""
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["households"] = _ticked(
+            pool,
+            required=_("Tick the households to move into this grid."),
+            invalid=_("Tick the households to move into this grid."),
+        )
+
+
+class MergeForm(forms.Form):
+    """The grids ticked to fold into this one, from the candidates the page offers."""
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"] = _ticked(
+            candidates,
+            required=_("Tick at least one grid to merge into this one."),
+            invalid=_("Tick at least one grid to merge into this one."),
+        )

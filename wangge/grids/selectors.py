@@ -3,16 +3,29 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
 from wangge.households.models import Household
 from wangge.households.selectors import SENSITIVE
 from wangge.party.models import Member
+from wangge.regions.codes import village_of
 
 
-def layers() -> QuerySet:
+def layers(user) -> QuerySet:
+    """The grid layers: one national list, the same for everyone signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return GridLayer.objects.none()
     return GridLayer.objects.order_by("sort", "slug")
+
+
+def layer_for_user(user, slug: str) -> GridLayer:
+    """A layer by its slug, or 404."""
+    layer = layers(user).filter(slug=slug).first()
+    if layer is None:
+        raise Http404
+    return layer
 
 
 def grid_list(user, *, layer: GridLayer | None = None, area_code: str = "") -> QuerySet:
@@ -33,8 +46,10 @@ def grid_for_user(user, pk: int) -> Grid:
     )
 
 
-def grid_chain(grid: Grid) -> list[Grid]:
-    """The grids above this one, nearest first, with who is responsible at each level."""
+def _grid_chain(grid: Grid) -> list[Grid]:
+    """The grids above this one, nearest first, with who is responsible at each level.
+
+    Above the caller's scope on purpose: a village's page names the township's leaders."""
     chain = []
     seen = {grid.pk}
     current = grid.parent
@@ -51,7 +66,8 @@ def grid_chain(grid: Grid) -> list[Grid]:
     return chain
 
 
-def grid_households(grid: Grid) -> QuerySet:
+def _grid_households(grid: Grid) -> QuerySet:
+    """The households of a grid the caller has already fetched for the user."""
     return (
         Household.objects.defer(*SENSITIVE)
         .filter(grid_assignments__grid=grid)
@@ -59,12 +75,19 @@ def grid_households(grid: Grid) -> QuerySet:
     )
 
 
-def grid_people(grid: Grid) -> QuerySet:
+def _grid_people(grid: Grid) -> QuerySet:
+    """The members of a grid the caller has already fetched for the user."""
     return (
         GridMember.objects.filter(grid=grid)
         .select_related("member", "member__organisation")
         .order_by("member__name")
     )
+
+
+def households_for_grid(user, grid: Grid) -> QuerySet:
+    """Households the user sees in the grid's village (or township), to move into the grid."""
+    village = village_of(grid.area_code) or grid.area_code
+    return visible(Household.objects.filter(prefix_q("area_code", village)), user)
 
 
 @dataclass

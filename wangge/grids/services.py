@@ -8,12 +8,14 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
+from wangge.accounts.scope import prefix_q
 from wangge.audit.services import audit_record
 from wangge.core.errors import ConflictError
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
 from wangge.households.models import Household
 from wangge.party.models import Member
-from wangge.regions.models import Region
+from wangge.regions.codes import township_of, village_of
+from wangge.regions.models import Level, Region
 
 # slug, Chinese name, English name, target households per grid, four levels
 SEED_LAYERS = [
@@ -40,11 +42,17 @@ def grid_layers_seed() -> list[GridLayer]:
     return layers
 
 
+def _village_or_wider(code: str) -> str:
+    """The village of a code, or the code itself for a township-wide grid."""
+    return village_of(code) or code
+
+
 def _check_responsible(*, area: Region, level: int | None, responsible: Member | None) -> None:
     if responsible is None:
         return
     # Level-1 service grids are led from the township; every other grid from its own village.
-    home_prefix = area.code[:9] if level == 1 or len(area.code) < 12 else area.code[:12]
+    village = village_of(area.code)
+    home_prefix = village if village and level != 1 else township_of(area.code) or area.code
     if not responsible.area_code.startswith(home_prefix):
         raise ValidationError(
             {
@@ -71,7 +79,7 @@ def _check_grid_fields(
     if parent is not None and area is not None:
         if parent.layer_id != layer.pk:
             errors["parent"] = _("The grid above must be in the same layer.")
-        elif not area.code.startswith(parent.area_code[:12]):
+        elif not area.code.startswith(_village_or_wider(parent.area_code)):
             errors["parent"] = _("The grid above must be in the same village.")
         elif level is not None and parent.level is not None and parent.level != level - 1:
             errors["parent"] = _("The grid above must be exactly one level higher.")
@@ -175,7 +183,8 @@ def grid_merge(*, actor, target: Grid, sources: Iterable[Grid]) -> Grid:
     """Fold grids into ``target``: their households, members and sub-grids move; they go."""
     sources = [s for s in sources if s.pk != target.pk]
     for source in sources:
-        if source.layer_id != target.layer_id or source.area_code[:12] != target.area_code[:12]:
+        same_village = _village_or_wider(source.area_code) == _village_or_wider(target.area_code)
+        if source.layer_id != target.layer_id or not same_village:
             raise ValidationError(
                 _("Only grids of the same layer and village can be merged; %(name)s is not.")
                 % {"name": source.name}
@@ -243,10 +252,10 @@ def grid_auto_split(*, actor, layer: GridLayer, hamlet: Region, target_size: int
     """Divide a hamlet's households into grids of about ``target_size``, groups kept together."""
     if layer.has_levels:
         raise ValidationError(_("Service grids follow the four levels; split them by hand."))
-    if hamlet.level != "hamlet":
+    if hamlet.level != Level.HAMLET:
         raise ValidationError(_("Auto-split works on one hamlet at a time."))
     households = list(
-        Household.objects.filter(area_code__startswith=hamlet.code)
+        Household.objects.filter(prefix_q("area_code", hamlet.code))
         .order_by("area_code", "id")
         .values_list("id", "area_code")
     )
@@ -255,7 +264,7 @@ def grid_auto_split(*, actor, layer: GridLayer, hamlet: Region, target_size: int
         by_group.setdefault(code, []).append(pk)
     plan = split_plan([(code, len(ids)) for code, ids in by_group.items()], target_size)
     existing = list(
-        Grid.objects.filter(layer=layer, area_code__startswith=hamlet.code)
+        Grid.objects.filter(prefix_q("area_code", hamlet.code), layer=layer)
         .annotate(people=Count("memberships"))
         .order_by("name", "id")
     )

@@ -2,24 +2,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import area_prefixes, can_write_registry, visible
+from wangge.accounts.scope import area_prefixes, can_write_registry
 from wangge.core.errors import ConflictError
 from wangge.core.forms import add_service_errors
-from wangge.grids.forms import AutoSplitForm, GridForm
-from wangge.grids.models import GridLayer
+from wangge.grids.forms import AssignForm, AutoSplitForm, GridForm, MergeForm
 from wangge.grids.selectors import (
+    _grid_chain,
+    _grid_households,
+    _grid_people,
     coverage,
-    grid_chain,
     grid_for_user,
-    grid_households,
     grid_list,
-    grid_people,
+    households_for_grid,
+    layer_for_user,
     layers,
 )
 from wangge.grids.services import (
@@ -29,7 +30,7 @@ from wangge.grids.services import (
     grid_merge,
     grid_update,
 )
-from wangge.households.models import Household
+from wangge.regions.codes import village_of
 
 GAP_KINDS = {
     "households": gettext_lazy("Households with no grid"),
@@ -51,7 +52,7 @@ def _require_write(user, area_code: str) -> None:
 
 def layer_index(request):
     rows = []
-    for layer in layers():
+    for layer in layers(request.user):
         cov = coverage(request.user, layer)
         rows.append(
             {
@@ -67,7 +68,7 @@ def layer_index(request):
 
 
 def layer_detail(request, slug):
-    layer = get_object_or_404(GridLayer, slug=slug)
+    layer = layer_for_user(request.user, slug)
     area_code = (request.GET.get("area_code") or "").strip()[:18]
     grids = grid_list(request.user, layer=layer, area_code=area_code)
     page = Paginator(grids, 50).get_page(request.GET.get("page"))
@@ -95,7 +96,7 @@ def layer_detail(request, slug):
 
 
 def layer_gaps(request, slug, kind):
-    layer = get_object_or_404(GridLayer, slug=slug)
+    layer = layer_for_user(request.user, slug)
     if kind not in GAP_KINDS:
         raise Http404
     cov = coverage(request.user, layer)
@@ -122,14 +123,14 @@ def layer_gaps(request, slug, kind):
 
 def grid_detail(request, pk):
     grid = grid_for_user(request.user, pk)
-    households = Paginator(grid_households(grid), 50).get_page(request.GET.get("page"))
+    households = Paginator(_grid_households(grid), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "grids/grid_detail.html",
         {
             "grid": grid,
-            "chain": grid_chain(grid),
-            "people": grid_people(grid),
+            "chain": _grid_chain(grid),
+            "people": _grid_people(grid),
             "children": grid_list(request.user).filter(parent=grid),
             "households": households,
             "can_write": can_write_registry(request.user, grid.area_code),
@@ -138,7 +139,7 @@ def grid_detail(request, pk):
 
 
 def grid_new(request, slug):
-    layer = get_object_or_404(GridLayer, slug=slug)
+    layer = layer_for_user(request.user, slug)
     if not _can_write_any(request.user):
         raise PermissionDenied(_("Your role may look at these grids but not change them."))
     form = GridForm(request.POST or None, user=request.user)
@@ -194,17 +195,21 @@ def grid_merge_view(request, pk):
     target = grid_for_user(request.user, pk)
     _require_write(request.user, target.area_code)
     candidates = (
-        grid_list(request.user, layer=target.layer, area_code=target.area_code[:12])
+        grid_list(
+            request.user,
+            layer=target.layer,
+            area_code=village_of(target.area_code) or target.area_code,
+        )
         .filter(level=target.level)
         .exclude(pk=target.pk)
     )
     if request.method == "POST":
-        chosen = list(candidates.filter(pk__in=request.POST.getlist("sources")))
-        if not chosen:
-            messages.error(request, _("Tick at least one grid to merge into this one."))
+        form = MergeForm(request.POST, candidates=candidates)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["sources"]))
         else:
             try:
-                grid_merge(actor=request.user, target=target, sources=chosen)
+                grid_merge(actor=request.user, target=target, sources=form.cleaned_data["sources"])
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -216,17 +221,16 @@ def grid_merge_view(request, pk):
 def grid_assign(request, pk):
     grid = grid_for_user(request.user, pk)
     _require_write(request.user, grid.area_code)
-    pool = visible(
-        Household.objects.filter(area_code__startswith=grid.area_code[:12]), request.user
-    )
+    pool = households_for_grid(request.user, grid)
     q = (request.GET.get("q") or "").strip()[:50]
     if q:
         pool = pool.filter(head_name__contains=q)
     if request.method == "POST":
-        chosen = list(pool.filter(pk__in=request.POST.getlist("households")))
-        if not chosen:
-            messages.error(request, _("Tick the households to move into this grid."))
+        form = AssignForm(request.POST, pool=pool)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["households"]))
         else:
+            chosen = form.cleaned_data["households"]
             try:
                 count = grid_assign_households(actor=request.user, grid=grid, households=chosen)
             except ValidationError as exc:
@@ -244,7 +248,7 @@ def grid_assign(request, pk):
 
 @require_POST
 def auto_split(request, slug):
-    layer = get_object_or_404(GridLayer, slug=slug)
+    layer = layer_for_user(request.user, slug)
     form = AutoSplitForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose a hamlet and a size between 3 and 500 households."))

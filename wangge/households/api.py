@@ -11,7 +11,12 @@ from wangge.core.api_helpers import (
     require_registry_write,
 )
 from wangge.households.models import Household, Tag
-from wangge.households.selectors import HouseholdFilters, household_for_user, household_list
+from wangge.households.selectors import (
+    HouseholdFilters,
+    household_for_user,
+    household_list,
+    tags_all,
+)
 from wangge.households.services import household_create, household_update, household_validate
 
 router = Router(tags=["households"])
@@ -63,8 +68,8 @@ class HouseholdPatch(Schema):
     note: str | None = None
 
 
-def _tags(slugs: list[str]) -> list[Tag]:
-    found = list(Tag.objects.filter(slug__in=slugs))
+def _tags(user, slugs: list[str]) -> list[Tag]:
+    found = list(tags_all(user).filter(slug__in=slugs))
     missing = sorted(set(slugs) - {t.slug for t in found})
     if missing:
         raise ValidationError({"tags": _("Unknown tags: %(t)s.") % {"t": ", ".join(missing)}})
@@ -93,7 +98,7 @@ def household_add(request, payload: HouseholdIn):
         phone=payload.phone,
         size=payload.size,
         note=payload.note,
-        tags=_tags(payload.tags),
+        tags=_tags(request.user, payload.tags),
     )
     return Status(201, household_create(actor=request.user, data=data))
 
@@ -108,7 +113,11 @@ def household_change(request, household_id: int, payload: HouseholdPatch):
         if "area_code" in changes
         else household.area
     )
-    tags = _tags(changes["tags"]) if changes.get("tags") is not None else list(household.tags.all())
+    tags = (
+        _tags(request.user, changes["tags"])
+        if changes.get("tags") is not None
+        else list(household.tags.all())
+    )
     data = household_validate(
         head_name=changes.get("head_name", household.head_name),
         head_id_number=changes.get("head_id_number") or household.head_id_number,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.api_helpers import MAX_ID
 from wangge.core.forms import RegionChoiceField, add_service_errors, writable
 from wangge.households.models import Household, Tag
 from wangge.households.services import HOUSEHOLD_AREA_LEVELS, HouseholdData, household_validate
@@ -13,7 +14,23 @@ from wangge.regions.models import Region
 KEEP_HELP = _("Now %(masked)s. Leave blank to keep it; type the full number to change it.")
 
 
-class TagChoiceField(forms.ModelMultipleChoiceField):
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows by id; a value that is no id a database holds (letters, 40 digits) is an
+    invalid choice, not a query the database refuses."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class TagChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.label(get_language() or "")
 
@@ -48,6 +65,10 @@ class HouseholdForm(forms.Form):
         queryset=Tag.objects.order_by("sort", "slug"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            key: _("Choose tags from the list.")
+            for key in ("invalid_choice", "invalid_pk_value", "invalid_list")
+        },
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})

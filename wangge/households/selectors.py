@@ -51,5 +51,8 @@ def household_duplicates(user, household: Household) -> QuerySet:
     return visible(same.exclude(pk=household.pk), user)
 
 
-def tags_all() -> QuerySet:
+def tags_all(user) -> QuerySet:
+    """The household tags: one list for every area, the same for everyone signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return Tag.objects.none()
     return Tag.objects.order_by("kind", "sort", "slug")

@@ -12,9 +12,10 @@ from wangge.core.crypto import blind_index
 from wangge.core.errors import ConflictError
 from wangge.core.identity import IdentityError, mask_id, mask_phone, parse_id_number, parse_phone
 from wangge.households.models import Household, Tag
-from wangge.regions.models import Region
+from wangge.regions.codes import township_of
+from wangge.regions.models import Level, Region
 
-HOUSEHOLD_AREA_LEVELS = {"village", "hamlet", "group"}
+HOUSEHOLD_AREA_LEVELS = {Level.VILLAGE, Level.HAMLET, Level.GROUP}
 
 
 @dataclass
@@ -40,7 +41,7 @@ class HouseholdData:
             "address": self.address,
             "area": self.area,
             "area_code": self.area.code,
-            "township_code": self.area.code[:9],
+            "township_code": township_of(self.area.code) or "",
             "phone": self.phone,
             "phone_masked": mask_phone(self.phone),
             "size": self.size,

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import REGISTRY_WRITERS
 from wangge.accounts.scope import area_prefixes, can_write_registry, visible
-from wangge.audit.services import audit_record
 from wangge.core.errors import ConflictError
 from wangge.core.forms import RevealForm, add_service_errors
+from wangge.core.reveal import reveal
 from wangge.households.forms import HouseholdForm
 from wangge.households.selectors import (
     HouseholdFilters,
@@ -27,7 +27,7 @@ from wangge.households.services import (
     household_update,
 )
 from wangge.households.timeline import household_timeline
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 PAGE_SIZE = 50
 
@@ -41,7 +41,7 @@ def household_list(request):
     )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     areas = visible(
-        Region.objects.filter(level__in=["village", "hamlet"]), request.user, field="code"
+        Region.objects.filter(level__in=[Level.VILLAGE, Level.HAMLET]), request.user, field="code"
     ).only("code", "name", "level")
     return render(
         request,
@@ -50,7 +50,7 @@ def household_list(request):
             "page": page,
             "filters": filters,
             "areas": areas,
-            "tags": tags_all().order_by("sort", "slug"),
+            "tags": tags_all(request.user).order_by("sort", "slug"),
             "can_write": bool(area_prefixes(request.user, REGISTRY_WRITERS)),
         },
     )
@@ -98,23 +98,21 @@ def household_reveal(request, pk: int):
     if not can_write_registry(request.user, household.area_code):
         raise PermissionDenied
     form = RevealForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        full = reveal(
+            actor=request.user,
+            obj=household,
+            fields=["head_id_number", "phone"],
+            reason=form.cleaned_data["reason"],
+        )
+        revealed = {"id_number": full["head_id_number"], "phone": full["phone"]}
+        context = _detail_context(request, household, revealed=revealed)
+    else:
         context = _detail_context(request, household, reveal_form=form)
-        if request.htmx:  # htmx swaps only 2xx answers: send the form back with its error
-            return render(request, "party/_reveal.html", context)
-        return render(request, "households/household_detail.html", context, status=400)
-    fields = ["head_id_number", "phone"]
-    audit_record(
-        actor=request.user,
-        action="reveal",
-        obj=household,
-        detail={"fields": fields, "reason": form.cleaned_data["reason"]},
-    )
-    revealed = {"id_number": household.head_id_number, "phone": household.phone}
-    context = _detail_context(request, household, revealed=revealed)
-    if request.htmx:
-        return render(request, "party/_reveal.html", context)
-    return render(request, "households/household_detail.html", context)
+    if request.htmx:  # htmx swaps only 2xx answers: a refused form comes back as 200 too
+        return render(request, "core/_reveal.html", context)
+    status = 200 if form.is_valid() else 400
+    return render(request, "households/household_detail.html", context, status=status)
 
 
 def household_create_view(request):

@@ -1,7 +1,8 @@
 """Reads of pairings, scoped: staff see their areas; an ordinary member sees their own pairings.
 
-``household_ids_paired_with`` and ``members_paired_with`` are what other apps reuse (visits'
-"my households", flags' notifications).
+``household_ids_paired_with`` (visits' "my households": one member's own pairings) and
+``pairings_of_households`` (flags' notifications to the paired members) are what other apps
+reuse; the helpers with a leading underscore read without a user and stay in this app.
 """
 
 from functools import reduce
@@ -12,35 +13,42 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, prefix_q
-from wangge.pairing.models import Pairing, PairingProposal
+from wangge.accounts.scope import area_prefixes, prefix_q, villages_of, visible
+from wangge.households.models import Household
+from wangge.pairing.models import MemberCap, Pairing, PairingProposal
+from wangge.party.models import Member
+from wangge.regions.codes import VILLAGE_LENGTH
+from wangge.regions.models import Level, Region
 
 # Every role but the ordinary member reads the pairings of its whole area.
 STAFF_ROLES = {role for role in Role if role != Role.MEMBER}
 
 
-def pairings_active() -> QuerySet[Pairing]:
+def _pairings_active() -> QuerySet[Pairing]:
+    """Every pairing that has not ended, whoever asks: callers in this app narrow it."""
     return Pairing.objects.filter(ended_on__isnull=True)
+
+
+# Unscoped, under its old name, only until the callers outside this module move (issue 10):
+# visits.selectors.with_due_fields, visits.demo, pairing.stats and pairing.demo. New code reads
+# ``household_pairings(user, household)`` or ``pairing_list(user, ...)``.
+pairings_active = _pairings_active
+
+
+def household_pairings(user, household) -> QuerySet[Pairing]:
+    """The household's current pairings with their members, if the user sees the household."""
+    return visible(_pairings_active().filter(household=household), user).select_related("member")
 
 
 def household_ids_paired_with(member) -> QuerySet:
     """Ids of the households the member is paired with today."""
-    return pairings_active().filter(member=member).values("household_id")
-
-
-def members_paired_with(household) -> QuerySet:
-    """The members currently paired with a household."""
-    from wangge.party.models import Member
-
-    return Member.objects.filter(
-        pk__in=pairings_active().filter(household=household).values("member_id")
-    )
+    return _pairings_active().filter(member=member).values("household_id")
 
 
 def pairings_of_households(household_ids) -> QuerySet[Pairing]:
     """Active pairings of these households with their members (and the members' accounts)."""
     return (
-        pairings_active()
+        _pairings_active()
         .filter(household_id__in=household_ids)
         .select_related("member__user", "household")
     )
@@ -108,8 +116,6 @@ def pairing_for_user(user, pk: int) -> Pairing:
 
 def member_for_user(user, pk: int):
     """A member whose pairings the user may read: staff in their area, or oneself."""
-    from wangge.party.models import Member
-
     q = _areas_q("area_code", staff_prefixes(user))
     own = _own_member_id(user)
     if own:
@@ -126,13 +132,11 @@ def member_for_user(user, pk: int):
 
 def household_for_user(user, pk: int):
     """A household whose pairings the user may read: staff in their area, or one they serve."""
-    from wangge.households.models import Household
-
     q = _areas_q("area_code", staff_prefixes(user))
     own = _own_member_id(user)
     if own:
         # Only while the pairing lasts: a member who was paired once does not keep access.
-        served = Q(pk__in=pairings_active().filter(member_id=own).values("household_id"))
+        served = Q(pk__in=_pairings_active().filter(member_id=own).values("household_id"))
         q = served if q is None else q | served
     if q is None:
         raise Http404
@@ -148,7 +152,8 @@ def household_for_user(user, pk: int):
     return household
 
 
-def member_history(member) -> QuerySet:
+def _member_history(member) -> QuerySet:
+    """Every pairing of a member the caller has already fetched for the user."""
     return (
         Pairing.objects.filter(member=member)
         .select_related("household", "created_by", "ended_by")
@@ -156,7 +161,8 @@ def member_history(member) -> QuerySet:
     )
 
 
-def household_history(household) -> QuerySet:
+def _household_history(household) -> QuerySet:
+    """Every pairing of a household the caller has already fetched for the user."""
     return (
         Pairing.objects.filter(household=household)
         .select_related("member", "created_by", "ended_by")
@@ -166,8 +172,6 @@ def household_history(household) -> QuerySet:
 
 def members_with_load(user, *, village: str = "") -> QuerySet:
     """Members in the user's staff areas with their count of active pairings."""
-    from wangge.party.models import Member
-
     q = _areas_q("area_code", staff_prefixes(user))
     if q is None:
         return Member.objects.none()
@@ -182,8 +186,6 @@ def members_with_load(user, *, village: str = "") -> QuerySet:
 
 
 def key_households_unpaired(user, *, village: str = "") -> QuerySet:
-    from wangge.households.models import Household
-
     q = _areas_q("area_code", staff_prefixes(user))
     if q is None:
         return Household.objects.none()
@@ -193,7 +195,7 @@ def key_households_unpaired(user, *, village: str = "") -> QuerySet:
     return (
         qs.filter(tags__is_key=True)
         .distinct()
-        .filter(~Exists(pairings_active().filter(household_id=OuterRef("pk"))))
+        .filter(~Exists(_pairings_active().filter(household_id=OuterRef("pk"))))
         .select_related("area")
         .order_by("area_code", "head_name", "id")
     )
@@ -201,22 +203,16 @@ def key_households_unpaired(user, *, village: str = "") -> QuerySet:
 
 def villages_for_user(user) -> list:
     """Villages (and townships) the user reads, for filters and the proposal form."""
-    from wangge.regions.models import Region
-
     q = _areas_q("code", staff_prefixes(user))
     if q is None:
         return []
-    below = Region.objects.filter(q, level__in=["village", "township"])
-    above = Region.objects.filter(
-        level="village", code__in=[p[:12] for p in staff_prefixes(user) if len(p) > 12]
-    )
+    below = Region.objects.filter(q, level__in=[Level.VILLAGE, Level.TOWNSHIP])
+    above = Region.objects.filter(level=Level.VILLAGE, code__in=villages_of(user, STAFF_ROLES))
     return list((below | above).distinct().order_by("code"))
 
 
 def village_summary(user) -> list[dict]:
     """Per village in scope: key households, how many are unpaired, active pairings."""
-    from wangge.households.models import Household
-
     q = _areas_q("area_code", staff_prefixes(user))
     if q is None:
         return []
@@ -225,28 +221,26 @@ def village_summary(user) -> list[dict]:
     key = (
         Household.objects.filter(q, tags__is_key=True)
         .order_by()
-        .annotate(village=Substr("area_code", 1, 12))
+        .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
     )
     totals = dict(
         key.values("village").annotate(n=Count("pk", distinct=True)).values_list("village", "n")
     )
     unpaired = dict(
-        key.filter(~Exists(pairings_active().filter(household_id=OuterRef("pk"))))
+        key.filter(~Exists(_pairings_active().filter(household_id=OuterRef("pk"))))
         .values("village")
         .annotate(n=Count("pk", distinct=True))
         .values_list("village", "n")
     )
     pairs = dict(
-        pairings_active()
+        _pairings_active()
         .filter(q)
         .order_by()
-        .annotate(village=Substr("area_code", 1, 12))
+        .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
         .values("village")
         .annotate(n=Count("pk"))
         .values_list("village", "n")
     )
-    from wangge.regions.models import Region
-
     names = dict(
         Region.objects.filter(code__in=set(totals) | set(pairs)).values_list("code", "name")
     )
@@ -268,3 +262,28 @@ def proposal_for_user(user, pk: int) -> PairingProposal:
     if proposal is None:
         raise Http404
     return proposal
+
+
+def _own_cap(member):
+    """The member's own cap (set for ill health, say), if any."""
+    return MemberCap.objects.filter(member=member).first()
+
+
+def _proposal_rows(plan: dict, *, limit: int):
+    """The first ``limit`` rows of each part of a proposal the caller has fetched for the user,
+    with names: (member, household) to add, (pairing, reason code) to end, households left."""
+    adds = plan["add"][:limit]
+    ends = plan["end"][:limit]
+    uncovered = plan["uncovered"][:limit]
+    ended = Pairing.objects.select_related("member", "household").in_bulk([p for p, _c in ends])
+    member_ids = {m for m, _h in adds}
+    household_ids = {h for _m, h in adds} | set(uncovered)
+    members = Member.objects.only("pk", "name", "area_code").in_bulk(member_ids)
+    households = Household.objects.only("pk", "head_name", "address", "area_code").in_bulk(
+        household_ids
+    )
+    return (
+        [(members.get(m), households.get(h)) for m, h in adds],
+        [(ended.get(p), c) for p, c in ends],
+        [households.get(h) for h in uncovered],
+    )

@@ -26,6 +26,7 @@ from wangge.pairing.models import (
 from wangge.pairing.rules import caps_for, costs_of, rules_for
 from wangge.pairing.solver import solve
 from wangge.party.models import Member
+from wangge.regions.codes import TOWNSHIP_LENGTH, township_of, village_of
 from wangge.regions.models import Level, Region
 
 # Why the optimiser ends a pairing (stored as codes in the plan, written out when applied).
@@ -51,6 +52,11 @@ def _today():
     return timezone.localdate()
 
 
+def _village_key(code: str) -> str:
+    """The village of a code; a township organ's member (a township code) is a pool of its own."""
+    return village_of(code) or code
+
+
 # --- by hand -------------------------------------------------------------------------------
 
 
@@ -64,7 +70,9 @@ def pairing_create(*, actor, member: Member, household: Household) -> Pairing:
     if member.township_code != household.township_code:
         raise ValidationError({"member": _("Choose a member of the household's own township.")})
     rules = rules_for(household.township_code)
-    if not rules.allow_other_village and member.area_code[:12] != household.area_code[:12]:
+    if not rules.allow_other_village and _village_key(member.area_code) != _village_key(
+        household.area_code
+    ):
         raise ValidationError(
             {
                 "member": _(
@@ -243,7 +251,7 @@ def _relevant_pairings(area_code: str, member_ids):
     return Pairing.objects.filter(
         Q(prefix_q("area_code", area_code)) | Q(member_id__in=member_ids),
         ended_on__isnull=True,
-        township_code=area_code[:9],
+        township_code=township_of(area_code),
     )
 
 
@@ -256,8 +264,8 @@ def _fingerprint(pairing_ids, rules: PairingRules, member_ids) -> str:
 
 
 def _scope_members(area_code: str):
-    qs = Member.objects.filter(township_code=area_code[:9])
-    if len(area_code) > 9:
+    qs = Member.objects.filter(township_code=township_of(area_code))
+    if len(area_code) > TOWNSHIP_LENGTH:
         qs = qs.filter(prefix_q("area_code", area_code))
     return qs.only("pk", "name", "area_code", "birth_date", "is_mobile")
 
@@ -265,7 +273,7 @@ def _scope_members(area_code: str):
 def compute_plan(area_code: str, *, today=None) -> dict:
     """Run the optimiser for a village or township; the plan, counts and shortfalls."""
     today = today or _today()
-    rules = rules_for(area_code[:9])
+    rules = rules_for(township_of(area_code))
     members = list(_scope_members(area_code))
     caps = caps_for(members, rules, today)
     member_index = {m.pk: i for i, m in enumerate(members)}
@@ -360,14 +368,14 @@ def _shortfalls(members, remaining, demand, uncovered, external) -> list[dict]:
         return []
     need: dict[str, int] = defaultdict(int)
     for _pk, area in demand:
-        need[area[:12]] += 1
+        need[_village_key(area)] += 1
     room: dict[str, int] = defaultdict(int)
     for m, r in zip(members, remaining, strict=True):
-        room[m.area_code[:12]] += r
+        room[_village_key(m.area_code)] += r
     short: dict[str, int] = defaultdict(int)
     areas = dict(demand)
     for pk in uncovered:
-        short[areas[pk][:12]] += 1
+        short[_village_key(areas[pk])] += 1
     names = dict(Region.objects.filter(code__in=list(short)).values_list("code", "name"))
     return [
         {
@@ -439,7 +447,7 @@ def _apply(actor, proposal: PairingProposal) -> None:
     today = _today()
     members = list(_scope_members(proposal.area_code).values_list("pk", flat=True))
     current = _relevant_pairings(proposal.area_code, members).values_list("pk", flat=True)
-    rules = rules_for(proposal.area_code[:9])
+    rules = rules_for(township_of(proposal.area_code))
     if _fingerprint(list(current), rules, members) != proposal.fingerprint:
         raise _Stale
     claimed = PairingProposal.objects.filter(pk=proposal.pk, status=ProposalStatus.OPEN).update(

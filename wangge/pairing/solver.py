@@ -39,23 +39,28 @@ class Costs:
         return max(self.group, self.hamlet, self.village, self.other_village)
 
 
+# Code lengths of a township, village and hamlet (``regions.codes`` names them, but importing
+# it loads Django, and the solver runs without it).
+TOWNSHIP, VILLAGE, HAMLET = 9, 12, 15
+
+
 def relation_cost(member_area: str, household_area: str, costs: Costs) -> int | None:
     """Cost of pairing across two area codes; None when not allowed (other township)."""
     if member_area == household_area:
         return costs.group
     shortest = min(len(member_area), len(household_area))
-    if shortest >= 15 and member_area[:15] == household_area[:15]:
+    if shortest >= HAMLET and member_area[:HAMLET] == household_area[:HAMLET]:
         return costs.hamlet
-    if shortest >= 12 and member_area[:12] == household_area[:12]:
+    if shortest >= VILLAGE and member_area[:VILLAGE] == household_area[:VILLAGE]:
         return costs.village
-    if costs.allow_other_village and member_area[:9] == household_area[:9]:
+    if costs.allow_other_village and member_area[:TOWNSHIP] == household_area[:TOWNSHIP]:
         return costs.other_village
     return None
 
 
 def _village_key(code: str) -> str:
     """Members of the township's organs (9-digit area) form a pool of their own."""
-    return code[:12] if len(code) >= 12 else code[:9]
+    return code[:VILLAGE] if len(code) >= VILLAGE else code[:TOWNSHIP]
 
 
 @dataclass
@@ -75,6 +80,181 @@ class Solution:
 
 class SolverError(RuntimeError):
     pass
+
+
+SOURCE, SINK = 0, 1
+
+
+@dataclass
+class _Graph:
+    """The grouped network: nodes numbered by kind, arcs added in named blocks."""
+
+    caps: np.ndarray
+    member_area_idx: np.ndarray
+    household_area_idx: np.ndarray
+    m_area_codes: list[str]
+    h_area_codes: list[str]
+    demand: np.ndarray
+    member_node0: int = 2
+    m_area_node0: int = 0
+    h_area_node0: int = 0
+    n_nodes: int = 0
+    out_nodes: dict[str, int] = field(default_factory=dict)
+    in_nodes: dict[str, int] = field(default_factory=dict)
+    tails: list[np.ndarray] = field(default_factory=list)
+    heads: list[np.ndarray] = field(default_factory=list)
+    capacities: list[np.ndarray] = field(default_factory=list)
+    unit_costs: list[np.ndarray] = field(default_factory=list)
+    blocks: dict[str, slice] = field(default_factory=dict)
+    count: int = 0
+
+    def add(self, name: str, t, h, cap, cost) -> None:
+        t = np.asarray(t, dtype=np.int64)
+        n = len(t)
+        self.tails.append(t)
+        self.heads.append(np.asarray(h, dtype=np.int64))
+        self.capacities.append(np.broadcast_to(np.asarray(cap, dtype=np.int64), (n,)))
+        self.unit_costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), (n,)))
+        self.blocks[name] = slice(self.count, self.count + n)
+        self.count += n
+
+    def is_household_area(self, node: int) -> bool:
+        return self.h_area_node0 <= node < self.h_area_node0 + len(self.h_area_codes)
+
+
+def _graph_nodes(caps, member_areas, household_areas, costs: Costs) -> _Graph:
+    m_area_ids: dict[str, int] = {}
+    member_area_idx = np.array(
+        [m_area_ids.setdefault(a, len(m_area_ids)) for a in member_areas], dtype=np.int64
+    )
+    h_area_ids: dict[str, int] = {}
+    household_area_idx = np.array(
+        [h_area_ids.setdefault(a, len(h_area_ids)) for a in household_areas], dtype=np.int64
+    )
+    m_area_codes, h_area_codes = list(m_area_ids), list(h_area_ids)
+    g = _Graph(
+        caps=caps,
+        member_area_idx=member_area_idx,
+        household_area_idx=household_area_idx,
+        m_area_codes=m_area_codes,
+        h_area_codes=h_area_codes,
+        demand=np.bincount(household_area_idx, minlength=len(h_area_codes)).astype(np.int64),
+    )
+    g.m_area_node0 = g.member_node0 + len(member_areas)
+    g.h_area_node0 = g.m_area_node0 + len(m_area_codes)
+    next_node = g.h_area_node0 + len(h_area_codes)
+    if costs.allow_other_village:
+        for key in [_village_key(code) for code in m_area_codes]:
+            if key not in g.out_nodes:
+                g.out_nodes[key] = next_node
+                next_node += 1
+        for key in [code[:VILLAGE] for code in h_area_codes]:
+            if key not in g.in_nodes:
+                g.in_nodes[key] = next_node
+                next_node += 1
+    g.n_nodes = next_node
+    return g
+
+
+def _add_keep_arcs(g: _Graph, keep_member, keep_household):
+    """Existing pairings: member → household area at cost 0, capacity = how many it holds."""
+    keep_m = np.asarray(keep_member, dtype=np.int64)
+    keep_h = np.asarray(keep_household, dtype=np.int64)
+    if len(keep_m):
+        usable = g.caps[keep_m] > 0
+        keep_m, keep_h = keep_m[usable], keep_h[usable]
+    if not len(keep_m):
+        g.add("keep", [], [], [], [])
+        return keep_m, keep_h, np.zeros((0, 2), dtype=np.int64)
+    keep_pairs = np.stack([keep_m, g.household_area_idx[keep_h]], axis=1)
+    uniq, keep_counts = np.unique(keep_pairs, axis=0, return_counts=True)
+    g.add("keep", g.member_node0 + uniq[:, 0], g.h_area_node0 + uniq[:, 1], keep_counts, 0)
+    return keep_m, keep_h, uniq
+
+
+def _add_area_arcs(g: _Graph, area_cap: np.ndarray, costs: Costs) -> None:
+    """New pairings inside a village: member area → household area by relation."""
+    by_village_m: dict[str, list[int]] = defaultdict(list)
+    for i, code in enumerate(g.m_area_codes):
+        if len(code) >= VILLAGE and area_cap[i] > 0:
+            by_village_m[code[:VILLAGE]].append(i)
+    t, h, cap, cost = [], [], [], []
+    for j, code in enumerate(g.h_area_codes):
+        for i in by_village_m.get(code[:VILLAGE], ()):
+            c = relation_cost(g.m_area_codes[i], code, costs)
+            if c is not None:
+                t.append(g.m_area_node0 + i)
+                h.append(g.h_area_node0 + j)
+                cap.append(g.demand[j])
+                cost.append(c)
+    g.add("area_area", t, h, cap, cost)
+
+
+def _add_other_village_arcs(g: _Graph, area_cap: np.ndarray, costs: Costs) -> None:
+    """Fallback across villages of one township, through one node per village each way."""
+    t = [g.m_area_node0 + i for i in range(len(g.m_area_codes)) if area_cap[i] > 0]
+    g.add(
+        "area_out",
+        t,
+        [g.out_nodes[_village_key(g.m_area_codes[i - g.m_area_node0])] for i in t],
+        [int(area_cap[i - g.m_area_node0]) for i in t],
+        0,
+    )
+    village_demand: dict[str, int] = defaultdict(int)
+    for j, code in enumerate(g.h_area_codes):
+        village_demand[code[:VILLAGE]] += int(g.demand[j])
+    t, h, cap = [], [], []
+    for okey, onode in g.out_nodes.items():
+        for ikey, inode in g.in_nodes.items():
+            if okey != ikey and okey[:TOWNSHIP] == ikey[:TOWNSHIP]:
+                t.append(onode)
+                h.append(inode)
+                cap.append(village_demand[ikey])
+    g.add("out_in", t, h, cap, costs.other_village)
+    g.add(
+        "in_area",
+        [g.in_nodes[c[:VILLAGE]] for c in g.h_area_codes],
+        g.h_area_node0 + np.arange(len(g.h_area_codes)),
+        g.demand,
+        0,
+    )
+
+
+def _split_new_pairs(g: _Graph, flows: np.ndarray, assignment, taken, costs: Costs) -> None:
+    """Units of new pairings travel member → member area → (village nodes) → household area."""
+    all_tails, all_heads = np.concatenate(g.tails), np.concatenate(g.heads)
+    pools: dict[int, deque] = defaultdict(deque)
+    s = g.blocks["member_area"]
+    for tail, head, x in zip(
+        all_tails[s].tolist(), all_heads[s].tolist(), flows[s].tolist(), strict=True
+    ):
+        if x:
+            pools[head].extend([tail - g.member_node0] * x)
+    arrivals: dict[int, deque] = defaultdict(deque)
+    order = (
+        ["area_area", "area_out", "out_in", "in_area"]
+        if costs.allow_other_village
+        else ["area_area"]
+    )
+    for name in order:
+        s = g.blocks[name]
+        for tail, head, x in zip(
+            all_tails[s].tolist(), all_heads[s].tolist(), flows[s].tolist(), strict=True
+        ):
+            if not x:
+                continue
+            moved = [pools[tail].popleft() for _ in range(x)]
+            if g.is_household_area(head):
+                arrivals[head - g.h_area_node0].extend(moved)
+            else:
+                pools[head].extend(moved)
+    free_by_area: dict[int, deque] = defaultdict(deque)
+    for hh in np.flatnonzero(~taken).tolist():
+        free_by_area[int(g.household_area_idx[hh])].append(hh)
+    for k, units in arrivals.items():
+        free = free_by_area[k]
+        for m in units:
+            assignment[free.popleft()] = m
 
 
 def solve(
@@ -99,210 +279,66 @@ def solve(
     if n_households == 0:
         return Solution(assignment, 0, np.zeros(0, dtype=np.int64))
 
-    # --- nodes -----------------------------------------------------------------------------
-    m_area_ids: dict[str, int] = {}
-    member_area_idx = np.array(
-        [m_area_ids.setdefault(a, len(m_area_ids)) for a in member_areas], dtype=np.int64
-    )
-    h_area_ids: dict[str, int] = {}
-    household_area_idx = np.array(
-        [h_area_ids.setdefault(a, len(h_area_ids)) for a in household_areas], dtype=np.int64
-    )
-    m_area_codes, h_area_codes = list(m_area_ids), list(h_area_ids)
-    demand = np.bincount(household_area_idx, minlength=len(h_area_codes)).astype(np.int64)
-    total_demand = int(demand.sum())
+    g = _graph_nodes(caps, member_areas, household_areas, costs)
+    total_demand = int(g.demand.sum())
+    big = costs.largest * (g.n_nodes + 2) + 1
 
-    SOURCE, SINK = 0, 1
-    member_node0 = 2
-    m_area_node0 = member_node0 + n_members
-    h_area_node0 = m_area_node0 + len(m_area_codes)
-    next_node = h_area_node0 + len(h_area_codes)
-    out_nodes: dict[str, int] = {}
-    in_nodes: dict[str, int] = {}
-    if costs.allow_other_village:
-        for code in m_area_codes:
-            key = _village_key(code)
-            if key not in out_nodes:
-                out_nodes[key] = next_node
-                next_node += 1
-        for code in h_area_codes:
-            key = code[:12]
-            if key not in in_nodes:
-                in_nodes[key] = next_node
-                next_node += 1
-    n_nodes = next_node
-    big = costs.largest * (n_nodes + 2) + 1
-
-    tails: list[np.ndarray] = []
-    heads: list[np.ndarray] = []
-    capacities: list[np.ndarray] = []
-    unit_costs: list[np.ndarray] = []
-    blocks: dict[str, slice] = {}
-    count = 0
-
-    def add(name: str, t, h, cap, cost) -> None:
-        nonlocal count
-        t = np.asarray(t, dtype=np.int64)
-        n = len(t)
-        tails.append(t)
-        heads.append(np.asarray(h, dtype=np.int64))
-        capacities.append(np.broadcast_to(np.asarray(cap, dtype=np.int64), (n,)))
-        unit_costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), (n,)))
-        blocks[name] = slice(count, count + n)
-        count += n
-
-    members = np.arange(n_members, dtype=np.int64)
-    active = members[caps > 0]
-    add("source_member", np.full(len(active), SOURCE), member_node0 + active, caps[active], 0)
-    add(
+    active = np.arange(n_members, dtype=np.int64)[caps > 0]
+    g.add("source_member", np.full(len(active), SOURCE), g.member_node0 + active, caps[active], 0)
+    g.add(
         "member_area",
-        member_node0 + active,
-        m_area_node0 + member_area_idx[active],
+        g.member_node0 + active,
+        g.m_area_node0 + g.member_area_idx[active],
         caps[active],
         0,
     )
-
-    # Existing pairings: member → household area at cost 0, capacity = how many it holds there.
-    keep_m = np.asarray(keep_member, dtype=np.int64)
-    keep_h = np.asarray(keep_household, dtype=np.int64)
-    if len(keep_m):
-        usable = caps[keep_m] > 0
-        keep_m, keep_h = keep_m[usable], keep_h[usable]
-    keep_pairs = np.stack([keep_m, household_area_idx[keep_h]], axis=1) if len(keep_m) else None
-    if keep_pairs is not None:
-        uniq, keep_counts = np.unique(keep_pairs, axis=0, return_counts=True)
-        add("keep", member_node0 + uniq[:, 0], h_area_node0 + uniq[:, 1], keep_counts, 0)
-        keep_uniq = uniq
-    else:
-        add("keep", [], [], [], [])
-        keep_uniq = np.zeros((0, 2), dtype=np.int64)
-
-    # New pairings inside a village: member area → household area by relation.
+    keep_m, keep_h, keep_uniq = _add_keep_arcs(g, keep_member, keep_household)
     area_cap = np.bincount(
-        member_area_idx[active], weights=caps[active], minlength=len(m_area_codes)
+        g.member_area_idx[active], weights=caps[active], minlength=len(g.m_area_codes)
     )
-    by_village_m: dict[str, list[int]] = defaultdict(list)
-    for i, code in enumerate(m_area_codes):
-        if len(code) >= 12 and area_cap[i] > 0:
-            by_village_m[code[:12]].append(i)
-    t, h, cap, cost = [], [], [], []
-    for j, code in enumerate(h_area_codes):
-        for i in by_village_m.get(code[:12], ()):
-            c = relation_cost(m_area_codes[i], code, costs)
-            if c is not None:
-                t.append(m_area_node0 + i)
-                h.append(h_area_node0 + j)
-                cap.append(demand[j])
-                cost.append(c)
-    add("area_area", t, h, cap, cost)
-
-    # Fallback across villages of one township, through one node per village each way.
+    _add_area_arcs(g, area_cap, costs)
     if costs.allow_other_village:
-        t = [m_area_node0 + i for i, c in enumerate(m_area_codes) if area_cap[i] > 0]
-        add(
-            "area_out",
-            t,
-            [out_nodes[_village_key(m_area_codes[i - m_area_node0])] for i in t],
-            [int(area_cap[i - m_area_node0]) for i in t],
-            0,
-        )
-        village_demand: dict[str, int] = defaultdict(int)
-        for j, code in enumerate(h_area_codes):
-            village_demand[code[:12]] += int(demand[j])
-        t, h, cap = [], [], []
-        for okey, onode in out_nodes.items():
-            for ikey, inode in in_nodes.items():
-                if okey != ikey and okey[:9] == ikey[:9]:
-                    t.append(onode)
-                    h.append(inode)
-                    cap.append(village_demand[ikey])
-        add("out_in", t, h, cap, costs.other_village)
-        add(
-            "in_area",
-            [in_nodes[c[:12]] for c in h_area_codes],
-            h_area_node0 + np.arange(len(h_area_codes)),
-            demand,
-            0,
-        )
-    add(
-        "area_sink",
-        h_area_node0 + np.arange(len(h_area_codes)),
-        np.full(len(h_area_codes), SINK),
-        demand,
-        0,
-    )
-    add("uncovered", [SOURCE], [SINK], [total_demand], [big])
+        _add_other_village_arcs(g, area_cap, costs)
+    h_area_nodes = g.h_area_node0 + np.arange(len(g.h_area_codes))
+    g.add("area_sink", h_area_nodes, np.full(len(g.h_area_codes), SINK), g.demand, 0)
+    g.add("uncovered", [SOURCE], [SINK], [total_demand], [big])
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    all_tails = np.concatenate(tails)
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        all_tails, np.concatenate(heads), np.concatenate(capacities), np.concatenate(unit_costs)
+        np.concatenate(g.tails),
+        np.concatenate(g.heads),
+        np.concatenate(g.capacities),
+        np.concatenate(g.unit_costs),
     )
-    supplies = np.zeros(n_nodes, dtype=np.int64)
+    supplies = np.zeros(g.n_nodes, dtype=np.int64)
     supplies[SOURCE], supplies[SINK] = total_demand, -total_demand
-    flow.set_nodes_supplies(np.arange(n_nodes, dtype=np.int64), supplies)
+    flow.set_nodes_supplies(np.arange(g.n_nodes, dtype=np.int64), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise SolverError(f"min cost flow ended with status {status}")
     flows = flow.flows(arcs)
 
-    # --- split the grouped flow back into pairs --------------------------------------------
-    all_heads = np.concatenate(heads)
-    # Kept pairings first: member i keeps x of its households in area k.
-    keep_flow = flows[blocks["keep"]]
+    # Kept pairings first: member m keeps x of its households in area k.
     households_of_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
     for m, hh in zip(keep_m.tolist(), keep_h.tolist(), strict=True):
-        households_of_pair[(m, int(household_area_idx[hh]))].append(hh)
+        households_of_pair[(m, int(g.household_area_idx[hh]))].append(hh)
     kept = 0
     taken = np.zeros(n_households, dtype=bool)
+    keep_flow = flows[g.blocks["keep"]]
     for (m, k), x in zip(map(tuple, keep_uniq.tolist()), keep_flow.tolist(), strict=True):
         for hh in households_of_pair[(m, k)][:x]:
             assignment[hh] = m
             taken[hh] = True
             kept += 1
+    _split_new_pairs(g, flows, assignment, taken, costs)
 
-    # Units of new pairings travel member → member area → (village nodes) → household area.
-    pools: dict[int, deque] = defaultdict(deque)
-    s = blocks["member_area"]
-    for tail, head, x in zip(
-        all_tails[s].tolist(), all_heads[s].tolist(), flows[s].tolist(), strict=True
-    ):
-        if x:
-            pools[head].extend([tail - member_node0] * x)
-    arrivals: dict[int, deque] = defaultdict(deque)
-    order = (
-        ["area_area", "area_out", "out_in", "in_area"]
-        if costs.allow_other_village
-        else ["area_area"]
-    )
-    for name in order:
-        s = blocks[name]
-        for tail, head, x in zip(
-            all_tails[s].tolist(), all_heads[s].tolist(), flows[s].tolist(), strict=True
-        ):
-            if not x:
-                continue
-            source_pool = pools[tail]
-            moved = [source_pool.popleft() for _ in range(x)]
-            if head >= h_area_node0 and head < h_area_node0 + len(h_area_codes):
-                arrivals[head - h_area_node0].extend(moved)
-            else:
-                pools[head].extend(moved)
-    free_by_area: dict[int, deque] = defaultdict(deque)
-    for hh in np.flatnonzero(~taken).tolist():
-        free_by_area[int(household_area_idx[hh])].append(hh)
-    for k, units in arrivals.items():
-        free = free_by_area[k]
-        for m in units:
-            assignment[free.popleft()] = m
-
-    cost = int(flow.optimal_cost()) - big * int(flows[blocks["uncovered"]][0])
+    cost = int(flow.optimal_cost()) - big * int(flows[g.blocks["uncovered"]][0])
     return Solution(
         assignment=assignment,
         cost=cost,
         uncovered=np.flatnonzero(assignment < 0),
         kept=kept,
-        stats={"nodes": n_nodes, "arcs": int(count)},
+        stats={"nodes": g.n_nodes, "arcs": int(g.count)},
     )
 
 

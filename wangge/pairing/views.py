@@ -12,14 +12,24 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import can_see_area, can_write_registry
 from wangge.core.errors import DomainError
-from wangge.pairing.models import MemberCap, ProposalStatus
+from wangge.pairing.forms import (
+    CapForm,
+    EndForm,
+    PairHouseholdForm,
+    PairMemberForm,
+    ProposeForm,
+    RulesForm,
+)
+from wangge.pairing.models import ProposalStatus
 from wangge.pairing.rules import cap_reason, caps_for, rules_for
 from wangge.pairing.selectors import (
+    _household_history,
+    _member_history,
+    _own_cap,
+    _proposal_rows,
     household_for_user,
-    household_history,
     key_households_unpaired,
     member_for_user,
-    member_history,
     members_with_load,
     pairing_for_user,
     proposal_for_user,
@@ -39,6 +49,8 @@ from wangge.pairing.services import (
     proposal_create,
     rules_update,
 )
+from wangge.regions.codes import township_of, village_of
+from wangge.regions.models import Level
 
 PROPOSAL_ROWS = 200
 
@@ -60,7 +72,7 @@ def overview(request):
         return redirect("pairing:mine")
     villages = villages_for_user(request.user)
     writable = [v for v in villages if can_write_registry(request.user, v.code)]
-    township = villages[0].code[:9] if villages else ""
+    township = township_of(villages[0].code) if villages else None
     return render(
         request,
         "pairing/overview.html",
@@ -74,7 +86,7 @@ def overview(request):
 
 def mine(request):
     member = request.user.member
-    rows = member_history(member) if member else []
+    rows = _member_history(member) if member else []
     return render(request, "pairing/mine.html", {"member": member, "rows": rows})
 
 
@@ -124,13 +136,15 @@ def unpaired(request):
 
 def member_detail(request, pk: int):
     member = member_for_user(request.user, pk)
-    rows = list(member_history(member))
+    rows = list(_member_history(member))
     _caps_context([member], member.township_code)
     current = [r for r in rows if r.active]
     can_write = can_write_registry(request.user, member.area_code)
     choices = []
     if can_write and len(current) < member.cap:
-        choices = key_households_unpaired(request.user, village=member.area_code[:12])[:200]
+        choices = key_households_unpaired(
+            request.user, village=village_of(member.area_code) or member.area_code
+        )[:200]
     return render(
         request,
         "pairing/member_detail.html",
@@ -141,19 +155,21 @@ def member_detail(request, pk: int):
             "can_write": can_write,
             "choices": choices,
             "can_set_cap": can_set_cap(request.user, member),
-            "own_cap": MemberCap.objects.filter(member=member).first(),
+            "own_cap": _own_cap(member),
         },
     )
 
 
 def household_detail(request, pk: int):
     household = household_for_user(request.user, pk)
-    rows = list(household_history(household))
+    rows = list(_household_history(household))
     can_write = can_write_registry(request.user, household.area_code)
     choices = []
     if can_write:
         candidates = list(
-            members_with_load(request.user, village=household.area_code[:12])
+            members_with_load(
+                request.user, village=village_of(household.area_code) or household.area_code
+            )
             .exclude(pk__in=[r.member_id for r in rows if r.active])
             .filter(is_mobile=False)[:500]
         )
@@ -185,13 +201,22 @@ def _pair_and_say(request, member, household) -> None:
         _error(request, exc)
 
 
+def _form_error(request, form) -> None:
+    """Say what was wrong with a posted form, in its own words."""
+    said = dict.fromkeys(e for errors in form.errors.values() for e in errors)
+    messages.error(request, " ".join(said))
+
+
 @require_POST
 def pair(request, pk: int):
     """Pair a member with the household ``pk`` (from either detail page)."""
     household = household_for_user(request.user, pk)
+    form = PairMemberForm(request.POST)
     try:
-        member = member_for_user(request.user, int(request.POST.get("member") or 0))
-    except (Http404, ValueError):
+        if not form.is_valid():
+            raise Http404
+        member = member_for_user(request.user, form.cleaned_data["member"])
+    except Http404:
         messages.error(request, _("Choose a member from the list."))
         return redirect("pairing:household_detail", pk=household.pk)
     _pair_and_say(request, member, household)
@@ -202,22 +227,15 @@ def pair(request, pk: int):
 def member_pair(request, pk: int):
     """Pair the member ``pk`` with a household chosen on the member's page."""
     member = member_for_user(request.user, pk)
+    form = PairHouseholdForm(request.POST)
     try:
-        household = household_for_user(request.user, int(request.POST.get("household") or 0))
-    except (Http404, ValueError):
+        if not form.is_valid():
+            raise Http404
+        household = household_for_user(request.user, form.cleaned_data["household"])
+    except Http404:
         messages.error(request, _("Choose a household from the list."))
         return redirect("pairing:member_detail", pk=member.pk)
     _pair_and_say(request, member, household)
-    return redirect("pairing:member_detail", pk=member.pk)
-    try:
-        pairing_create(actor=request.user, member=member, household=household)
-        messages.success(
-            request,
-            _("%(member)s is now paired with %(head)s.")
-            % {"member": member.name, "head": household.head_name},
-        )
-    except (ValidationError, DomainError) as exc:
-        _error(request, exc)
     return redirect("pairing:member_detail", pk=member.pk)
 
 
@@ -231,8 +249,10 @@ def _back(request, name: str, pk: int):
 @require_POST
 def end(request, pk: int):
     pairing = pairing_for_user(request.user, pk)
+    form = EndForm(request.POST)
+    form.is_valid()  # a free text that may be empty: the service says when it is missing
     try:
-        pairing_end(actor=request.user, pairing=pairing, reason=request.POST.get("reason", ""))
+        pairing_end(actor=request.user, pairing=pairing, reason=form.cleaned_data.get("reason", ""))
         messages.success(request, _("Pairing ended; it stays in the history."))
     except (ValidationError, DomainError) as exc:
         _error(request, exc)
@@ -242,15 +262,16 @@ def end(request, pk: int):
 @require_POST
 def member_cap(request, pk: int):
     member = member_for_user(request.user, pk)
-    raw = request.POST.get("cap", "").strip()
-    try:
-        cap = None if raw == "" else int(raw)
-    except ValueError:
-        messages.error(request, _("Enter a whole number, or leave empty to follow the rules."))
+    form = CapForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
         return redirect("pairing:member_detail", pk=member.pk)
     try:
         member_cap_set(
-            actor=request.user, member=member, cap=cap, reason=request.POST.get("reason", "")
+            actor=request.user,
+            member=member,
+            cap=form.cleaned_data["cap"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("Cap saved."))
     except (ValidationError, DomainError) as exc:
@@ -260,7 +281,8 @@ def member_cap(request, pk: int):
 
 @require_POST
 def propose(request):
-    code = request.POST.get("area_code", "")
+    form = ProposeForm(request.POST)
+    code = form.cleaned_data["area_code"] if form.is_valid() else ""
     if not code or not can_see_area(request.user, code):
         raise Http404
     try:
@@ -272,25 +294,8 @@ def propose(request):
 
 
 def _named_rows(plan: dict):
-    from wangge.households.models import Household
-    from wangge.pairing.models import Pairing
-    from wangge.party.models import Member
-
-    adds = plan["add"][:PROPOSAL_ROWS]
-    ends = plan["end"][:PROPOSAL_ROWS]
-    uncovered = plan["uncovered"][:PROPOSAL_ROWS]
-    ended = Pairing.objects.select_related("member", "household").in_bulk([p for p, _c in ends])
-    member_ids = {m for m, _h in adds}
-    household_ids = {h for _m, h in adds} | set(uncovered)
-    members = Member.objects.only("pk", "name", "area_code").in_bulk(member_ids)
-    households = Household.objects.only("pk", "head_name", "address", "area_code").in_bulk(
-        household_ids
-    )
-    return (
-        [(members.get(m), households.get(h)) for m, h in adds],
-        [(ended.get(p), end_reason_text(c)) for p, c in ends],
-        [households.get(h) for h in uncovered],
-    )
+    adds, ends, uncovered = _proposal_rows(plan, limit=PROPOSAL_ROWS)
+    return adds, [(pairing, end_reason_text(code)) for pairing, code in ends], uncovered
 
 
 def proposal_detail(request, pk: int):
@@ -330,37 +335,32 @@ def proposal_confirm(request, pk: int):
 
 
 def rules_edit(request):
-    townships = [v for v in villages_for_user(request.user) if len(v.code) == 9]
+    townships = [v for v in villages_for_user(request.user) if v.level == Level.TOWNSHIP]
     township = next((t for t in townships if can_edit_rules(request.user, t.code)), None)
     if township is None:
         raise PermissionDenied
     rules = rules_for(township.code)
     if request.method == "POST":
-        values, bad = {}, []
-        for name in RULE_FIELDS:
-            if name == "allow_other_village":
-                values[name] = request.POST.get(name) == "on"
-                continue
-            try:
-                values[name] = int(request.POST.get(name, ""))
-            except ValueError:
-                bad.append(name)
-        if bad:
-            messages.error(request, _("Enter whole numbers in every field."))
+        form = RulesForm(request.POST)
+        if not form.is_valid():
+            _form_error(request, form)
         else:
+            values = {name: form.cleaned_data[name] for name in RULE_FIELDS}
             try:
                 rules_update(
                     actor=request.user,
                     township_code=township.code,
-                    expected_version=int(request.POST.get("version") or 0),
+                    expected_version=form.cleaned_data["version"] or 0,
                     values=values,
                 )
                 messages.success(request, _("Pairing rules saved."))
                 return redirect("pairing:rules")
             except (ValidationError, DomainError) as exc:
                 _error(request, exc)
-        for name, value in values.items():
-            setattr(rules, name, value)
+        # Show what was typed (what parsed) again, beside the error.
+        for name in RULE_FIELDS:
+            if form.cleaned_data.get(name) is not None:
+                setattr(rules, name, form.cleaned_data[name])
     fields = [(name, rules._meta.get_field(name), getattr(rules, name)) for name in RULE_FIELDS]
     return render(
         request, "pairing/rules.html", {"rules": rules, "township": township, "fields": fields}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q
+from wangge.accounts.scope import prefix_q
 from wangge.core.api_helpers import (
     MAX_ID,
     READ_ERRORS,
@@ -19,6 +19,7 @@ from wangge.party.selectors import (
     MemberFilters,
     member_for_user,
     member_list,
+    organisation_for_user,
     organisations_for_user,
 )
 from wangge.party.services import (
@@ -72,7 +73,7 @@ def organisation_list(request, filters: Query[OrganisationFilter]):
 
 @organisations_router.get("/{int:org_id}", response={200: OrganisationOut, **READ_ERRORS})
 def organisation_detail(request, org_id: int):
-    return get_visible_or_404(Organisation.objects.all(), request.user, pk=org_id)
+    return organisation_for_user(request.user, org_id)
 
 
 @organisations_router.post("", response={201: OrganisationOut, **WRITE_ERRORS})
@@ -94,7 +95,7 @@ def organisation_add(request, payload: OrganisationIn):
 
 @organisations_router.patch("/{int:org_id}", response={200: OrganisationOut, **WRITE_ERRORS})
 def organisation_change(request, org_id: int, payload: OrganisationPatch):
-    org = get_visible_or_404(Organisation.objects.all(), request.user, pk=org_id)
+    org = organisation_for_user(request.user, org_id)
     require_registry_write(request.user, org.area_code)
     return organisation_rename(actor=request.user, organisation=org, name=payload.name)
 

@@ -8,9 +8,9 @@ from wangge.core.forms import RegionChoiceField, add_service_errors, writable
 from wangge.party.models import Member, Organisation
 from wangge.party.selectors import AGE_BANDS
 from wangge.party.services import MemberData, member_validate
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
-MEMBER_AREA_LEVELS = ["village", "hamlet", "group"]
+MEMBER_AREA_LEVELS = [Level.VILLAGE, Level.HAMLET, Level.GROUP]
 DATE_ERROR = _("Enter the date as year-month-day, e.g. 1965-03-08.")
 KEEP_HELP = _("Now %(masked)s. Leave blank to keep it; type the full number to change it.")
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.crypto import EncryptedTextField
@@ -89,7 +90,7 @@ class Member(AreaScoped, Timestamped):
         return self.name
 
     def age(self, on: datetime.date | None = None) -> int:
-        return age_on(self.birth_date, on or datetime.date.today())
+        return age_on(self.birth_date, on or timezone.localdate())
 
 
 class Position(models.Model):

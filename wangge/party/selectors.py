@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.party.models import Member, Organisation
@@ -64,7 +65,7 @@ def birth_range(
 
 
 def member_list(user, filters: MemberFilters, *, today: datetime.date | None = None) -> QuerySet:
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     # Lists show masked values only: leave the ciphertexts in the database, undecrypted.
     qs = visible(Member.objects.defer("id_number", "phone"), user).select_related(
         "organisation", "area"
@@ -85,6 +86,10 @@ def member_list(user, filters: MemberFilters, *, today: datetime.date | None = N
 
 def member_for_user(user, pk: int) -> Member:
     return get_visible_or_404(Member.objects.select_related("organisation", "area"), user, pk=pk)
+
+
+def organisation_for_user(user, pk: int) -> Organisation:
+    return get_visible_or_404(Organisation.objects.all(), user, pk=pk)
 
 
 def organisations_for_user(user) -> QuerySet:

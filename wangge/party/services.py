@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.audit.services import audit_record
@@ -13,6 +14,7 @@ from wangge.core.crypto import blind_index
 from wangge.core.errors import ConflictError
 from wangge.core.identity import IdentityError, mask_id, mask_phone, parse_id_number, parse_phone
 from wangge.party.models import Member, Organisation
+from wangge.regions.codes import township_of
 from wangge.regions.models import Region
 
 
@@ -45,7 +47,7 @@ class MemberData:
             "organisation": self.organisation,
             "area": self.area,
             "area_code": self.area.code,
-            "township_code": self.area.code[:9],
+            "township_code": township_of(self.area.code) or "",
             "joined_on": self.joined_on,
             "is_mobile": self.is_mobile,
             "mobile_whereabouts": self.mobile_whereabouts if self.is_mobile else "",
@@ -67,7 +69,7 @@ def member_validate(
 ) -> MemberData:
     """Check one member's fields; raise ValidationError keyed by field with what to fix."""
     errors: dict[str, str] = {}
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     name = (name or "").strip()
     if not name:
         errors["name"] = _("Enter the member's name.")
@@ -160,7 +162,10 @@ def organisation_create(
         errors["name"] = _("Enter a name of at most 100 characters.")
     elif Organisation.objects.filter(area=area, name=name).exists():
         errors["name"] = _("An organisation of this name already exists in this area.")
-    if parent is not None and not area.code.startswith(parent.area_code[:9]):
+    # A parent above the township level (a county committee) contains every township.
+    if parent is not None and not area.code.startswith(
+        township_of(parent.area_code) or parent.area_code
+    ):
         errors["parent_id"] = _("The parent organisation must be in the same township.")
     if errors:
         raise ValidationError(errors)

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import REGISTRY_WRITERS
 from wangge.accounts.scope import area_prefixes, can_write_registry, visible
-from wangge.audit.services import audit_record
 from wangge.core.errors import ConflictError
 from wangge.core.forms import RevealForm, add_service_errors
+from wangge.core.reveal import reveal
 from wangge.party.forms import AGE_BAND_CHOICES, MemberForm
 from wangge.party.selectors import (
     MemberFilters,
@@ -24,7 +24,7 @@ from wangge.party.selectors import (
     member_list as select_members,
 )
 from wangge.party.services import member_create, member_update
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 PAGE_SIZE = 50
 
@@ -39,7 +39,9 @@ def member_list(request):
         {
             "page": page,
             "filters": filters,
-            "villages": visible(Region.objects.filter(level="village"), request.user, field="code"),
+            "villages": visible(
+                Region.objects.filter(level=Level.VILLAGE), request.user, field="code"
+            ),
             "organisations": organisations_for_user(request.user).only("id", "name"),
             "age_bands": AGE_BAND_CHOICES,
             "can_write": bool(area_prefixes(request.user, REGISTRY_WRITERS)),
@@ -71,21 +73,20 @@ def member_reveal(request, pk: int):
     if not can_write_registry(request.user, member.area_code):
         raise PermissionDenied
     form = RevealForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        revealed = reveal(
+            actor=request.user,
+            obj=member,
+            fields=["id_number", "phone"],
+            reason=form.cleaned_data["reason"],
+        )
+        context = _detail_context(request, member, revealed=revealed)
+    else:
         context = _detail_context(request, member, reveal_form=form)
-        if request.htmx:  # htmx swaps only 2xx answers: send the form back with its error
-            return render(request, "party/_reveal.html", context)
-        return render(request, "party/member_detail.html", context, status=400)
-    fields = ["id_number", "phone"]
-    audit_record(
-        actor=request.user,
-        action="reveal",
-        obj=member,
-        detail={"fields": fields, "reason": form.cleaned_data["reason"]},
-    )
-    revealed = {"id_number": member.id_number, "phone": member.phone}
-    template = "party/_reveal.html" if request.htmx else "party/member_detail.html"
-    return render(request, template, _detail_context(request, member, revealed=revealed))
+    if request.htmx:  # htmx swaps only 2xx answers: a refused form comes back as 200 too
+        return render(request, "core/_reveal.html", context)
+    status = 200 if form.is_valid() else 400
+    return render(request, "party/member_detail.html", context, status=status)
 
 
 def member_create_view(request):

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from wangge import testing
 from wangge.core.errors import ConflictError
 from wangge.grids.models import Grid, GridHousehold
-from wangge.grids.selectors import coverage, grid_chain
+from wangge.grids.selectors import _grid_chain, coverage
 from wangge.grids.services import (
     grid_assign_households,
     grid_auto_split,
@@ -77,7 +77,7 @@ def test_service_levels_and_chain(regions, layers):
     l3 = grid_create(
         actor=None, layer=service, name="三级", area=_area(HAMLET_A), level=3, parent=l2
     )
-    assert grid_chain(l3) == [l2, l1]
+    assert _grid_chain(l3) == [l2, l1]
     with pytest.raises(ValidationError):
         grid_create(
             actor=None, layer=service, name="跳级", area=_area(HAMLET_A), level=4, parent=l2

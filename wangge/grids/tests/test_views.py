@@ -84,3 +84,22 @@ def test_edit_with_stale_version_is_refused(client, secretary_a, grid_a):
     stale = client.post(f"/grids/{grid_a.pk}/edit/", {"name": "第二次", "version": 1})
     assert stale.status_code == 200
     assert Grid.objects.get(pk=grid_a.pk).name == "第一次"
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 40, "-1"])
+def test_assign_with_a_household_id_not_from_the_list_says_so(client, secretary_a, grid_a, value):
+    other = testing.make_household(area_code=HAMLET_A + "001", seq=3, head_name="汪三")
+    client.force_login(secretary_a)
+    page = client.post(f"/grids/{grid_a.pk}/assign/", {"households": [value]})
+    assert page.status_code == 200
+    assert "Tick the households to move into this grid." in page.content.decode()
+    assert not GridHousehold.objects.filter(household=other).exists()
+    assert GridHousehold.objects.filter(grid=grid_a).count() == 1
+
+
+def test_merge_with_a_grid_id_not_from_the_list_says_so(client, secretary_a, grid_a, layers):
+    client.force_login(secretary_a)
+    page = client.post(f"/grids/{grid_a.pk}/merge/", {"sources": ["abc", "9" * 40]})
+    assert page.status_code == 200
+    assert "Tick at least one grid to merge into this one." in page.content.decode()
+    assert Grid.objects.filter(pk=grid_a.pk).exists()

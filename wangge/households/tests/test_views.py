@@ -179,6 +179,19 @@ def test_reveal_is_audited(client, secretary_a):
     assert event.detail["reason"] == "核对身份"
 
 
+def test_reveal_audit_row_names_the_fields_and_the_reason(client, secretary_a):
+    household = make_household(area_code=GROUP_A, seq=10)
+    _login(client, secretary_a)
+    url = reverse("households:household_reveal", args=[household.pk])
+    body = client.post(url, {"reason": "核对低保"}, HTTP_HX_REQUEST="true").content.decode()
+    assert household.head_id_number in body
+    assert "13800000010" in body
+    event = AuditEvent.objects.get(action="reveal")
+    assert event.object_id == str(household.pk)
+    assert event.area_code == household.area_code
+    assert event.detail == {"fields": ["head_id_number", "phone"], "reason": "核对低保"}
+
+
 def test_list_search_filter_and_pagination(client, township_admin, tags):
     hardship = Tag.objects.get(slug="hardship")
     for seq in range(55):
@@ -204,3 +217,31 @@ def test_list_query_count_is_bounded(client, township_admin, tags, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(reverse("households:household_list"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "abc"])
+def test_create_with_a_tag_not_from_the_list_says_so(client, secretary_a, tags, value):
+    _login(client, secretary_a)
+    response = client.post(
+        reverse("households:household_create"),
+        _form_data(tags=[value]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Choose tags from the list." in response.content.decode()
+    assert not Household.objects.exists()
+
+
+def test_edit_with_a_tag_not_from_the_list_says_so(client, secretary_a, tags):
+    household = make_household(area_code=GROUP_A, seq=12, tags=[tags[0]])
+    _login(client, secretary_a)
+    response = client.post(
+        reverse("households:household_edit", args=[household.pk]),
+        _form_data(tags=["9" * 40], head_name="改了名", version=household.version),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Choose tags from the list." in response.content.decode()
+    household.refresh_from_db()
+    assert household.head_name == "李大毛"
+    assert list(household.tags.all()) == [tags[0]]

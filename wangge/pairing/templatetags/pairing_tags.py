@@ -1,12 +1,12 @@
 from django import template
 
-from wangge.pairing.selectors import pairings_active
+from wangge.pairing.selectors import household_pairings as select_household_pairings
 
 register = template.Library()
 
 
-@register.inclusion_tag("pairing/_household_pairings.html")
-def household_pairings(household):
-    """The household's current members, for the household page (already scoped by its view)."""
-    rows = pairings_active().filter(household=household).select_related("member")
+@register.inclusion_tag("pairing/_household_pairings.html", takes_context=True)
+def household_pairings(context, household):
+    """The household's current members, for the household page, as its viewer may see them."""
+    rows = select_household_pairings(context["request"].user, household)
     return {"household": household, "rows": list(rows)}

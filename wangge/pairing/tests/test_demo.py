@@ -1,10 +1,10 @@
 """The demo pairs every key household through the optimiser and gives member logins homes."""
 
-import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from wangge.accounts.models import User
 from wangge.audit.models import AuditEvent
@@ -41,5 +41,5 @@ def test_demo_pairs_every_key_household(db, demo_settings):
     rules = rules_for("340827200")
     for user in logins.select_related("member"):
         n = household_ids_paired_with(user.member).count()
-        cap = caps_for([user.member], rules, datetime.date.today())[user.member.pk]
+        cap = caps_for([user.member], rules, timezone.localdate())[user.member.pk]
         assert 1 <= n <= cap, (user.username, n, cap)

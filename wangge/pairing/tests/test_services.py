@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from wangge import testing
 from wangge.audit.models import AuditEvent
@@ -27,7 +28,7 @@ HAMLET_A2 = testing.VILLAGE_A + "002"
 
 
 def _age(years: int) -> datetime.date:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return today.replace(year=today.year - years, month=1, day=1)
 
 

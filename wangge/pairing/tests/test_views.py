@@ -5,6 +5,7 @@ import pytest
 from wangge import testing
 from wangge.audit.models import AuditEvent
 from wangge.pairing.models import Pairing, PairingProposal, PairingRules, ProposalStatus
+from wangge.pairing.selectors import household_pairings
 from wangge.pairing.services import pairing_create
 
 GROUP_A = testing.VILLAGE_A + "001001"
@@ -167,3 +168,11 @@ def test_village_summary_counts_every_key_household(secretary_a, data):
     assert [(r["code"], r["key"], r["unpaired"], r["pairings"]) for r in rows] == [
         (testing.VILLAGE_A, 3, 2, 1)
     ]
+
+
+def test_household_pairings_follow_the_viewers_scope(secretary_a, secretary_b, data):
+    """The household page's "Paired members" card reads through the viewer's scope."""
+    homes, members = data
+    pairing_create(actor=secretary_a, member=members[0], household=homes[0])
+    assert [p.member.name for p in household_pairings(secretary_a, homes[0])] == ["党员0"]
+    assert not household_pairings(secretary_b, homes[0]).exists()

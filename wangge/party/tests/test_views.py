@@ -172,6 +172,19 @@ def test_reveal_fragment_for_htmx(client, secretary_a):
     assert "<html" not in body
 
 
+def test_reveal_audit_row_names_the_fields_and_the_reason(client, secretary_a):
+    member = make_member(area_code=VILLAGE_A, seq=7)
+    _login(client, secretary_a)
+    url = reverse("party:member_reveal", args=[member.pk])
+    body = client.post(url, {"reason": "组织关系转接"}, HTTP_HX_REQUEST="true").content.decode()
+    assert member.id_number in body
+    event = AuditEvent.objects.get(action="reveal")
+    assert event.object_type == "party.member"
+    assert event.object_id == str(member.pk)
+    assert event.area_code == member.area_code
+    assert event.detail == {"fields": ["id_number", "phone"], "reason": "组织关系转接"}
+
+
 def test_read_only_user_cannot_reveal(client, member_a):
     member = make_member(area_code=VILLAGE_A, seq=8)
     _login(client, member_a)
