@@ -11,9 +11,9 @@ from ninja.pagination import paginate
 from wangge.accounts.scope import area_prefixes
 from wangge.campaigns.models import CampaignKind
 from wangge.campaigns.selectors import (
+    _categories_for,
     campaign_for_user,
     campaign_list,
-    categories_for,
     opinion_counts,
     opinion_for_user,
     opinion_list,
@@ -103,7 +103,7 @@ def categories_index(request, query: Query[CategoryQuery]):
     township = query.township_code or townships[0]
     if township not in townships:
         raise Http404
-    return list(categories_for(township))
+    return list(_categories_for(township))
 
 
 @router.post("/categories", response={201: CategoryOut, **WRITE_ERRORS})
@@ -145,7 +145,7 @@ def opinions_categorise(request, opinion_id: int, payload: CategorySet):
     opinion = opinion_for_user(request.user, opinion_id)
     category = None
     if payload.category_id:
-        category = categories_for(opinion.township_code).filter(pk=payload.category_id).first()
+        category = _categories_for(opinion.township_code).filter(pk=payload.category_id).first()
         if category is None:
             raise Http404
     return opinion_categorise(actor=request.user, opinion=opinion, category=category)

@@ -14,9 +14,9 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.campaigns.models import OpinionCategory
 from wangge.campaigns.selectors import (
+    _categories_for,
     campaign_for_user,
     campaign_list,
-    categories_for,
     opinion_counts,
     opinion_for_user,
     opinion_list,
@@ -111,7 +111,7 @@ def opinion_index(request, pk: int):
             "campaign": campaign,
             "page": page,
             "category": category,
-            "categories": categories_for(campaign.township_code),
+            "categories": _categories_for(campaign.township_code),
         },
     )
 
@@ -122,7 +122,7 @@ def opinion_category(request, pk: int):
     category = None
     if request.POST.get("category"):
         category = (
-            categories_for(opinion.township_code).filter(pk=request.POST["category"]).first()
+            _categories_for(opinion.township_code).filter(pk=request.POST["category"]).first()
             if request.POST["category"].isdigit()
             else None
         )
@@ -172,5 +172,5 @@ def category_index(request):
     return render(
         request,
         "campaigns/categories.html",
-        {"categories": categories_for(township), "township": township, "can_edit": can_edit},
+        {"categories": _categories_for(township), "township": township, "can_edit": can_edit},
     )

@@ -173,7 +173,7 @@ def visits_log(request, payload: VisitIn):
         kind=payload.kind,
         found=_clean(payload.found),
         needs=_clean(payload.needs),
-        opinion=_clean(payload.opinion),
+        extra={"opinion": _clean(payload.opinion)},
         client_key=payload.client_key,
     )
     return Status(201 if created else 200, visit)

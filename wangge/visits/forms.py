@@ -9,8 +9,9 @@ from wangge.visits.models import VisitKind
 
 
 class VisitForm(forms.Form):
-    """The visit log: date, kind, what was found, needs, an optional photo; the opinion field
-    only while a visit campaign runs. ``client_key`` makes a resubmission find the first save."""
+    """The visit log: date, kind, what was found, needs, an optional photo, and the fields of
+    the extensions that apply (``visits.hooks``: the opinion while a visit campaign runs).
+    ``client_key`` makes a resubmission find the first save."""
 
     household = forms.TypedChoiceField(label=_("Household"), coerce=int)
     visited_on = forms.DateField(
@@ -32,12 +33,6 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Each need can later be turned into a resident request."),
     )
-    opinion = forms.CharField(
-        label=_("Opinion for the campaign"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
     photo = forms.FileField(
         label=_("Photo (optional)"),
         required=False,
@@ -46,7 +41,7 @@ class VisitForm(forms.Form):
     )
     client_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, households=(), campaign=None, fixed=False, **kwargs):
+    def __init__(self, *args, households=(), extensions=(), fixed=False, **kwargs):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("visited_on", timezone.localdate())
         initial.setdefault("kind", VisitKind.ROUTINE)
@@ -59,12 +54,20 @@ class VisitForm(forms.Form):
             # The household came with the link from the home page: no need to choose it again.
             self.fields["household"].widget = forms.HiddenInput()
         self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        if campaign is None:
-            del self.fields["opinion"]
-        else:
-            self.fields["opinion"].help_text = _(
-                "The campaign “%(name)s” is running: note the household's opinion, if any."
-            ) % {"name": campaign.name}
+        self.extra_names = []
+        for ext, bound in extensions:
+            for name, field in ext.form_fields(bound).items():
+                self.fields[name] = field
+                self.extra_names.append(name)
+        if self.extra_names:
+            order = list(self.fields)
+            base = [n for n in order if n not in self.extra_names]
+            at = base.index("needs") + 1
+            self.order_fields(base[:at] + self.extra_names + base[at:])
+
+    def extra_data(self) -> dict:
+        """The cleaned values of the extensions' fields, for ``visit_log(extra=...)``."""
+        return {name: self.cleaned_data.get(name) for name in self.extra_names}
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, prefix_q
+from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, visible
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
 from wangge.pairing.models import Pairing
@@ -228,6 +228,11 @@ def visit_for_user(user, pk: int) -> Visit:
 
 def visits_of_household(user, household: Household) -> QuerySet:
     return visit_list(user).filter(household=household)
+
+
+def visits_of_campaign(user, campaign) -> QuerySet:
+    """The campaign's visits in the user's areas, unordered (for counting)."""
+    return visible(Visit.objects.filter(campaign=campaign), user).order_by()
 
 
 # --- roll-ups ---------------------------------------------------------------------------

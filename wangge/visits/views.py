@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, has_role
-from wangge.appeals.selectors import categories_of
-from wangge.campaigns.selectors import campaign_running_for
 from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
 from wangge.households.models import Tag
 from wangge.visits.forms import VisitForm
+from wangge.visits.hooks import bound_extensions, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
     cadre_prefixes,
@@ -77,8 +76,12 @@ def log(request, household_id: int | None = None):
     else:
         household = None
         households = [row.household for row in my_households(request.user, today)]
-    campaign = campaign_running_for(household.area_code, today) if household else None
-    form_kwargs = {"households": households, "campaign": campaign, "fixed": household is not None}
+    extensions = bound_extensions(household, today) if household else []
+    form_kwargs = {
+        "households": households,
+        "extensions": extensions,
+        "fixed": household is not None,
+    }
     if household is not None:
         form_kwargs["initial"] = {"household": household.pk}
     if request.method == "POST":
@@ -94,7 +97,7 @@ def log(request, household_id: int | None = None):
                     found=data["found"],
                     needs=data["needs"],
                     photo=data.get("photo"),
-                    opinion=data.get("opinion", ""),
+                    extra=form.extra_data(),
                     client_key=data["client_key"],
                 )
             except ValidationError as exc:
@@ -113,7 +116,7 @@ def log(request, household_id: int | None = None):
         {
             "form": form,
             "household": household,
-            "campaign": campaign,
+            "notes": [note for ext, bound in extensions for note in ext.page_notes(bound)],
             "no_households": not households,
         },
     )
@@ -124,7 +127,7 @@ def visit_detail(request, pk: int):
     opinion = getattr(visit, "opinion", None) if visit.campaign_id else None
     categories = []
     if visit.needs and not visit.need_request_id:
-        categories = categories_of(visit.township_code)
+        categories = need_categories(visit)
     return render(
         request,
         "visits/visit_detail.html",

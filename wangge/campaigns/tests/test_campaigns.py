@@ -50,6 +50,7 @@ def test_the_visit_form_asks_for_an_opinion_while_a_campaign_runs(client, world,
     client.force_login(world["user"])
     page, response = _log(client, world["plain"], opinion="村口道路坑洼，希望修路")
     assert "opinion" in page.context["form"].fields
+    assert 'class="campaign-note"' in page.content.decode()
     assert "千名党员大走访" in page.content.decode()
     assert response.status_code == 302
     opinion = Opinion.objects.get()
