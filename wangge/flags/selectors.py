@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from wangge.accounts.scope import area_prefixes, get_visible_or_404, prefix_q, visible
+from wangge.assistance.models import Plan
 from wangge.flags.formats import CATEGORY_RANK
 from wangge.flags.models import (
     OPEN_FLAG_STATUSES,
@@ -169,8 +171,6 @@ def flags_stats(area_code: str | None, today: datetime.date | None = None) -> di
     """Keys for ``wangge stats``: flags by rule and status, plans, and the low-income moves of
     the latest year the civil-affairs lists cover (``low_income_year``; townships report on
     the last full year of data, as the 2021 figures of the report do)."""
-    from wangge.assistance.models import Plan
-
     flags = _scoped(Flag.objects.all(), area_code)
     by_rule = {
         row["rule__slug"]: row["n"]
@@ -180,7 +180,7 @@ def flags_stats(area_code: str | None, today: datetime.date | None = None) -> di
         row["status"]: row["n"]
         for row in flags.values("status").annotate(n=Count("id")).order_by("status")
     }
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     latest = (
         _scoped(AgencyRecord.objects.filter(kind=SourceKind.CIVIL_AFFAIRS_DIBAO), area_code)
         .filter(active=True, record_date__lte=today)

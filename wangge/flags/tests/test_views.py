@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from wangge.assistance.models import Plan, PlanStep
 from wangge.core import testing
@@ -29,9 +32,7 @@ def rules(township_admin, tags):
 def test_officer_uploads_checks_and_commits(client, officer, homes, rules, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     client.force_login(officer)
-    import datetime
-
-    day = (datetime.date.today() - datetime.timedelta(days=30)).strftime("%Y.%m.%d")
+    day = (timezone.localdate() - datetime.timedelta(days=30)).strftime("%Y.%m.%d")
     response = _post_file(
         client,
         _csv(
