@@ -5,7 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.images import MAX_PHOTO_BYTES
+from wangge.households.models import Tag
 from wangge.visits.models import VisitKind
+
+# A hidden field that does not hold what the page put there: tampered, or a stale page.
+DAMAGED = _("The form was damaged; reload the page and try again.")
 
 
 class VisitForm(forms.Form):
@@ -76,3 +80,44 @@ class VisitForm(forms.Form):
                 _("The photo is larger than 5 MB. Choose a smaller photo or leave it out.")
             )
         return photo
+
+
+class PolicyForm(forms.Form):
+    """One row of the policy table: the default (no tag) or a tag's interval; an empty interval
+    on a tag's row drops its policy. ``version`` is the row's version as the page showed it."""
+
+    township = forms.RegexField(
+        regex=r"^\d{9}$", max_length=9, error_messages={"invalid": DAMAGED, "required": DAMAGED}
+    )
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": DAMAGED},
+    )
+    interval_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=366,
+        error_messages={
+            "invalid": _("Enter a number of days from 1 to 366."),
+            "min_value": _("Enter a number of days from 1 to 366."),
+            "max_value": _("Enter a number of days from 1 to 366."),
+        },
+    )
+    version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={"invalid": DAMAGED, "min_value": DAMAGED, "max_value": DAMAGED},
+    )
+
+    def clean(self):
+        data = super().clean()
+        empty = "interval_days" in data and data["interval_days"] is None
+        if empty and "tag" in data and data["tag"] is None:
+            self.add_error("interval_days", _("Enter a number of days from 1 to 366."))
+        return data
+
+    def error_text(self) -> str:
+        """The errors as one plain sentence for the message bar above the table."""
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)

@@ -8,6 +8,7 @@ visit, and a household never visited is due from the day it was paired.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
@@ -21,9 +22,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, visible
+from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, townships_of, visible
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
 from wangge.pairing.models import Pairing
@@ -58,8 +60,43 @@ def is_cadre(user) -> bool:
 # --- policies --------------------------------------------------------------------------
 
 
-def policies_for_township(township_code: str) -> list[VisitPolicy]:
-    return list(
+def policy_townships(user) -> list[str]:
+    """The townships whose visit policies the user sees (a cadre's)."""
+    return townships_of(user, CADRE_ROLES)
+
+
+def policy_township(user, requested: str | None) -> str:
+    """The township asked for, or the user's first; 404 outside the user's, 403 for non-cadres."""
+    townships = policy_townships(user)
+    if not townships:
+        raise PermissionDenied(_("Visit policies are shown to cadres of a township."))
+    if requested and requested not in townships:
+        raise Http404
+    return requested or townships[0]
+
+
+def can_edit_policies(user, township_code: str) -> bool:
+    return any(township_code.startswith(p) for p in area_prefixes(user, {Role.TOWNSHIP_ADMIN}))
+
+
+def policy_list(user, township_code: str) -> QuerySet:
+    """The township's policies, when it is one of the user's (else none)."""
+    if township_code not in policy_townships(user):
+        return VisitPolicy.objects.none()
+    return _policies_for_township(township_code)
+
+
+def policy_for_user(user, pk: int) -> VisitPolicy:
+    try:
+        return VisitPolicy.objects.select_related("tag").get(
+            pk=pk, township_code__in=policy_townships(user)
+        )
+    except VisitPolicy.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _policies_for_township(township_code: str) -> QuerySet:
+    return (
         VisitPolicy.objects.filter(township_code=township_code)
         .select_related("tag")
         .order_by("tag__kind", "tag__sort", "id")
@@ -67,10 +104,10 @@ def policies_for_township(township_code: str) -> list[VisitPolicy]:
 
 
 def policy_table(
-    township_code: str,
+    user, township_code: str
 ) -> tuple[VisitPolicy | None, list[tuple[Tag, VisitPolicy | None]]]:
     """The township's default policy, and every tag with its policy (None: the default applies)."""
-    policies = policies_for_township(township_code)
+    policies = list(policy_list(user, township_code))
     default = next((p for p in policies if p.tag_id is None), None)
     by_tag = {p.tag_id: p for p in policies if p.tag_id is not None}
     return default, [(tag, by_tag.get(tag.pk)) for tag in Tag.objects.order_by("kind", "sort")]

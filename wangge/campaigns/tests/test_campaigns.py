@@ -141,7 +141,7 @@ def test_campaign_api(client, world, campaign, categories, secretary_a):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     anon = client.__class__()
     listed = anon.get("/api/v1/campaigns", **auth).json()
-    assert [c["name"] for c in listed] == ["千名党员大走访"]
+    assert listed["count"] == 1 and [c["name"] for c in listed["items"]] == ["千名党员大走访"]
     opinions = anon.get(f"/api/v1/campaigns/{campaign.pk}/opinions", **auth).json()
     assert opinions["count"] == 1
     opinion_id = opinions["items"][0]["id"]
@@ -156,7 +156,10 @@ def test_campaign_api(client, world, campaign, categories, secretary_a):
     assert counts["by_category"][1] == {"name": "医疗保障", "count": 1}
     assert counts["members_visited"] == 1
     cats = anon.get("/api/v1/campaigns/categories", **auth).json()
-    assert [c["name"] for c in cats] == ["道路交通", "医疗保障", "产业发展"]
+    assert cats["count"] == 3
+    assert [c["name"] for c in cats["items"]] == ["道路交通", "医疗保障", "产业发展"]
+    page = anon.get("/api/v1/campaigns/categories?limit=2&offset=2", **auth).json()
+    assert [c["name"] for c in page["items"]] == ["产业发展"]
     r = anon.post(
         "/api/v1/campaigns/categories",
         data=json.dumps({"township_code": testing.TOWNSHIP, "name": "新类"}),
