@@ -5,10 +5,11 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from wangge.accounts.tokens import token_issue
-from wangge.campaigns.models import Opinion
+from wangge.campaigns.models import Campaign, Opinion
 from wangge.campaigns.services import campaign_create, category_create, opinion_categorise
 from wangge.core import testing
 from wangge.regions.models import Region
@@ -167,3 +168,42 @@ def test_campaign_api(client, world, campaign, categories, secretary_a):
         **auth,
     )
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "١٢", "1" * 5000])
+def test_a_tampered_category_is_refused_in_plain_words(
+    admin_client, world, campaign, categories, value
+):
+    member = Client()
+    member.force_login(world["user"])
+    _log(member, world["plain"], opinion="修路")
+    opinion = Opinion.objects.get()
+    r = admin_client.post(
+        f"/campaigns/opinions/{opinion.pk}/category/", {"category": value}, follow=True
+    )
+    assert r.status_code == 200 and "reload the page" in r.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.category is None and opinion.categorised_at is None
+    r = admin_client.post(
+        "/campaigns/categories/", {"category": value, "name": "改名"}, follow=True
+    )
+    assert r.status_code == 200 and "reload the page" in r.content.decode()
+    assert [c.name for c in _names(admin_client)] == ["道路交通", "医疗保障", "产业发展"]
+
+
+def _names(client):
+    return client.get("/campaigns/categories/").context["categories"]
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"area": "999999999999"}, {"area": "abc"}, {"starts_on": "2026-13-45"}, {"ends_on": "x"}],
+)
+def test_a_tampered_campaign_form_is_refused_in_plain_words(admin_client, world, tampered):
+    data = {"name": "夏季走访", "area": testing.VILLAGE_A, "starts_on": "2026-06-01"}
+    r = admin_client.post("/campaigns/new/", {**data, "ends_on": "2026-07-01", **tampered})
+    assert r.status_code == 400
+    text = r.content.decode()
+    assert "Choose an area of your township" in text or "YYYY-MM-DD" in text
+    assert "夏季走访" in text  # what was typed is still there
+    assert not Campaign.objects.exists()
