@@ -18,16 +18,16 @@ from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
 from wangge.flags.selectors import (
     FlagFilters,
+    _batch_problem_rows,
+    _flag_evidence,
+    _sources_all,
     batch_for_user,
     batch_list,
-    batch_problem_rows,
     figures_for_user,
-    flag_evidence,
     flag_for_user,
     flag_list,
     rule_for_user,
     rule_list,
-    sources_all,
 )
 from wangge.flags.services import (
     agency_batch_commit,
@@ -106,7 +106,7 @@ def flag_detail(request, pk: int):
     return render(
         request,
         "flags/flag_detail.html",
-        {"flag": flag, "evidence": flag_evidence(flag), "plan": getattr(flag, "plan", None)},
+        {"flag": flag, "evidence": _flag_evidence(flag), "plan": getattr(flag, "plan", None)},
     )
 
 
@@ -160,7 +160,7 @@ def agency(request):
         "flags/agency.html",
         {
             "areas": areas,
-            "sources": sources_all(),
+            "sources": _sources_all(),
             "page": _page(request, batch_list(request.user)),
         },
         status=status,
@@ -223,7 +223,7 @@ def batch_detail(request, pk: int):
         "flags/batch_detail.html",
         {
             "batch": batch,
-            "problems": _page(request, batch_problem_rows(batch)),
+            "problems": _page(request, _batch_problem_rows(batch)),
             "can_rollback": any(batch.area_code.startswith(p) for p in upload_areas(request.user)),
         },
     )
