@@ -5,6 +5,8 @@ from django.http import Http404
 
 from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
 from wangge.assistance.models import Plan, PlanStep
+from wangge.party.models import Member
+from wangge.regions.codes import village_of
 
 
 def plan_list(user, *, status: str = "") -> QuerySet:
@@ -30,9 +32,7 @@ def step_for_user(user, pk: int) -> PlanStep:
 
 def members_for_plan(user, plan: Plan) -> QuerySet:
     """Members who may be made responsible: those of the household's village the user sees."""
-    from wangge.party.models import Member
-
     village = Member.objects.defer("id_number", "phone").filter(
-        prefix_q("area_code", plan.area_code[:12])
+        prefix_q("area_code", village_of(plan.area_code) or plan.area_code)
     )
     return visible(village, user).order_by("name")

@@ -13,6 +13,7 @@ from wangge.accounts.scope import area_prefixes
 from wangge.assistance.models import Measure, Plan, PlanStatus, PlanStep, StepStatus
 from wangge.audit.services import audit_record
 from wangge.core.errors import ConflictError
+from wangge.regions.codes import village_of
 
 
 def require_plan_write(user, area_code: str) -> None:
@@ -34,7 +35,9 @@ def _measures(values) -> list[str]:
 
 
 def _responsible(member, area_code: str):
-    if member is not None and not area_code.startswith(member.area_code[:12]):
+    if member is not None and not area_code.startswith(
+        village_of(member.area_code) or member.area_code
+    ):
         raise ValidationError({"responsible": _("Choose a member of the household's own village.")})
     return member
 

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.assistance.forms import PlanForm, StepForm, StepStatusForm, error_text
 from wangge.assistance.models import Measure, PlanStatus, StepStatus
 from wangge.assistance.selectors import members_for_plan, plan_for_user, plan_list, step_for_user
 from wangge.assistance.services import plan_update, step_add, step_set_status
@@ -30,29 +29,7 @@ def plan_index(request):
     )
 
 
-def plan_detail(request, pk: int):
-    plan = plan_for_user(request.user, pk)
-    if request.method == "POST":
-        responsible = None
-        if request.POST.get("responsible"):
-            responsible = (
-                members_for_plan(request.user, plan).filter(pk=request.POST["responsible"]).first()
-            )
-        try:
-            plan_update(
-                actor=request.user,
-                plan=plan,
-                expected_version=int(request.POST.get("version") or 0),
-                needs=request.POST.get("needs", ""),
-                measures=request.POST.getlist("measures"),
-                responsible=responsible,
-                status=request.POST.get("status", PlanStatus.OPEN),
-                outcome=request.POST.get("outcome", ""),
-            )
-            messages.success(request, _("Plan saved."))
-            return redirect("assistance:plan_detail", pk=plan.pk)
-        except (ValidationError, DomainError) as exc:
-            _messages(request, exc)
+def _plan_page(request, plan, *, status: int = 200):
     return render(
         request,
         "assistance/plan_detail.html",
@@ -64,26 +41,51 @@ def plan_detail(request, pk: int):
             "step_statuses": StepStatus.choices,
             "members": members_for_plan(request.user, plan),
         },
+        status=status,
     )
+
+
+def plan_detail(request, pk: int):
+    plan = plan_for_user(request.user, pk)
+    if request.method != "POST":
+        return _plan_page(request, plan)
+    form = PlanForm(request.POST, members=members_for_plan(request.user, plan))
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _plan_page(request, plan, status=400)
+    data = form.cleaned_data
+    try:
+        plan_update(
+            actor=request.user,
+            plan=plan,
+            expected_version=data["version"],
+            needs=data["needs"],
+            measures=data["measures"],
+            responsible=data["responsible"],
+            status=data["status"],
+            outcome=data["outcome"],
+        )
+    except (ValidationError, DomainError) as exc:
+        _messages(request, exc)
+        return _plan_page(request, plan)
+    messages.success(request, _("Plan saved."))
+    return redirect("assistance:plan_detail", pk=plan.pk)
 
 
 @require_POST
 def plan_step_add(request, pk: int):
     plan = plan_for_user(request.user, pk)
-    due = None
-    try:
-        if request.POST.get("due_date"):
-            due = datetime.date.fromisoformat(request.POST["due_date"])
-    except ValueError:
-        messages.error(request, _("Enter the due date as YYYY-MM-DD."))
-        return redirect("assistance:plan_detail", pk=plan.pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _plan_page(request, plan, status=400)
     try:
         step_add(
             actor=request.user,
             plan=plan,
-            title=request.POST.get("title", ""),
-            measure=request.POST.get("measure", ""),
-            due_date=due,
+            title=form.cleaned_data["title"],
+            measure=form.cleaned_data["measure"],
+            due_date=form.cleaned_data["due_date"],
         )
         messages.success(request, _("Step added."))
     except (ValidationError, DomainError) as exc:
@@ -94,12 +96,16 @@ def plan_step_add(request, pk: int):
 @require_POST
 def step_status(request, pk: int):
     step = step_for_user(request.user, pk)
+    form = StepStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _plan_page(request, step.plan, status=400)
     try:
         step_set_status(
             actor=request.user,
             step=step,
-            status=request.POST.get("status", ""),
-            note=request.POST.get("note", ""),
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
         )
     except (ValidationError, DomainError) as exc:
         _messages(request, exc)

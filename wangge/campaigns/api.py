@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import area_prefixes
+from wangge.accounts.scope import townships_of
 from wangge.campaigns.models import CampaignKind
 from wangge.campaigns.selectors import (
+    _categories_for,
     campaign_for_user,
     campaign_list,
-    categories_for,
     opinion_counts,
     opinion_for_user,
     opinion_list,
@@ -51,7 +51,7 @@ class OpinionQuery(Schema):
     )
 
 
-class CategoryOut(Schema):
+class CampaignCategoryOut(Schema):
     id: int
     township_code: str
     name: str
@@ -91,22 +91,24 @@ class CategoryQuery(Schema):
 
 
 @router.get("", response={200: list[CampaignOut], **READ_ERRORS})
+@paginate(Page)
 def campaigns_index(request):
-    return list(campaign_list(request.user))
+    return campaign_list(request.user)
 
 
-@router.get("/categories", response={200: list[CategoryOut], **WRITE_ERRORS})
+@router.get("/categories", response={200: list[CampaignCategoryOut], **WRITE_ERRORS})
+@paginate(Page)
 def categories_index(request, query: Query[CategoryQuery]):
-    townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
+    townships = townships_of(request.user)
     if not townships:
         raise PermissionDenied(_("Opinion categories belong to a township."))
     township = query.township_code or townships[0]
     if township not in townships:
         raise Http404
-    return list(categories_for(township))
+    return _categories_for(township)
 
 
-@router.post("/categories", response={201: CategoryOut, **WRITE_ERRORS})
+@router.post("/categories", response={201: CampaignCategoryOut, **WRITE_ERRORS})
 def categories_add(request, payload: CategoryIn):
     name = payload.name.replace("\x00", "")
     category = category_create(actor=request.user, township_code=payload.township_code, name=name)
@@ -145,7 +147,7 @@ def opinions_categorise(request, opinion_id: int, payload: CategorySet):
     opinion = opinion_for_user(request.user, opinion_id)
     category = None
     if payload.category_id:
-        category = categories_for(opinion.township_code).filter(pk=payload.category_id).first()
+        category = _categories_for(opinion.township_code).filter(pk=payload.category_id).first()
         if category is None:
             raise Http404
     return opinion_categorise(actor=request.user, opinion=opinion, category=category)

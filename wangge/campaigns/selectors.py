@@ -6,16 +6,20 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from wangge.accounts.scope import get_visible_or_404, visible
+from wangge.accounts.scope import area_prefixes, get_visible_or_404, prefix_q, visible
 from wangge.campaigns.models import Campaign, CampaignKind, Opinion, OpinionCategory
+from wangge.regions.codes import VILLAGE_LENGTH, ancestor_of, township_of
+from wangge.regions.models import Level, Region
+from wangge.visits.selectors import visits_of_campaign
 
 
-def campaign_running_for(area_code: str, day: datetime.date) -> Campaign | None:
-    """The visit campaign collecting opinions in this area on this day, if any."""
+def _campaign_running_for(area_code: str, day: datetime.date) -> Campaign | None:
+    """The visit campaign collecting opinions in this area on this day, if any (the visit log
+    asks it through ``visit_hooks``; the household there is already the user's)."""
     candidates = Campaign.objects.filter(
         kind=CampaignKind.VISIT,
         collects_opinions=True,
-        township_code=area_code[:9],
+        township_code=township_of(area_code),
         starts_on__lte=day,
         ends_on__gte=day,
     ).order_by("-starts_on", "-id")
@@ -24,21 +28,19 @@ def campaign_running_for(area_code: str, day: datetime.date) -> Campaign | None:
 
 def campaign_list(user) -> QuerySet:
     """Campaigns whose area overlaps the user's scope: a village user sees the township's."""
-    from wangge.accounts.scope import area_prefixes
-
     prefixes = area_prefixes(user)
     if not prefixes:
         return Campaign.objects.none()
     q = Q()
     for prefix in prefixes:
         # The campaign's area contains the user's area, or lies inside it.
-        q |= Q(area_code__startswith=prefix) | Q(area_code__in=_ancestors(prefix))
+        q |= prefix_q("area_code", prefix) | Q(area_code__in=_ancestors(prefix))
     return Campaign.objects.filter(q).select_related("area").order_by("-starts_on", "-id")
 
 
 def _ancestors(code: str) -> list[str]:
-    cuts = [6, 9, 12, 15, 18]
-    return [code[:n] for n in cuts if n <= len(code)]
+    levels = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.HAMLET, Level.GROUP)
+    return [a for level in levels if (a := ancestor_of(code, level))]
 
 
 def campaign_for_user(user, pk: int) -> Campaign:
@@ -65,30 +67,27 @@ def opinion_for_user(user, pk: int) -> Opinion:
     return get_visible_or_404(Opinion.objects.select_related("campaign", "category"), user, pk=pk)
 
 
-def categories_for(township_code: str) -> QuerySet:
+def _categories_for(township_code: str) -> QuerySet:
     return OpinionCategory.objects.filter(township_code=township_code).order_by("sort", "name")
 
 
 def opinion_counts(user, campaign: Campaign) -> dict:
     """Opinions per category and per village, and how many members visited, in the user's scope."""
-    from wangge.regions.models import Region
-    from wangge.visits.models import Visit
-
     opinions = visible(Opinion.objects.filter(campaign=campaign), user)
     by_category = {
         row["category_id"]: row["n"]
         for row in opinions.values("category_id").annotate(n=Count("id")).order_by()
     }
-    categories = [(c, by_category.get(c.pk, 0)) for c in categories_for(campaign.township_code)]
+    categories = [(c, by_category.get(c.pk, 0)) for c in _categories_for(campaign.township_code)]
     by_village = {
         row["village"]: row["n"]
-        for row in opinions.annotate(village=Substr("area_code", 1, 12))
+        for row in opinions.annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
         .values("village")
         .annotate(n=Count("id"))
         .order_by()
     }
     names = dict(Region.objects.filter(code__in=by_village).values_list("code", "name"))
-    visits = visible(Visit.objects.filter(campaign=campaign), user)
+    visits = visits_of_campaign(user, campaign)
     return {
         "opinions": sum(by_category.values()),
         "uncategorised": by_category.get(None, 0),

@@ -11,6 +11,7 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes
 from wangge.audit.services import audit_record
 from wangge.campaigns.models import Campaign, CampaignKind, Opinion, OpinionCategory
+from wangge.regions.codes import township_of
 
 # Who runs campaigns and sorts their opinions: the township office and village secretaries.
 CAMPAIGN_STAFF = {Role.TOWNSHIP_ADMIN, Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE}
@@ -36,7 +37,7 @@ def campaign_create(
     kind: str = CampaignKind.VISIT,
     collects_opinions: bool = True,
 ) -> Campaign:
-    require_township_admin(actor, area.code[:9])
+    require_township_admin(actor, township_of(area.code) or area.code)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the campaign a name.")})

@@ -1,22 +1,21 @@
 """Campaign pages: the list, a campaign's counts, its opinions to categorise, and categories."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas
-from wangge.campaigns.models import OpinionCategory
+from wangge.accounts.scope import in_areas, townships_of
+from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
 from wangge.campaigns.selectors import (
+    _categories_for,
     campaign_for_user,
     campaign_list,
-    categories_for,
     opinion_counts,
     opinion_for_user,
     opinion_list,
@@ -28,7 +27,7 @@ from wangge.campaigns.services import (
     opinion_categorise,
 )
 from wangge.core.errors import DomainError
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 
 def _error(request, exc: Exception) -> None:
@@ -39,7 +38,7 @@ def _error(request, exc: Exception) -> None:
 
 
 def _admin_townships(user) -> list[str]:
-    return sorted({p[:9] for p in area_prefixes(user, {Role.TOWNSHIP_ADMIN}) if len(p) >= 9})
+    return townships_of(user, {Role.TOWNSHIP_ADMIN})
 
 
 def campaign_index(request):
@@ -58,35 +57,37 @@ def campaign_new(request):
     if not townships:
         raise PermissionDenied(_("Only the township's organisation office may do this."))
     areas = in_areas(
-        Region.objects.filter(level__in=["township", "village"]), townships, field="code"
+        Region.objects.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]), townships, field="code"
     ).order_by("code")
     values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": ""}
+    status = 200
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
-        area = areas.filter(code=values["area"]).first()
-        try:
-            starts = datetime.date.fromisoformat(values["starts_on"])
-            ends = datetime.date.fromisoformat(values["ends_on"])
-        except ValueError:
-            messages.error(request, _("Enter the dates as YYYY-MM-DD."))
+        form = CampaignForm(request.POST, areas=areas)
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+            status = 400
         else:
-            if area is None:
-                messages.error(request, _("Choose an area of your township."))
+            data = form.cleaned_data
+            try:
+                campaign = campaign_create(
+                    actor=request.user,
+                    area=data["area"],
+                    name=data["name"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            except (ValidationError, DomainError) as exc:
+                _error(request, exc)
             else:
-                try:
-                    campaign = campaign_create(
-                        actor=request.user,
-                        area=area,
-                        name=values["name"],
-                        starts_on=starts,
-                        ends_on=ends,
-                    )
-                except (ValidationError, DomainError) as exc:
-                    _error(request, exc)
-                else:
-                    messages.success(request, _("Campaign created."))
-                    return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return render(request, "campaigns/campaign_form.html", {"areas": areas, "values": values})
+                messages.success(request, _("Campaign created."))
+                return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/campaign_form.html",
+        {"areas": areas, "values": values},
+        status=status,
+    )
 
 
 def campaign_detail(request, pk: int):
@@ -111,7 +112,7 @@ def opinion_index(request, pk: int):
             "campaign": campaign,
             "page": page,
             "category": category,
-            "categories": categories_for(campaign.township_code),
+            "categories": _categories_for(campaign.township_code),
         },
     )
 
@@ -119,27 +120,24 @@ def opinion_index(request, pk: int):
 @require_POST
 def opinion_category(request, pk: int):
     opinion = opinion_for_user(request.user, pk)
-    category = None
-    if request.POST.get("category"):
-        category = (
-            categories_for(opinion.township_code).filter(pk=request.POST["category"]).first()
-            if request.POST["category"].isdigit()
-            else None
-        )
-        if category is None:
-            raise Http404
-    try:
-        opinion_categorise(actor=request.user, opinion=opinion, category=category)
-    except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+    form = OpinionCategoryForm(request.POST, categories=_categories_for(opinion.township_code))
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        try:
+            opinion_categorise(
+                actor=request.user, opinion=opinion, category=form.cleaned_data["category"]
+            )
+        except (ValidationError, DomainError) as exc:
+            _error(request, exc)
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/campaigns/"):
+    if next_url.startswith("/campaigns/") and url_has_allowed_host_and_scheme(next_url, None):
         return redirect(next_url)
     return redirect("campaigns:opinion_list", pk=opinion.campaign_id)
 
 
 def category_index(request):
-    townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
+    townships = townships_of(request.user)
     if not townships:
         raise PermissionDenied(_("Opinion categories belong to a township."))
     township = request.GET.get("township") or townships[0]
@@ -149,28 +147,22 @@ def category_index(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Only the township's organisation office may do this."))
-        try:
-            if request.POST.get("category"):
-                if not request.POST["category"].isdigit():
-                    raise Http404
-                category = OpinionCategory.objects.filter(
-                    township_code=township, pk=request.POST["category"]
-                ).first()
-                if category is None:
-                    raise Http404
-                category_rename(
-                    actor=request.user, category=category, name=request.POST.get("name", "")
-                )
-            else:
-                category_create(
-                    actor=request.user, township_code=township, name=request.POST.get("name", "")
-                )
-            messages.success(request, _("Categories saved."))
-        except (ValidationError, DomainError) as exc:
-            _error(request, exc)
+        form = CategoryForm(request.POST, categories=_categories_for(township))
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+        else:
+            category, name = form.cleaned_data["category"], form.cleaned_data["name"]
+            try:
+                if category is not None:
+                    category_rename(actor=request.user, category=category, name=name)
+                else:
+                    category_create(actor=request.user, township_code=township, name=name)
+                messages.success(request, _("Categories saved."))
+            except (ValidationError, DomainError) as exc:
+                _error(request, exc)
         return redirect(f"{request.path}?township={township}")
     return render(
         request,
         "campaigns/categories.html",
-        {"categories": categories_for(township), "township": township, "can_edit": can_edit},
+        {"categories": _categories_for(township), "township": township, "can_edit": can_edit},
     )

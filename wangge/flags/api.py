@@ -12,10 +12,10 @@ from wangge.core.api_helpers import READ_ERRORS, WRITE_ERRORS, Page
 from wangge.flags.models import BatchStatus, FlagStatus, MatchStatus
 from wangge.flags.selectors import (
     FlagFilters,
+    _flag_evidence,
     batch_for_user,
     batch_list,
     figures_for_user,
-    flag_evidence,
     flag_for_user,
     flag_list,
 )
@@ -77,7 +77,7 @@ class FlagDetailOut(FlagOut):
 
     @staticmethod
     def resolve_evidence_rows(obj):
-        return list(flag_evidence(obj))
+        return list(_flag_evidence(obj))
 
 
 class FlagQuery(Schema):

@@ -18,6 +18,7 @@ No expression is ever executed: each shape maps to one SQL query per household s
 
 import datetime
 from decimal import Decimal
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from wangge.flags.formats import FORMATS
 from wangge.flags.models import AgencyRecord, MatchStatus
+from wangge.households.models import Household, Tag
 
 MAX_DEPTH = 5
 MAX_LEAVES = 20
@@ -36,7 +38,7 @@ _LEAF_KEYS = {
 }
 
 
-def _fail(path: str, message: str):
+def _fail(path: str, message: str) -> NoReturn:
     raise ValidationError({"conditions": f"{path}: {message}" if path else message})
 
 
@@ -64,94 +66,99 @@ def _number(path: str, value, key: str) -> Decimal:
 def conditions_validate(conditions, *, tag_slugs: set[str] | None = None) -> dict:
     """Check a condition tree; raise ValidationError naming the part to fix."""
     if tag_slugs is None:
-        from wangge.households.models import Tag
-
         tag_slugs = set(Tag.objects.values_list("slug", flat=True))
-    leaves = [0]
-
-    def walk(node, path: str, depth: int):
-        if depth > MAX_DEPTH:
-            _fail(path, _("conditions nest too deeply (at most %(n)d levels).") % {"n": MAX_DEPTH})
-        if not isinstance(node, dict) or not node:
-            _fail(path, _('each condition must be an object such as {"on_list": "..."}.'))
-        keys = set(node)
-        for combinator in ("all", "any"):
-            if combinator in keys:
-                if keys != {combinator}:
-                    _fail(path, _("“%(c)s” stands alone in its object.") % {"c": combinator})
-                children = node[combinator]
-                if not isinstance(children, list) or not children:
-                    _fail(path, _("“%(c)s” needs a non-empty list.") % {"c": combinator})
-                for i, child in enumerate(children):
-                    walk(child, f"{path}.{combinator}[{i}]".lstrip("."), depth + 1)
-                return
-        leaves[0] += 1
-        if leaves[0] > MAX_LEAVES:
-            _fail(path, _("a rule may have at most %(n)d conditions.") % {"n": MAX_LEAVES})
-        if "on_list" in keys:
-            shape = "on_list"
-        elif "has_tag" in keys:
-            shape = "has_tag"
-        elif "sum" in keys:
-            shape = "sum"
-        elif "field" in keys:
-            shape = "field"
-        else:
-            _fail(
-                path,
-                _("unknown condition; use all, any, on_list, has_tag, sum (with source) or field.")
-                + " "
-                + _("Found: %(k)s.") % {"k": ", ".join(sorted(map(str, keys)))},
-            )
-        extra = keys - _LEAF_KEYS[shape]
-        if extra:
-            _fail(path, _("unexpected keys: %(k)s.") % {"k": ", ".join(sorted(map(str, extra)))})
-        if shape == "on_list":
-            _source(path, node["on_list"])
-        elif shape == "has_tag":
-            if node["has_tag"] not in tag_slugs:
-                _fail(path, _("unknown tag “%(t)s”.") % {"t": node["has_tag"]})
-        elif shape == "sum":
-            fmt = FORMATS[_source(path, node.get("source"))]
-            summable = [f for f, how in fmt.rule_fields.items() if how == "sum"]
-            if node["sum"] not in summable:
-                _fail(
-                    path,
-                    _("the %(s)s source has no amount field “%(f)s” to add up; use: %(ok)s.")
-                    % {
-                        "s": fmt.kind,
-                        "f": node["sum"],
-                        "ok": ", ".join(summable) or _("none"),
-                    },
-                )
-            months = node.get("within_months")
-            if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
-                _fail(path, _("“within_months” must be a whole number from 1 to 120."))
-            bounds = {"gt", "gte"} & keys
-            if len(bounds) != 1:
-                _fail(path, _("give exactly one threshold: “gt” (more than) or “gte” (at least)."))
-            _number(path, node[bounds.pop()], "gt/gte")
-        elif shape == "field":
-            fmt = FORMATS[_source(path, node.get("source"))]
-            usable = [f for f, how in fmt.rule_fields.items() if how == "value"]
-            if node["field"] not in usable:
-                _fail(
-                    path,
-                    _("the %(s)s source has no field “%(f)s” a rule can compare; use: %(ok)s.")
-                    % {
-                        "s": fmt.kind,
-                        "f": node["field"],
-                        "ok": ", ".join(usable) or _("none"),
-                    },
-                )
-            values = node.get("in")
-            if not isinstance(values, list) or not values:
-                _fail(path, _("“in” needs a non-empty list of values."))
-            if any(not isinstance(v, str | int) or isinstance(v, bool) for v in values):
-                _fail(path, _("“in” values must be text or whole numbers."))
-
-    walk(conditions, "", 1)
+    _walk(conditions, "", 1, tag_slugs=tag_slugs, leaves=[0])
     return conditions
+
+
+def _walk(node, path: str, depth: int, *, tag_slugs: set[str], leaves: list[int]) -> None:
+    if depth > MAX_DEPTH:
+        _fail(path, _("conditions nest too deeply (at most %(n)d levels).") % {"n": MAX_DEPTH})
+    if not isinstance(node, dict) or not node:
+        _fail(path, _('each condition must be an object such as {"on_list": "..."}.'))
+    keys = set(node)
+    for combinator in ("all", "any"):
+        if combinator in keys:
+            if keys != {combinator}:
+                _fail(path, _("“%(c)s” stands alone in its object.") % {"c": combinator})
+            children = node[combinator]
+            if not isinstance(children, list) or not children:
+                _fail(path, _("“%(c)s” needs a non-empty list.") % {"c": combinator})
+            for i, child in enumerate(children):
+                _walk(
+                    child,
+                    f"{path}.{combinator}[{i}]".lstrip("."),
+                    depth + 1,
+                    tag_slugs=tag_slugs,
+                    leaves=leaves,
+                )
+            return
+    leaves[0] += 1
+    if leaves[0] > MAX_LEAVES:
+        _fail(path, _("a rule may have at most %(n)d conditions.") % {"n": MAX_LEAVES})
+    _leaf_check(node, path, keys, tag_slugs)
+
+
+def _leaf_shape(path: str, keys: set) -> str:
+    for shape in ("on_list", "has_tag", "sum", "field"):
+        if shape in keys:
+            return shape
+    _fail(
+        path,
+        _("unknown condition; use all, any, on_list, has_tag, sum (with source) or field.")
+        + " "
+        + _("Found: %(k)s.") % {"k": ", ".join(sorted(map(str, keys)))},
+    )
+
+
+def _leaf_check(node: dict, path: str, keys: set, tag_slugs: set[str]) -> None:
+    shape = _leaf_shape(path, keys)
+    extra = keys - _LEAF_KEYS[shape]
+    if extra:
+        _fail(path, _("unexpected keys: %(k)s.") % {"k": ", ".join(sorted(map(str, extra)))})
+    if shape == "on_list":
+        _source(path, node["on_list"])
+    elif shape == "has_tag":
+        if node["has_tag"] not in tag_slugs:
+            _fail(path, _("unknown tag “%(t)s”.") % {"t": node["has_tag"]})
+    elif shape == "sum":
+        _sum_check(node, path, keys)
+    else:
+        _field_check(node, path)
+
+
+def _sum_check(node: dict, path: str, keys: set) -> None:
+    fmt = FORMATS[_source(path, node.get("source"))]
+    summable = [f for f, how in fmt.rule_fields.items() if how == "sum"]
+    if node["sum"] not in summable:
+        _fail(
+            path,
+            _("the %(s)s source has no amount field “%(f)s” to add up; use: %(ok)s.")
+            % {"s": fmt.kind, "f": node["sum"], "ok": ", ".join(summable) or _("none")},
+        )
+    months = node.get("within_months")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        _fail(path, _("“within_months” must be a whole number from 1 to 120."))
+    bounds = {"gt", "gte"} & keys
+    if len(bounds) != 1:
+        _fail(path, _("give exactly one threshold: “gt” (more than) or “gte” (at least)."))
+    _number(path, node[bounds.pop()], "gt/gte")
+
+
+def _field_check(node: dict, path: str) -> None:
+    fmt = FORMATS[_source(path, node.get("source"))]
+    usable = [f for f, how in fmt.rule_fields.items() if how == "value"]
+    if node["field"] not in usable:
+        _fail(
+            path,
+            _("the %(s)s source has no field “%(f)s” a rule can compare; use: %(ok)s.")
+            % {"s": fmt.kind, "f": node["field"], "ok": ", ".join(usable) or _("none")},
+        )
+    values = node.get("in")
+    if not isinstance(values, list) or not values:
+        _fail(path, _("“in” needs a non-empty list of values."))
+    if any(not isinstance(v, str | int) or isinstance(v, bool) for v in values):
+        _fail(path, _("“in” values must be text or whole numbers."))
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -182,8 +189,6 @@ def evaluate(conditions: dict, *, township_code: str, as_of: datetime.date) -> F
                 out.setdefault(h, set()).update(ev)
         return out
     if "has_tag" in conditions:
-        from wangge.households.models import Household
-
         ids = Household.objects.filter(
             township_code=township_code, tags__slug=conditions["has_tag"]
         ).values_list("id", flat=True)

@@ -4,10 +4,12 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from wangge.accounts.scope import area_prefixes, get_visible_or_404, prefix_q, visible
+from wangge.accounts.scope import area_prefixes, get_visible_or_404, in_areas, prefix_q, visible
+from wangge.assistance.models import Plan
 from wangge.flags.formats import CATEGORY_RANK
 from wangge.flags.models import (
     OPEN_FLAG_STATUSES,
@@ -19,9 +21,10 @@ from wangge.flags.models import (
     Rule,
     SourceKind,
 )
+from wangge.regions.codes import township_of
 
 
-def sources_all() -> QuerySet:
+def _sources_all() -> QuerySet:
     return AgencySource.objects.order_by("kind")
 
 
@@ -35,7 +38,7 @@ def batch_for_user(user, pk: int) -> AgencyBatch:
     )
 
 
-def batch_problem_rows(batch: AgencyBatch) -> QuerySet:
+def _batch_problem_rows(batch: AgencyBatch) -> QuerySet:
     """Rows that matched no household, or more than one: listed for the officer to resolve."""
     return batch.records.exclude(match_status=MatchStatus.MATCHED).order_by("row_number")
 
@@ -75,7 +78,7 @@ def flag_for_user(user, pk: int) -> Flag:
     )
 
 
-def flag_evidence(flag: Flag) -> QuerySet:
+def _flag_evidence(flag: Flag) -> QuerySet:
     """The exact agency rows that raised the flag (kept even after a batch is rolled back)."""
     return (
         AgencyRecord.objects.filter(pk__in=flag.evidence)
@@ -86,13 +89,12 @@ def flag_evidence(flag: Flag) -> QuerySet:
 
 def rule_list(user) -> QuerySet:
     """Rules of the townships the user works in (a village user sees its township's rules)."""
-    townships = {p[:9] for p in area_prefixes(user)}
-    if not townships:
-        return Rule.objects.none()
-    q = Q()
-    for code in townships:
-        q |= Q(township_code__startswith=code)
-    return Rule.objects.filter(q).select_related("current").order_by("township_code", "slug")
+    townships = sorted({township_of(p) or p for p in area_prefixes(user)})
+    return (
+        in_areas(Rule.objects.all(), townships, field="township_code")
+        .select_related("current")
+        .order_by("township_code", "slug")
+    )
 
 
 def rule_for_user(user, pk: int) -> Rule:
@@ -169,8 +171,6 @@ def flags_stats(area_code: str | None, today: datetime.date | None = None) -> di
     """Keys for ``wangge stats``: flags by rule and status, plans, and the low-income moves of
     the latest year the civil-affairs lists cover (``low_income_year``; townships report on
     the last full year of data, as the 2021 figures of the report do)."""
-    from wangge.assistance.models import Plan
-
     flags = _scoped(Flag.objects.all(), area_code)
     by_rule = {
         row["rule__slug"]: row["n"]
@@ -180,7 +180,7 @@ def flags_stats(area_code: str | None, today: datetime.date | None = None) -> di
         row["status"]: row["n"]
         for row in flags.values("status").annotate(n=Count("id")).order_by("status")
     }
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     latest = (
         _scoped(AgencyRecord.objects.filter(kind=SourceKind.CIVIL_AFFAIRS_DIBAO), area_code)
         .filter(active=True, record_date__lte=today)

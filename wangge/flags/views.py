@@ -13,20 +13,21 @@ from wangge.accounts.scope import area_prefixes
 from wangge.core.errors import DomainError
 from wangge.flags import staging
 from wangge.flags.formats import FORMATS, default_mapping
+from wangge.flags.forms import DecisionForm, MappingForm, RuleForm, UploadForm, error_text
 from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
 from wangge.flags.selectors import (
     FlagFilters,
+    _batch_problem_rows,
+    _flag_evidence,
+    _sources_all,
     batch_for_user,
     batch_list,
-    batch_problem_rows,
     figures_for_user,
-    flag_evidence,
     flag_for_user,
     flag_list,
     rule_for_user,
     rule_list,
-    sources_all,
 )
 from wangge.flags.services import (
     agency_batch_commit,
@@ -38,7 +39,6 @@ from wangge.flags.services import (
     upload_areas,
 )
 
-MAX_UPLOAD = 50 * 1024 * 1024
 PREVIEW_ROWS = 10
 ERRORS_SHOWN = 200
 
@@ -106,19 +106,24 @@ def flag_detail(request, pk: int):
     return render(
         request,
         "flags/flag_detail.html",
-        {"flag": flag, "evidence": flag_evidence(flag), "plan": getattr(flag, "plan", None)},
+        {"flag": flag, "evidence": _flag_evidence(flag), "plan": getattr(flag, "plan", None)},
     )
 
 
 @require_POST
 def flag_decide(request, pk: int):
     flag = flag_for_user(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect("flags:flag_detail", pk=flag.pk)
+    data = form.cleaned_data
     try:
-        if request.POST.get("decision") == "accept":
-            plan = flag_accept(actor=request.user, flag=flag, needs=request.POST.get("needs", ""))
+        if data["decision"] == "accept":
+            plan = flag_accept(actor=request.user, flag=flag, needs=data["needs"])
             messages.success(request, _("Flag accepted; an assistance plan was opened."))
             return redirect("assistance:plan_detail", pk=plan.pk)
-        flag_dismiss(actor=request.user, flag=flag, reason=request.POST.get("reason", ""))
+        flag_dismiss(actor=request.user, flag=flag, reason=data["reason"])
         messages.success(request, _("Flag dismissed."))
     except ValidationError as exc:
         messages.error(request, _first_error(exc))
@@ -132,40 +137,33 @@ def flag_decide(request, pk: int):
 
 def agency(request):
     areas = upload_areas(request.user)
+    status = 200
     if request.method == "POST":
         if not areas:
             raise PermissionDenied
-        source = AgencySource.objects.filter(kind=request.POST.get("source")).first()
-        area_code = request.POST.get("area_code") or (areas[0] if len(areas) == 1 else "")
-        upload = request.FILES.get("file")
-        error = None
-        if source is None:
-            error = _("Choose which agency the file comes from.")
-        elif area_code not in areas:
-            error = _("Choose the area the file is for.")
-        elif upload is None:
-            error = _("Choose the file to upload.")
-        elif upload.size > MAX_UPLOAD:
-            error = _("The file is larger than 50 MB; split it into smaller files.")
-        if error:
-            messages.error(request, error)
-        else:
+        form = UploadForm(request.POST, request.FILES, areas=areas)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
             token = staging.stage(
                 request,
                 content=upload.read(),
                 file_name=upload.name,
-                source_kind=source.kind,
-                area_code=area_code,
+                source_kind=form.cleaned_data["source"].kind,
+                area_code=form.cleaned_data["area_code"],
             )
             return redirect("flags:agency_preview", token=token)
+        # One problem at a time, in the order of the form.
+        messages.error(request, next(iter(form.errors.values()))[0])
+        status = 400
     return render(
         request,
         "flags/agency.html",
         {
             "areas": areas,
-            "sources": sources_all(),
+            "sources": _sources_all(),
             "page": _page(request, batch_list(request.user)),
         },
+        status=status,
     )
 
 
@@ -179,12 +177,13 @@ def agency_preview(request, token: str):
         staging.unstage(request, token)
         messages.error(request, exc.message)
         return redirect("flags:agency")
-    if request.method == "POST":
-        mapping = {f.name: request.POST.get(f"map_{f.name}", "") for f in fmt.fields}
+    form = MappingForm(request.POST if request.method == "POST" else None, fields=fmt.fields)
+    if form.is_valid():
+        mapping = form.mapping()
     else:
         mapping = default_mapping(source.kind, table.headers, source.column_mapping)
     preview = agency_parse(kind=source.kind, table=table, mapping=mapping)
-    if request.method == "POST" and request.POST.get("action") == "commit" and preview.ok:
+    if form.is_valid() and form.cleaned_data["action"] == "commit" and preview.ok:
         try:
             batch = agency_batch_commit(
                 actor=request.user,
@@ -224,7 +223,7 @@ def batch_detail(request, pk: int):
         "flags/batch_detail.html",
         {
             "batch": batch,
-            "problems": _page(request, batch_problem_rows(batch)),
+            "problems": _page(request, _batch_problem_rows(batch)),
             "can_rollback": any(batch.area_code.startswith(p) for p in upload_areas(request.user)),
         },
     )
@@ -252,17 +251,14 @@ def rule_detail(request, pk: int):
     rule = rule_for_user(request.user, pk)
     text = json.dumps(rule.current.conditions if rule.current else {}, ensure_ascii=False, indent=2)
     error = ""
-    if request.method == "POST":
-        text = request.POST.get("conditions", "")
+    form = RuleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        error = error_text(form)
+    elif request.method == "POST":
+        values = form.values()
+        text = values["conditions"]
         try:
-            rule_update(
-                actor=request.user,
-                rule=rule,
-                conditions=text,
-                name=request.POST.get("name"),
-                description=request.POST.get("description"),
-                note=request.POST.get("note", ""),
-            )
+            rule_update(actor=request.user, rule=rule, **values)
             messages.success(
                 request, _("Saved as a new version. Flags follow at the next evaluation.")
             )

@@ -15,12 +15,14 @@ from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
 from wangge.households.models import Tag
 from wangge.visits.models import VisitKind, VisitPolicy
 from wangge.visits.selectors import (
-    cadre_prefixes,
     household_for_visit,
     is_cadre,
     my_due,
     my_households,
     overdue_rollup,
+    policy_for_user,
+    policy_list,
+    policy_township,
     visit_for_user,
     visit_list,
 )
@@ -137,12 +139,14 @@ def _clean(text: str) -> str:
 
 
 @router.get("/due", response={200: list[DueOut], **READ_ERRORS})
+@paginate(Page)
 def visits_due(request):
     """Overdue visits and those due within a week for the caller's paired households."""
     return _due(my_due(request.user, timezone.localdate()))
 
 
 @router.get("/mine", response={200: list[DueOut], **READ_ERRORS})
+@paginate(Page)
 def visits_mine(request):
     """Every household paired with the caller, soonest due first."""
     return _due(my_households(request.user, timezone.localdate()))
@@ -173,7 +177,7 @@ def visits_log(request, payload: VisitIn):
         kind=payload.kind,
         found=_clean(payload.found),
         needs=_clean(payload.needs),
-        opinion=_clean(payload.opinion),
+        extra={"opinion": _clean(payload.opinion)},
         client_key=payload.client_key,
     )
     return Status(201 if created else 200, visit)
@@ -186,24 +190,16 @@ def visits_photo(request, visit_id: int, photo: File[UploadedFile]):
     return visit_photo_attach(actor=request.user, visit=visit, photo=photo)
 
 
-def _township(user, requested: str | None) -> str:
-    townships = sorted({p[:9] for p in cadre_prefixes(user) if len(p) >= 9})
-    if not townships:
-        raise PermissionDenied(_("Visit policies are shown to cadres of a township."))
-    if requested and requested not in townships:
-        raise Http404
-    return requested or townships[0]
-
-
 @router.get("/policies", response={200: list[PolicyOut], **WRITE_ERRORS})
+@paginate(Page)
 def policies_index(request, query: Query[PolicyQuery]):
-    township = _township(request.user, query.township_code)
-    return list(VisitPolicy.objects.filter(township_code=township).select_related("tag"))
+    township = policy_township(request.user, query.township_code)
+    return policy_list(request.user, township).order_by(*VisitPolicy._meta.ordering)
 
 
 @router.put("/policies", response={200: PolicyOut, **WRITE_ERRORS})
 def policies_set(request, payload: PolicyIn):
-    township = _township(request.user, payload.township_code)
+    township = policy_township(request.user, payload.township_code)
     tag = None
     if payload.tag:
         tag = Tag.objects.filter(slug=payload.tag).first()
@@ -220,17 +216,9 @@ def policies_set(request, payload: PolicyIn):
 
 @router.delete("/policies/{int:policy_id}", response={204: None, **WRITE_ERRORS})
 def policies_remove(request, policy_id: int):
-    policy = VisitPolicy.objects.filter(
-        pk=policy_id, township_code__in=_all_townships(request.user)
-    ).first()
-    if policy is None:
-        raise Http404
+    policy = policy_for_user(request.user, policy_id)
     policy_remove(actor=request.user, policy=policy)
     return Status(204, None)
-
-
-def _all_townships(user) -> list[str]:
-    return sorted({p[:9] for p in cadre_prefixes(user) if len(p) >= 9})
 
 
 @router.get("/rollup", response={200: RollupOut, **WRITE_ERRORS})

@@ -5,12 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.images import MAX_PHOTO_BYTES
+from wangge.households.models import Tag
 from wangge.visits.models import VisitKind
+
+# A hidden field that does not hold what the page put there: tampered, or a stale page.
+DAMAGED = _("The form was damaged; reload the page and try again.")
 
 
 class VisitForm(forms.Form):
-    """The visit log: date, kind, what was found, needs, an optional photo; the opinion field
-    only while a visit campaign runs. ``client_key`` makes a resubmission find the first save."""
+    """The visit log: date, kind, what was found, needs, an optional photo, and the fields of
+    the extensions that apply (``visits.hooks``: the opinion while a visit campaign runs).
+    ``client_key`` makes a resubmission find the first save."""
 
     household = forms.TypedChoiceField(label=_("Household"), coerce=int)
     visited_on = forms.DateField(
@@ -32,12 +37,6 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Each need can later be turned into a resident request."),
     )
-    opinion = forms.CharField(
-        label=_("Opinion for the campaign"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
     photo = forms.FileField(
         label=_("Photo (optional)"),
         required=False,
@@ -46,7 +45,7 @@ class VisitForm(forms.Form):
     )
     client_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, households=(), campaign=None, fixed=False, **kwargs):
+    def __init__(self, *args, households=(), extensions=(), fixed=False, **kwargs):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("visited_on", timezone.localdate())
         initial.setdefault("kind", VisitKind.ROUTINE)
@@ -59,12 +58,20 @@ class VisitForm(forms.Form):
             # The household came with the link from the home page: no need to choose it again.
             self.fields["household"].widget = forms.HiddenInput()
         self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        if campaign is None:
-            del self.fields["opinion"]
-        else:
-            self.fields["opinion"].help_text = _(
-                "The campaign “%(name)s” is running: note the household's opinion, if any."
-            ) % {"name": campaign.name}
+        self.extra_names = []
+        for ext, bound in extensions:
+            for name, field in ext.form_fields(bound).items():
+                self.fields[name] = field
+                self.extra_names.append(name)
+        if self.extra_names:
+            order = list(self.fields)
+            base = [n for n in order if n not in self.extra_names]
+            at = base.index("needs") + 1
+            self.order_fields(base[:at] + self.extra_names + base[at:])
+
+    def extra_data(self) -> dict:
+        """The cleaned values of the extensions' fields, for ``visit_log(extra=...)``."""
+        return {name: self.cleaned_data.get(name) for name in self.extra_names}
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -73,3 +80,44 @@ class VisitForm(forms.Form):
                 _("The photo is larger than 5 MB. Choose a smaller photo or leave it out.")
             )
         return photo
+
+
+class PolicyForm(forms.Form):
+    """One row of the policy table: the default (no tag) or a tag's interval; an empty interval
+    on a tag's row drops its policy. ``version`` is the row's version as the page showed it."""
+
+    township = forms.RegexField(
+        regex=r"^\d{9}$", max_length=9, error_messages={"invalid": DAMAGED, "required": DAMAGED}
+    )
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": DAMAGED},
+    )
+    interval_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=366,
+        error_messages={
+            "invalid": _("Enter a number of days from 1 to 366."),
+            "min_value": _("Enter a number of days from 1 to 366."),
+            "max_value": _("Enter a number of days from 1 to 366."),
+        },
+    )
+    version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={"invalid": DAMAGED, "min_value": DAMAGED, "max_value": DAMAGED},
+    )
+
+    def clean(self):
+        data = super().clean()
+        empty = "interval_days" in data and data["interval_days"] is None
+        if empty and "tag" in data and data["tag"] is None:
+            self.add_error("interval_days", _("Enter a number of days from 1 to 366."))
+        return data
+
+    def error_text(self) -> str:
+        """The errors as one plain sentence for the message bar above the table."""
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)

@@ -8,6 +8,7 @@ visit, and a household never visited is due from the day it was paired.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
@@ -21,13 +22,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, prefix_q
+from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, townships_of, visible
+from wangge.grids.models import Grid
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
 from wangge.pairing.models import Pairing
 from wangge.pairing.selectors import household_ids_paired_with, pairings_active
+from wangge.regions.models import Level, Region
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
 
 # Roles that follow visits across an area (cadres); a plain member sees their own households.
@@ -58,8 +62,43 @@ def is_cadre(user) -> bool:
 # --- policies --------------------------------------------------------------------------
 
 
-def policies_for_township(township_code: str) -> list[VisitPolicy]:
-    return list(
+def policy_townships(user) -> list[str]:
+    """The townships whose visit policies the user sees (a cadre's)."""
+    return townships_of(user, CADRE_ROLES)
+
+
+def policy_township(user, requested: str | None) -> str:
+    """The township asked for, or the user's first; 404 outside the user's, 403 for non-cadres."""
+    townships = policy_townships(user)
+    if not townships:
+        raise PermissionDenied(_("Visit policies are shown to cadres of a township."))
+    if requested and requested not in townships:
+        raise Http404
+    return requested or townships[0]
+
+
+def can_edit_policies(user, township_code: str) -> bool:
+    return any(township_code.startswith(p) for p in area_prefixes(user, {Role.TOWNSHIP_ADMIN}))
+
+
+def policy_list(user, township_code: str) -> QuerySet:
+    """The township's policies, when it is one of the user's (else none)."""
+    if township_code not in policy_townships(user):
+        return VisitPolicy.objects.none()
+    return _policies_for_township(township_code)
+
+
+def policy_for_user(user, pk: int) -> VisitPolicy:
+    try:
+        return VisitPolicy.objects.select_related("tag").get(
+            pk=pk, township_code__in=policy_townships(user)
+        )
+    except VisitPolicy.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _policies_for_township(township_code: str) -> QuerySet:
+    return (
         VisitPolicy.objects.filter(township_code=township_code)
         .select_related("tag")
         .order_by("tag__kind", "tag__sort", "id")
@@ -67,10 +106,10 @@ def policies_for_township(township_code: str) -> list[VisitPolicy]:
 
 
 def policy_table(
-    township_code: str,
+    user, township_code: str
 ) -> tuple[VisitPolicy | None, list[tuple[Tag, VisitPolicy | None]]]:
     """The township's default policy, and every tag with its policy (None: the default applies)."""
-    policies = policies_for_township(township_code)
+    policies = list(policy_list(user, township_code))
     default = next((p for p in policies if p.tag_id is None), None)
     by_tag = {p.tag_id: p for p in policies if p.tag_id is not None}
     return default, [(tag, by_tag.get(tag.pk)) for tag in Tag.objects.order_by("kind", "sort")]
@@ -100,7 +139,7 @@ def _interval_expression():
     )
 
 
-def with_due_fields(households: QuerySet) -> QuerySet:
+def _with_due_fields(households: QuerySet) -> QuerySet:
     """Annotate ``last_visited_on``, ``paired_since`` and ``interval_days``."""
     last = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on")
     since = (
@@ -123,8 +162,8 @@ def _intervals() -> set[int]:
     return set(days) | {FALLBACK_INTERVAL_DAYS}
 
 
-def overdue_q(today: datetime.date, intervals: set[int] | None = None) -> Q:
-    """Households (annotated by ``with_due_fields``) whose next visit was due before today.
+def _overdue_q(today: datetime.date, intervals: set[int] | None = None) -> Q:
+    """Households (annotated by ``_with_due_fields``) whose next visit was due before today.
 
     One comparison per distinct interval instead of date arithmetic in SQL, which SQLite and
     PostgreSQL spell differently; there are only a handful of intervals.
@@ -152,7 +191,7 @@ class DueRow:
         return self.last_visited_on is None
 
 
-def due_row(household: Household, today: datetime.date) -> DueRow:
+def _due_row(household: Household, today: datetime.date) -> DueRow:
     last = household.last_visited_on
     interval = household.interval_days or FALLBACK_INTERVAL_DAYS
     if last is not None:
@@ -173,12 +212,12 @@ def my_households(user, today: datetime.date) -> list[DueRow]:
     member = getattr(user, "member", None)
     if member is None:
         return []
-    households = with_due_fields(
+    households = _with_due_fields(
         Household.objects.defer(*SENSITIVE)
         .filter(pk__in=household_ids_paired_with(member))
         .select_related("area")
     )
-    rows = [due_row(h, today) for h in households]
+    rows = [_due_row(h, today) for h in households]
     return sorted(rows, key=lambda r: (r.next_due, r.household.head_name, r.household.pk))
 
 
@@ -230,6 +269,11 @@ def visits_of_household(user, household: Household) -> QuerySet:
     return visit_list(user).filter(household=household)
 
 
+def visits_of_campaign(user, campaign) -> QuerySet:
+    """The campaign's visits in the user's areas, unordered (for counting)."""
+    return visible(Visit.objects.filter(campaign=campaign), user).order_by()
+
+
 # --- roll-ups ---------------------------------------------------------------------------
 
 
@@ -255,7 +299,7 @@ class Rollup:
         return None if rate is None else round(100 * rate, 1)
 
 
-def paired_households_in(prefixes: list[str]) -> QuerySet:
+def _paired_households_in(prefixes: list[str]) -> QuerySet:
     paired = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
     return in_areas(Household.objects.all(), prefixes).filter(Exists(paired))
 
@@ -271,13 +315,13 @@ def rollup_counts(
     """
     if not groups or not prefixes:
         return {name: (0, 0) for name in groups}
-    households = with_due_fields(paired_households_in(prefixes)).order_by()
+    households = _with_due_fields(_paired_households_in(prefixes)).order_by()
     if by_grid:
         from wangge.grids.models import GridHousehold
 
         grid = GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug="service")
         households = households.annotate(service_grid=Subquery(grid.values("grid_id")[:1]))
-    late = overdue_q(today)
+    late = _overdue_q(today)
     aggregates = {}
     for i, q in enumerate(groups.values()):
         aggregates[f"p{i}"] = Count("pk", filter=q)
@@ -292,15 +336,15 @@ def rollup_counts(
 def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
     """Paired households and overdue visits for the user's area, its villages and (for one
     village) its service grids."""
-    from wangge.regions.models import Region
-
     prefixes = cadre_prefixes(user)
     if area_code:
         if not any(area_code.startswith(p) for p in prefixes):
             raise Http404
         prefixes = [area_code]
     villages = list(
-        in_areas(Region.objects.filter(level="village"), prefixes, field="code").order_by("code")
+        in_areas(Region.objects.filter(level=Level.VILLAGE), prefixes, field="code").order_by(
+            "code"
+        )
     )
     village_names = {v.code: v.name for v in villages}
     groups: dict[str, Q] = {"all": Q()}
@@ -322,8 +366,6 @@ def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
 
 def _service_grids(village_code: str) -> list:
     """The service layer's lowest grids in a village (where households are assigned)."""
-    from wangge.grids.models import Grid
-
     return list(
         Grid.objects.filter(prefix_q("area_code", village_code), layer__slug="service")
         .filter(assignments__isnull=False)

@@ -2,6 +2,8 @@
 
 import datetime
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -15,6 +17,8 @@ from wangge.accounts.scope import area_prefixes
 from wangge.audit.services import audit_record
 from wangge.core.errors import ConflictError, DomainError
 from wangge.core.images import photo_clean
+from wangge.households.models import Tag
+from wangge.visits.hooks import bound_extensions
 from wangge.visits.models import Visit, VisitKind, VisitPolicy
 
 # How far back a visit may be entered: the ledger is kept current, not rewritten.
@@ -100,8 +104,6 @@ DEFAULT_POLICIES = {"hardship": 30, "dispute": 14, "low_income": 30, None: 90}
 
 def policies_seed(township_code: str) -> list[VisitPolicy]:
     """The default policies for a township, created where missing (demo, fresh installs)."""
-    from wangge.households.models import Tag
-
     tags = {t.slug: t for t in Tag.objects.filter(slug__in=[k for k in DEFAULT_POLICIES if k])}
     out = []
     for slug, days in DEFAULT_POLICIES.items():
@@ -115,33 +117,7 @@ def policies_seed(township_code: str) -> list[VisitPolicy]:
     return out
 
 
-def visit_log(
-    *,
-    actor,
-    household,
-    visited_on: datetime.date,
-    kind: str = VisitKind.ROUTINE,
-    found: str = "",
-    needs: str = "",
-    photo=None,
-    opinion: str = "",
-    client_key: str = "",
-    today: datetime.date | None = None,
-) -> tuple[Visit, bool]:
-    """Record a visit; returns ``(visit, created)``.
-
-    ``household`` comes from ``selectors.household_for_visit`` (which gives 404 outside the
-    user's households). A ``client_key`` seen before from the same user returns the visit
-    stored then, so a form sent twice records one visit.
-    """
-    today = today or _today()
-    client_key = (client_key or "").strip()
-    if client_key and not CLIENT_KEY.match(client_key):
-        raise ValidationError({"client_key": _("The form's key is damaged; reload the form.")})
-    if client_key:
-        earlier = Visit.objects.filter(created_by=actor, client_key=client_key).first()
-        if earlier is not None:
-            return earlier, False
+def _visit_check(*, visited_on: datetime.date, kind: str, today: datetime.date) -> None:
     errors = {}
     if visited_on > today:
         errors["visited_on"] = _("The visit date is in the future. Enter the day of the visit.")
@@ -151,13 +127,40 @@ def visit_log(
         errors["kind"] = _("Choose first visit, routine visit or help visit.")
     if errors:
         raise ValidationError(errors)
+
+
+def visit_log(
+    *,
+    actor,
+    household,
+    visited_on: datetime.date,
+    kind: str = VisitKind.ROUTINE,
+    found: str = "",
+    needs: str = "",
+    photo=None,
+    extra: Mapping[str, Any] | None = None,
+    client_key: str = "",
+    today: datetime.date | None = None,
+) -> tuple[Visit, bool]:
+    """Record a visit; returns ``(visit, created)``.
+
+    ``household`` comes from ``selectors.household_for_visit`` (which gives 404 outside the
+    user's households). A ``client_key`` seen before from the same user returns the visit
+    stored then, so a form sent twice records one visit. ``extra`` holds the values of the
+    fields that apps above visits add to the log (``visits.hooks``), e.g. a campaign opinion.
+    """
+    today = today or _today()
+    client_key = (client_key or "").strip()
+    if client_key and not CLIENT_KEY.match(client_key):
+        raise ValidationError({"client_key": _("The form's key is damaged; reload the form.")})
+    if client_key:
+        earlier = Visit.objects.filter(created_by=actor, client_key=client_key).first()
+        if earlier is not None:
+            return earlier, False
+    _visit_check(visited_on=visited_on, kind=kind, today=today)
     # Checked before anything is written: a bad photo stores nothing.
     cleaned = photo_clean(photo) if photo else None
-
-    from wangge.campaigns.selectors import campaign_running_for
-    from wangge.campaigns.services import opinion_record
-
-    campaign = campaign_running_for(household.area_code, visited_on)
+    extensions = bound_extensions(household, visited_on)
     stored_name = ""
     try:
         with transaction.atomic():
@@ -173,16 +176,15 @@ def visit_log(
                 found=(found or "").strip()[:5000],
                 needs=(needs or "").strip()[:5000],
                 photo=stored_name,
-                campaign=campaign,
                 client_key=client_key,
                 created_by=actor,
             )
             visit.set_area(household.area)
+            for ext, bound in extensions:
+                ext.before_save(bound, visit)
             visit.save()
-            if campaign is not None and (opinion or "").strip():
-                opinion_record(
-                    actor=actor, campaign=campaign, household=household, text=opinion, visit=visit
-                )
+            for ext, bound in extensions:
+                ext.after_save(bound, actor=actor, visit=visit, data=extra or {})
             audit_record(
                 actor=actor,
                 action="visits.visit_log",

@@ -13,22 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, has_role
-from wangge.appeals.selectors import categories_of
-from wangge.campaigns.selectors import campaign_running_for
+from wangge.accounts.scope import has_role
+from wangge.core.api_helpers import MAX_ID
 from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
-from wangge.households.models import Tag
-from wangge.visits.forms import VisitForm
+from wangge.visits.forms import PolicyForm, VisitForm
+from wangge.visits.hooks import bound_extensions, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
-    cadre_prefixes,
+    can_edit_policies,
     household_for_visit,
     is_cadre,
     my_due,
     my_households,
     overdue_rollup,
     policy_table,
+    policy_township,
     visit_for_user,
     visit_list,
 )
@@ -67,18 +67,22 @@ def log(request, household_id: int | None = None):
     """Log a visit. With a household in the URL it is prefilled; otherwise choose one of yours."""
     today = timezone.localdate()
     if household_id is None and request.method == "POST":
-        try:
-            household_id = int(request.POST.get("household", ""))
-        except ValueError:
-            household_id = None
+        # Chosen in the form: anything but an id leaves the choice to the form's own error.
+        raw = request.POST.get("household", "").strip()
+        if raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= MAX_ID:
+            household_id = int(raw)
     if household_id is not None:
         household = household_for_visit(request.user, household_id)
         households = [household]
     else:
         household = None
         households = [row.household for row in my_households(request.user, today)]
-    campaign = campaign_running_for(household.area_code, today) if household else None
-    form_kwargs = {"households": households, "campaign": campaign, "fixed": household is not None}
+    extensions = bound_extensions(household, today) if household else []
+    form_kwargs = {
+        "households": households,
+        "extensions": extensions,
+        "fixed": household is not None,
+    }
     if household is not None:
         form_kwargs["initial"] = {"household": household.pk}
     if request.method == "POST":
@@ -94,7 +98,7 @@ def log(request, household_id: int | None = None):
                     found=data["found"],
                     needs=data["needs"],
                     photo=data.get("photo"),
-                    opinion=data.get("opinion", ""),
+                    extra=form.extra_data(),
                     client_key=data["client_key"],
                 )
             except ValidationError as exc:
@@ -113,7 +117,7 @@ def log(request, household_id: int | None = None):
         {
             "form": form,
             "household": household,
-            "campaign": campaign,
+            "notes": [note for ext, bound in extensions for note in ext.page_notes(bound)],
             "no_households": not households,
         },
     )
@@ -124,7 +128,7 @@ def visit_detail(request, pk: int):
     opinion = getattr(visit, "opinion", None) if visit.campaign_id else None
     categories = []
     if visit.needs and not visit.need_request_id:
-        categories = categories_of(visit.township_code)
+        categories = need_categories(visit)
     return render(
         request,
         "visits/visit_detail.html",
@@ -165,47 +169,41 @@ def overview(request):
     return render(request, "visits/overview.html", {"rollup": rollup, "area": area})
 
 
-def _township_for(user, requested: str) -> str:
-    townships = sorted({p[:9] for p in cadre_prefixes(user) if len(p) >= 9})
-    if not townships:
-        raise PermissionDenied(_("Visit policies are shown to cadres of a township."))
-    if requested:
-        if requested not in townships:
-            raise Http404
-        return requested
-    return townships[0]
-
-
 def policies(request):
-    township = _township_for(request.user, request.GET.get("township", ""))
-    default, rows = policy_table(township)
-    can_edit = any(
-        township.startswith(p) for p in area_prefixes(request.user, {Role.TOWNSHIP_ADMIN})
-    )
+    township = policy_township(request.user, request.GET.get("township", ""))
+    return _policies_page(request, township)
+
+
+def _policies_page(request, township: str, *, status: int = 200):
+    default, rows = policy_table(request.user, township)
     return render(
         request,
         "visits/policies.html",
-        {"township": township, "default": default, "rows": rows, "can_edit": can_edit},
+        {
+            "township": township,
+            "default": default,
+            "rows": rows,
+            "can_edit": can_edit_policies(request.user, township),
+        },
+        status=status,
     )
 
 
 @require_POST
 def policy_save(request):
-    township = _township_for(request.user, request.POST.get("township", ""))
+    form = PolicyForm(request.POST)
+    township = policy_township(request.user, request.POST.get("township", "")[:9])
     if not has_role(request.user, Role.TOWNSHIP_ADMIN):
         raise PermissionDenied(
             _("Only the township's organisation office may change visit policies.")
         )
-    tag = None
-    if request.POST.get("tag"):
-        try:
-            tag = Tag.objects.get(pk=int(request.POST["tag"]))
-        except (ValueError, Tag.DoesNotExist):
-            raise Http404 from None
-    raw = request.POST.get("interval_days", "").strip()
-    version = request.POST.get("version", "")
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return _policies_page(request, township, status=400)
+    data = form.cleaned_data
+    tag = data["tag"]
     try:
-        if not raw and tag is not None:
+        if data["interval_days"] is None:
             policy = VisitPolicy.objects.filter(township_code=township, tag=tag).first()
             if policy is not None:
                 policy_remove(actor=request.user, policy=policy)
@@ -215,8 +213,8 @@ def policy_save(request):
                 actor=request.user,
                 township_code=township,
                 tag=tag,
-                interval_days=int(raw) if raw.isdigit() else -1,
-                expected_version=int(version) if version.isdigit() else None,
+                interval_days=data["interval_days"],
+                expected_version=data["version"],
             )
             messages.success(request, _("Visit policy saved; due dates follow at once."))
     except ValidationError as exc:

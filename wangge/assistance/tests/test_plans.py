@@ -82,3 +82,44 @@ def test_bad_input_is_refused(secretary_a, secretary_b, household):
         step_add(actor=secretary_a, plan=plan, title=" ")
     with pytest.raises(ValidationError, match="outcome"):
         _update(secretary_a, plan, status=PlanStatus.CLOSED)
+
+
+@pytest.mark.parametrize(
+    ("path", "tampered"),
+    [
+        ("plan", {"version": "abc"}),
+        ("plan", {"version": "99999999999999999999999"}),
+        ("plan", {"version": ""}),
+        ("plan", {"responsible": "abc"}),
+        ("plan", {"status": "magic"}),
+        ("plan", {"measures": "magic"}),
+        ("step_add", {"due_date": "2026-13-45"}),
+        ("step_add", {"measure": "magic"}),
+        ("step_status", {"status": "magic"}),
+    ],
+)
+def test_a_tampered_plan_form_is_refused_in_plain_words(
+    client, secretary_a, household, path, tampered
+):
+    """GIVEN a plan with a step WHEN a form arrives with a hidden or chosen field changed
+    THEN the page comes back with a plain error and nothing is saved."""
+    plan = plan_create(actor=secretary_a, household=household, needs="看病")
+    step = step_add(actor=secretary_a, plan=plan, title="联系医保")
+    client.force_login(secretary_a)
+    url, data = {
+        "plan": (
+            f"/assistance/{plan.pk}/",
+            {"version": plan.version, "needs": "改", "status": PlanStatus.OPEN},
+        ),
+        "step_add": (f"/assistance/{plan.pk}/steps/", {"title": "新步骤"}),
+        "step_status": (f"/assistance/steps/{step.pk}/status/", {"status": StepStatus.DONE}),
+    }[path]
+    response = client.post(url, {**data, **tampered})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "msg-error" in text and (
+        "reload the page" in text or "YYYY-MM-DD" in text or "village" in text
+    )
+    plan.refresh_from_db()
+    assert plan.needs == "看病" and plan.version == 1
+    assert [(s.title, s.status) for s in plan.steps.all()] == [("联系医保", StepStatus.PENDING)]

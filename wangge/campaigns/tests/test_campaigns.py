@@ -5,11 +5,12 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from wangge import testing
 from wangge.accounts.tokens import token_issue
-from wangge.campaigns.models import Opinion
+from wangge.campaigns.models import Campaign, Opinion
 from wangge.campaigns.services import campaign_create, category_create, opinion_categorise
 from wangge.regions.models import Region
 
@@ -50,6 +51,7 @@ def test_the_visit_form_asks_for_an_opinion_while_a_campaign_runs(client, world,
     client.force_login(world["user"])
     page, response = _log(client, world["plain"], opinion="村口道路坑洼，希望修路")
     assert "opinion" in page.context["form"].fields
+    assert 'class="campaign-note"' in page.content.decode()
     assert "千名党员大走访" in page.content.decode()
     assert response.status_code == 302
     opinion = Opinion.objects.get()
@@ -140,7 +142,7 @@ def test_campaign_api(client, world, campaign, categories, secretary_a):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     anon = client.__class__()
     listed = anon.get("/api/v1/campaigns", **auth).json()
-    assert [c["name"] for c in listed] == ["千名党员大走访"]
+    assert listed["count"] == 1 and [c["name"] for c in listed["items"]] == ["千名党员大走访"]
     opinions = anon.get(f"/api/v1/campaigns/{campaign.pk}/opinions", **auth).json()
     assert opinions["count"] == 1
     opinion_id = opinions["items"][0]["id"]
@@ -155,7 +157,10 @@ def test_campaign_api(client, world, campaign, categories, secretary_a):
     assert counts["by_category"][1] == {"name": "医疗保障", "count": 1}
     assert counts["members_visited"] == 1
     cats = anon.get("/api/v1/campaigns/categories", **auth).json()
-    assert [c["name"] for c in cats] == ["道路交通", "医疗保障", "产业发展"]
+    assert cats["count"] == 3
+    assert [c["name"] for c in cats["items"]] == ["道路交通", "医疗保障", "产业发展"]
+    page = anon.get("/api/v1/campaigns/categories?limit=2&offset=2", **auth).json()
+    assert [c["name"] for c in page["items"]] == ["产业发展"]
     r = anon.post(
         "/api/v1/campaigns/categories",
         data=json.dumps({"township_code": testing.TOWNSHIP, "name": "新类"}),
@@ -163,3 +168,42 @@ def test_campaign_api(client, world, campaign, categories, secretary_a):
         **auth,
     )
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "١٢", "1" * 5000])
+def test_a_tampered_category_is_refused_in_plain_words(
+    admin_client, world, campaign, categories, value
+):
+    member = Client()
+    member.force_login(world["user"])
+    _log(member, world["plain"], opinion="修路")
+    opinion = Opinion.objects.get()
+    r = admin_client.post(
+        f"/campaigns/opinions/{opinion.pk}/category/", {"category": value}, follow=True
+    )
+    assert r.status_code == 200 and "reload the page" in r.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.category is None and opinion.categorised_at is None
+    r = admin_client.post(
+        "/campaigns/categories/", {"category": value, "name": "改名"}, follow=True
+    )
+    assert r.status_code == 200 and "reload the page" in r.content.decode()
+    assert [c.name for c in _names(admin_client)] == ["道路交通", "医疗保障", "产业发展"]
+
+
+def _names(client):
+    return client.get("/campaigns/categories/").context["categories"]
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"area": "999999999999"}, {"area": "abc"}, {"starts_on": "2026-13-45"}, {"ends_on": "x"}],
+)
+def test_a_tampered_campaign_form_is_refused_in_plain_words(admin_client, world, tampered):
+    data = {"name": "夏季走访", "area": testing.VILLAGE_A, "starts_on": "2026-06-01"}
+    r = admin_client.post("/campaigns/new/", {**data, "ends_on": "2026-07-01", **tampered})
+    assert r.status_code == 400
+    text = r.content.decode()
+    assert "Choose an area of your township" in text or "YYYY-MM-DD" in text
+    assert "夏季走访" in text  # what was typed is still there
+    assert not Campaign.objects.exists()

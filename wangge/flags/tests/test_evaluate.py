@@ -3,7 +3,7 @@ import pytest
 from wangge import testing
 from wangge.core.errors import ConflictError
 from wangge.flags.models import AgencyRecord, Flag, FlagStatus
-from wangge.flags.selectors import flag_evidence
+from wangge.flags.selectors import _flag_evidence
 from wangge.flags.services import (
     agency_batch_rollback,
     flag_accept,
@@ -48,7 +48,7 @@ def test_severe_illness_sums_a_household_over_twelve_months(officer, sources, ho
     flags = Flag.objects.filter(rule=rules["severe_illness"], status=FlagStatus.RAISED)
     assert sorted(f.household.head_name for f in flags) == ["汪一", "郭一"]
     wang = flags.get(household=homes["a1"])
-    rows = list(flag_evidence(wang).values_list("row_number", flat=True))
+    rows = list(_flag_evidence(wang).values_list("row_number", flat=True))
     assert rows == [2, 3]
     assert wang.rule_version == rules["severe_illness"].current
     assert wang.area_code == homes["a1"].area_code
@@ -68,7 +68,7 @@ def test_flag_lapses_when_its_batch_is_rolled_back(officer, sources, homes, rule
     agency_batch_rollback(actor=officer, batch=batch, as_of=TODAY)
     flag.refresh_from_db()
     assert flag.status == FlagStatus.LAPSED and flag.lapsed_at is not None
-    assert list(flag_evidence(flag)) == list(AgencyRecord.objects.all())  # still explainable
+    assert list(_flag_evidence(flag)) == list(AgencyRecord.objects.all())  # still explainable
 
 
 def test_evidence_grows_and_flag_is_updated_not_duplicated(officer, sources, homes, rules):
@@ -120,7 +120,7 @@ def test_extreme_hardship_and_severe_disability(officer, sources, homes, rules):
     open_flags = {(f.rule.slug, f.household.head_name) for f in Flag.objects.all()}
     assert open_flags == {("extreme_hardship", "汪一"), ("severe_disability", "汪二")}
     hardship = Flag.objects.get(rule__slug="extreme_hardship")
-    assert sorted(flag_evidence(hardship).values_list("kind", flat=True)) == [
+    assert sorted(_flag_evidence(hardship).values_list("kind", flat=True)) == [
         "civil_affairs_dibao",
         "civil_affairs_tekun",
     ]

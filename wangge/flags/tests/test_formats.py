@@ -20,7 +20,7 @@ TODAY = datetime.date(2021, 12, 31)
         44260,
         "44260",
         datetime.date(2021, 3, 5),
-        datetime.datetime(2021, 3, 5, 10, 0),
+        datetime.datetime(2021, 3, 5, 10, 0),  # noqa: DTZ001 - a spreadsheet cell's naive value
         "20210305",
     ],
 )

@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from wangge import testing
 from wangge.assistance.models import Plan, PlanStep
@@ -29,9 +32,7 @@ def rules(township_admin, tags):
 def test_officer_uploads_checks_and_commits(client, officer, homes, rules, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     client.force_login(officer)
-    import datetime
-
-    day = (datetime.date.today() - datetime.timedelta(days=30)).strftime("%Y.%m.%d")
+    day = (timezone.localdate() - datetime.timedelta(days=30)).strftime("%Y.%m.%d")
     response = _post_file(
         client,
         _csv(
@@ -262,3 +263,51 @@ def test_queue_queries_do_not_grow_with_flags(
     with django_assert_max_num_queries(12):
         page = client.get("/flags/queue/").content.decode()
     assert page.count("<td>大病家庭") == 7
+
+
+@pytest.mark.parametrize("decision", ["", "approve", "accept\x00"])
+def test_a_tampered_decision_is_refused_in_plain_words(
+    client, officer, secretary_a, homes, rules, sources, decision
+):
+    upload(
+        officer,
+        sources["medical_insurance"],
+        MEDICAL_HEADERS,
+        [["汪一", head_id(1), "住院", "2021-03-05", "1", "60000"]],
+    )
+    flag = Flag.objects.get()
+    client.force_login(secretary_a)
+    data = {"decision": decision, "reason": "重复"}
+    response = client.post(f"/flags/{flag.pk}/decide/", data, follow=True)
+    assert response.status_code == 200 and "reload the page" in response.content.decode()
+    assert Flag.objects.get().status == FlagStatus.RAISED and not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"source": "tax"}, {"source": ""}, {"area_code": "999999999"}, {"area_code": "abc"}],
+)
+def test_a_tampered_upload_is_refused_in_plain_words(
+    client, officer, homes, settings, tmp_path, tampered
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.VAR_DIR = tmp_path
+    client.force_login(officer)
+    data = {"source": "medical_insurance", "file": SimpleUploadedFile("医保.csv", b"a,b\n1,2\n")}
+    response = client.post("/flags/agency/", {**data, **tampered})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Choose which agency" in text or "Choose the area" in text
+    assert not AgencyBatch.objects.exists() and not list(tmp_path.rglob("*.csv"))
+
+
+def test_a_rule_posted_with_a_null_character_is_refused(client, township_admin, rules):
+    client.force_login(township_admin)
+    rule = rules[0]
+    response = client.post(
+        f"/flags/rules/{rule.pk}/",
+        {"name": "规则\x00", "description": "", "conditions": '{"on_list": "disability"}'},
+    )
+    assert response.status_code == 200 and "Null characters" in response.content.decode()
+    assert rule.versions.count() == 1

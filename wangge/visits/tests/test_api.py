@@ -29,6 +29,8 @@ def auth(world):
 
 def test_due_then_log_then_not_due(client, world, auth):
     due = client.get("/api/v1/visits/due", **auth).json()
+    assert due["count"] == 2
+    due = due["items"]
     assert {d["household_id"] for d in due} == {world["hardship"].pk, world["plain"].pk}
     assert {d["status"] for d in due} == {"overdue"}
     body = {"household_id": world["plain"].pk, "found": "一切正常", "client_key": "abcdef123456"}
@@ -38,12 +40,14 @@ def test_due_then_log_then_not_due(client, world, auth):
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     visit = Visit.objects.get()
     assert visit.visited_on == timezone.localdate() and visit.member == world["member"]
-    due = client.get("/api/v1/visits/due", **auth).json()
+    due = client.get("/api/v1/visits/due", **auth).json()["items"]
     assert [d["household_id"] for d in due] == [world["hardship"].pk]
     listed = client.get("/api/v1/visits", **auth).json()
     assert listed["count"] == 1 and listed["items"][0]["found"] == "一切正常"
     mine = client.get("/api/v1/visits/mine", **auth).json()
-    assert {m["status"] for m in mine} == {"overdue", "ok"}
+    assert mine["count"] == 2 and {m["status"] for m in mine["items"]} == {"overdue", "ok"}
+    first = client.get("/api/v1/visits/mine?limit=1&offset=1", **auth).json()
+    assert first["count"] == 2 and first["items"] == mine["items"][1:]
 
 
 def test_bad_visits_are_refused(client, world, auth):
@@ -80,7 +84,8 @@ def test_outsiders_see_no_visits(client, world, auth, secretary_b):
 def test_policies_read_and_update(client, world, township_admin, secretary_a):
     admin = _auth(township_admin)
     policies = client.get("/api/v1/visits/policies", **admin).json()
-    assert {p["tag"]: p["interval_days"] for p in policies} == {
+    assert policies["count"] == 4
+    assert {p["tag"]: p["interval_days"] for p in policies["items"]} == {
         "hardship": 30,
         "dispute": 14,
         "low_income": 30,

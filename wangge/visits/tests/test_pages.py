@@ -235,3 +235,38 @@ def test_field_pages_take_a_fixed_number_of_queries(
         visit(home)
     after = {path: count(path) for path in before}
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"tag": "x"},
+        {"tag": "99999999999999999999999"},
+        {"version": "abc"},
+        {"version": "99999999999999999999999"},
+        {"interval_days": "abc"},
+        {"interval_days": "99999999999999999999999"},
+    ],
+)
+def test_a_tampered_policy_form_is_refused_in_plain_words(admin_client, world, tampered):
+    hardship = world["tags"]["hardship"]
+    before = list(hardship.visit_policies.values_list("interval_days", "version"))
+    data = {"township": testing.TOWNSHIP, "tag": hardship.pk, "interval_days": "10", **tampered}
+    response = admin_client.post("/visits/policies/save/", data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "reload the page" in text or "from 1 to 366" in text
+    assert list(hardship.visit_policies.values_list("interval_days", "version")) == before
+
+
+def test_a_chosen_household_that_is_no_number_redisplays_the_form(member_client, world):
+    page = member_client.get("/visits/log/")
+    data = {
+        "household": "1" * 5000,
+        "visited_on": timezone.localdate().isoformat(),
+        "kind": VisitKind.ROUTINE,
+        "client_key": page.context["form"].initial["client_key"],
+    }
+    response = member_client.post("/visits/log/", data)
+    assert response.status_code == 200 and response.context["form"].errors["household"]
+    assert not Visit.objects.exists()

@@ -1,0 +1,58 @@
+"""The plan page's three forms: the plan itself, a new step, a step's status."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wangge.assistance.models import Measure, PlanStatus, StepStatus
+
+# A hidden field that does not hold what the page put there: tampered, or a stale page.
+DAMAGED = _("The form was damaged; reload the page and try again.")
+_DAMAGED_CHOICE = {"invalid_choice": DAMAGED, "required": DAMAGED}
+
+
+class PlanForm(forms.Form):
+    version = forms.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={
+            "invalid": DAMAGED,
+            "required": DAMAGED,
+            "min_value": DAMAGED,
+            "max_value": DAMAGED,
+        },
+    )
+    needs = forms.CharField(required=False)
+    measures = forms.MultipleChoiceField(
+        choices=Measure.choices, required=False, error_messages=_DAMAGED_CHOICE
+    )
+    responsible = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
+    )
+    status = forms.ChoiceField(choices=PlanStatus.choices, error_messages=_DAMAGED_CHOICE)
+    outcome = forms.CharField(required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = members
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": _("Describe the step.")})
+    measure = forms.ChoiceField(
+        choices=[("", "—"), *Measure.choices], required=False, error_messages=_DAMAGED_CHOICE
+    )
+    due_date = forms.DateField(
+        required=False, error_messages={"invalid": _("Enter the due date as YYYY-MM-DD.")}
+    )
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=StepStatus.choices, error_messages=_DAMAGED_CHOICE)
+    note = forms.CharField(required=False)
+
+
+def error_text(form: forms.Form) -> str:
+    """The form's errors as plain sentences for the message bar."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
