@@ -2,7 +2,7 @@
 
 import pytest
 
-from wangge.core import testing
+from wangge import testing
 from wangge.pairing.models import MemberCap, Pairing, PairingRules
 
 GROUP_A = testing.VILLAGE_A + "001001"
