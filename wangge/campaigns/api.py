@@ -51,7 +51,7 @@ class OpinionQuery(Schema):
     )
 
 
-class CategoryOut(Schema):
+class CampaignCategoryOut(Schema):
     id: int
     township_code: str
     name: str
@@ -95,7 +95,7 @@ def campaigns_index(request):
     return list(campaign_list(request.user))
 
 
-@router.get("/categories", response={200: list[CategoryOut], **WRITE_ERRORS})
+@router.get("/categories", response={200: list[CampaignCategoryOut], **WRITE_ERRORS})
 def categories_index(request, query: Query[CategoryQuery]):
     townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
     if not townships:
@@ -106,7 +106,7 @@ def categories_index(request, query: Query[CategoryQuery]):
     return list(categories_for(township))
 
 
-@router.post("/categories", response={201: CategoryOut, **WRITE_ERRORS})
+@router.post("/categories", response={201: CampaignCategoryOut, **WRITE_ERRORS})
 def categories_add(request, payload: CategoryIn):
     name = payload.name.replace("\x00", "")
     category = category_create(actor=request.user, township_code=payload.township_code, name=name)
