@@ -1,4 +1,5 @@
-"""Pages of the system administrator (accounts) and the security administrator (roles)."""
+"""Pages of the three administrators (S13 separation of duties): the system administrator
+(accounts), the security administrator (roles) and the audit administrator (the audit log)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,8 +12,13 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import has_role, visible
-from wangge.accounts.selectors import assignments_for_admin, users_for_admin
+from wangge.accounts.selectors import (
+    assignments_for_admin,
+    audit_events_for_admin,
+    users_for_admin,
+)
 from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
+from wangge.audit.services import audit_verify_chain
 from wangge.core.forms import add_service_errors
 from wangge.regions.models import Region
 
@@ -101,3 +107,23 @@ def role_remove(request, pk):
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:role_index")
+
+
+def event_index(request):
+    """The audit log, for the audit administrator only."""
+    if not has_role(request.user, Role.AUDIT_ADMIN):
+        raise PermissionDenied(_("This page is for the audit administrator."))
+    action = (request.GET.get("action") or "").strip()[:40]
+    events = audit_events_for_admin(request.user, action=action)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    verified = request.GET.get("verify") == "1"
+    return render(
+        request,
+        "audit/event_index.html",
+        {
+            "page": page,
+            "action": action,
+            "verified": verified,
+            "broken": audit_verify_chain() if verified else None,
+        },
+    )
