@@ -136,6 +136,7 @@ def _http_error(request, exc):
 
 def _register() -> None:
     from wangge.accounts.api import router as auth_router
+    from wangge.accounts.regions_api import router as regions_router
     from wangge.appeals.api import router as appeals_router
     from wangge.appeals.metrics_api import router as appeals_metrics_router
     from wangge.assistance.api import router as assistance_router
@@ -145,7 +146,6 @@ def _register() -> None:
     from wangge.households.api import router as households_router
     from wangge.pairing.api import router as pairing_router
     from wangge.party.api import members_router, organisations_router
-    from wangge.regions.api import router as regions_router
     from wangge.visits.api import router as visits_router
 
     api.add_router("/auth", auth_router)

@@ -20,7 +20,10 @@ from wangge.accounts.selectors import (
 from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
 from wangge.audit.services import audit_verify_chain
 from wangge.core.forms import add_service_errors
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
+
+# Roles are granted over a county or anything below it.
+GRANTABLE_LEVELS = [Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.HAMLET, Level.GROUP]
 
 
 class UserForm(forms.Form):
@@ -42,7 +45,7 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users_for_admin(admin)
         self.fields["area"].queryset = visible(
-            Region.objects.filter(level__in=["county", "township", "village", "hamlet", "group"]),
+            Region.objects.filter(level__in=GRANTABLE_LEVELS),
             admin,
             field="code",
         ).order_by("code")
