@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.forms import ActiveForm
 from wangge.accounts.models import Role
 from wangge.accounts.scope import has_role, visible
 from wangge.accounts.selectors import (
@@ -77,8 +78,12 @@ def user_index(request):
 def user_active(request, pk):
     _only(request.user, Role.SYSTEM_ADMIN)
     user = get_object_or_404(users_for_admin(request.user), pk=pk)
+    form = ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("accounts:user_index")
     try:
-        user_set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
+        user_set_active(actor=request.user, user=user, active=form.cleaned_data["active"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("accounts:user_index")
