@@ -48,7 +48,8 @@ class BearerToken(HttpBearer):
 
 class WanggeAPI(NinjaAPI):
     """The API, with its OpenAPI document built once per process (about 240 ms a build): the
-    routes are fixed when the module is imported."""
+    routes are fixed when the module is imported. Callers share the document: copy before
+    changing it."""
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict | None = None
