@@ -8,11 +8,14 @@ page shows, so a new POST view is covered without touching this test.
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 from django.urls import get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.test_route_walk import SKIP_PREFIXES, _fill, _patterns
 from tests.test_route_walk import village_a_data as village_a_data  # a fixture used below
 from wangge import testing
+from wangge.accounts.models import Role
 
 GARBAGE = {
     "letters": "abc",
@@ -115,4 +118,37 @@ def test_garbage_posts_as_a_village_member_never_give_a_server_error(client, mem
     _admin_client, paths = walk
     client.force_login(member_a)
     errors = _server_errors(client, paths)
+    assert not errors, _report(errors)
+
+
+@pytest.fixture
+def administrators(regions):
+    made = []
+    for name, role in [
+        ("sysadmin", Role.SYSTEM_ADMIN),
+        ("secadmin", Role.SECURITY_ADMIN),
+        ("auditadmin", Role.AUDIT_ADMIN),
+    ]:
+        user = testing.make_user(name, role, testing.TOWNSHIP)
+        TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+        made.append(user)
+    return made
+
+
+def test_garbage_posts_to_the_administrators_pages_never_give_a_server_error(
+    client, administrators, secretary_a
+):
+    """The account, role and audit pages are reached only by their administrators, with the
+    ids of an account and a role assignment; the second login step before verification."""
+    assignment = secretary_a.roles.get()
+    values = {"int": [str(secretary_a.pk), str(assignment.pk)], "slug": [], "str": []}
+    paths = [p for p in _post_paths(values) if p.startswith(("/accounts/", "/audit/"))]
+    assert "/accounts/users/" in paths and "/accounts/roles/" in paths
+    errors: dict[str, list[str]] = {}
+    for admin in administrators:
+        client.force_login(admin)
+        errors.update(_server_errors(client, paths))
+        unverified = Client()
+        unverified.force_login(admin)
+        errors.update(_server_errors(unverified, ["/accounts/2fa/"]))
     assert not errors, _report(errors)

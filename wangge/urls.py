@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from wangge.accounts.urls import audit_urlpatterns
 from wangge.api import api
 from wangge.core import notify_views
 
@@ -11,7 +12,7 @@ urlpatterns = [
     path("members/", include("wangge.party.urls")),
     path("households/", include("wangge.households.urls")),
     path("grids/", include("wangge.grids.urls")),
-    path("audit/", include("wangge.audit.urls")),
+    path("audit/", include(audit_urlpatterns)),
     path("imports/", include("wangge.imports.urls")),
     path("flags/", include("wangge.flags.urls")),
     path("assistance/", include("wangge.assistance.urls")),

@@ -1,5 +1,7 @@
 """Schemathesis generates requests from the OpenAPI schema: no 5xx, every response as documented."""
 
+import copy
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -20,7 +22,10 @@ from wangge.grids.services import grid_layers_seed
 # failure repeats); more examples per operation cost CI minutes without finding new classes.
 EXAMPLES_PER_OPERATION = 30
 
-schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
+# A copy: schemathesis rewrites the dict it loads, and the API serves one document per process.
+schema = schemathesis.openapi.from_dict(
+    copy.deepcopy(api.get_openapi_schema(path_prefix="/api/v1"))
+)
 schema.app = get_wsgi_application()
 
 

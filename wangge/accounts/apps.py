@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
+        # Django's pattern: receivers connect once every app's models are loaded.
         from wangge.accounts import signals  # noqa: F401

@@ -1,4 +1,5 @@
-"""Pages of the system administrator (accounts) and the security administrator (roles)."""
+"""Pages of the three administrators (S13 separation of duties): the system administrator
+(accounts), the security administrator (roles) and the audit administrator (the audit log)."""
 
 from django import forms
 from django.contrib import messages
@@ -9,12 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.forms import ActiveForm
 from wangge.accounts.models import Role
 from wangge.accounts.scope import has_role, visible
-from wangge.accounts.selectors import assignments_for_admin, users_for_admin
+from wangge.accounts.selectors import (
+    assignments_for_admin,
+    audit_events_for_admin,
+    users_for_admin,
+)
 from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
+from wangge.audit.services import audit_verify_chain
 from wangge.core.forms import add_service_errors
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
+
+# Roles are granted over a county or anything below it.
+GRANTABLE_LEVELS = [Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.HAMLET, Level.GROUP]
 
 
 class UserForm(forms.Form):
@@ -36,7 +46,7 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users_for_admin(admin)
         self.fields["area"].queryset = visible(
-            Region.objects.filter(level__in=["county", "township", "village", "hamlet", "group"]),
+            Region.objects.filter(level__in=GRANTABLE_LEVELS),
             admin,
             field="code",
         ).order_by("code")
@@ -68,8 +78,12 @@ def user_index(request):
 def user_active(request, pk):
     _only(request.user, Role.SYSTEM_ADMIN)
     user = get_object_or_404(users_for_admin(request.user), pk=pk)
+    form = ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("accounts:user_index")
     try:
-        user_set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
+        user_set_active(actor=request.user, user=user, active=form.cleaned_data["active"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("accounts:user_index")
@@ -101,3 +115,23 @@ def role_remove(request, pk):
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:role_index")
+
+
+def event_index(request):
+    """The audit log, for the audit administrator only."""
+    if not has_role(request.user, Role.AUDIT_ADMIN):
+        raise PermissionDenied(_("This page is for the audit administrator."))
+    action = (request.GET.get("action") or "").strip()[:40]
+    events = audit_events_for_admin(request.user, action=action)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    verified = request.GET.get("verify") == "1"
+    return render(
+        request,
+        "audit/event_index.html",
+        {
+            "page": page,
+            "action": action,
+            "verified": verified,
+            "broken": audit_verify_chain() if verified else None,
+        },
+    )

@@ -1,7 +1,10 @@
+"""Reads for the three administrators' pages, each scoped to the administrator's areas."""
+
 from django.db.models import Q, QuerySet
 
 from wangge.accounts.models import RoleAssignment, User
 from wangge.accounts.scope import visible
+from wangge.audit.models import AuditEvent
 
 
 def users_for_admin(admin) -> QuerySet:
@@ -20,3 +23,13 @@ def assignments_for_admin(admin) -> QuerySet:
         .select_related("user", "area")
         .order_by("area_id", "role", "user__username")
     )
+
+
+def audit_events_for_admin(admin, *, action: str = "") -> QuerySet:
+    """The audit log the administrator may read: events in their areas and account-level events
+    (logins), which have no area; newest first, optionally those whose action starts so."""
+    events = AuditEvent.objects.select_related("actor")
+    events = visible(events.exclude(area_code=""), admin) | events.filter(area_code="")
+    if action:
+        events = events.filter(action__startswith=action)
+    return events.order_by("-id")

@@ -15,3 +15,7 @@ urlpatterns = [
     path("roles/", manage_views.role_index, name="role_index"),
     path("roles/<int:pk>/remove/", manage_views.role_remove, name="role_remove"),
 ]
+
+# The audit log keeps its own address and namespace (/audit/, "audit:"); its page lives here,
+# above the audit app, because it is scoped by the reader's roles.
+audit_urlpatterns = ([path("", manage_views.event_index, name="event_index")], "audit")

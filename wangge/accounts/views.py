@@ -1,14 +1,15 @@
 import base64
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from wangge.accounts.forms import LargeTextForm, TwoFactorForm, safe_next
 from wangge.accounts.twofactor import (
     confirmed_device,
     enrolment_device,
@@ -23,14 +24,16 @@ from wangge.accounts.twofactor import (
 @require_POST
 def toggle_large_text(request):
     """Large text (body ≥ 18 px) for older members; kept on the account and in a cookie."""
-    on = request.POST.get("on") == "1"
+    form = LargeTextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return HttpResponseRedirect("/")
+    on = form.cleaned_data["on"]
     user = request.user
     if user.is_authenticated and user.large_text != on:
         user.large_text = on
         user.save(update_fields=["large_text"])
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+    target = safe_next(form.cleaned_data["next"], request.get_host())
     response = HttpResponseRedirect(target)
     response.set_cookie("large_text", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
     return response
@@ -44,9 +47,11 @@ class LoginView(auth_views.LoginView):
 def two_factor(request):
     """Set up (first time) or enter the 6-digit code from the authenticator app."""
     user = request.user
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+    form = TwoFactorForm(request.POST if request.method == "POST" else None)
+    requested = request.GET.get("next", "")
+    if form.is_bound and (form.is_valid() or "next" in form.cleaned_data):
+        requested = form.cleaned_data["next"] or requested
+    target = safe_next(requested, request.get_host())
     if not needs_two_factor(user) or user.is_verified():
         return HttpResponseRedirect(target)
     device = confirmed_device(user)
@@ -54,13 +59,15 @@ def two_factor(request):
     if enrolling:
         device = enrolment_device(user)
     error = ""
-    if request.method == "POST":
-        token = request.POST.get("token", "")
-        if enrolling:
-            ok = two_factor_confirm(user=user, device=device, token=token)
-            matched = device if ok else None
-        else:
-            matched = two_factor_check(user, token)
+    if form.is_bound:
+        matched = None
+        if form.is_valid():
+            token = form.cleaned_data["token"]
+            if enrolling:
+                ok = two_factor_confirm(user=user, device=device, token=token)
+                matched = device if ok else None
+            else:
+                matched = two_factor_check(user, token)
         if matched is not None:
             otp_login(request, matched)
             return HttpResponseRedirect(target)

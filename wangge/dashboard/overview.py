@@ -80,7 +80,8 @@ def households_by_village(prefixes: list[str]) -> list[tuple[str, int]]:
         .order_by("village")
     )
     counts = {row["village"]: row["n"] for row in rows}
-    names = dict(Region.objects.filter(code__in=counts).values_list("code", "name"))
+    # A subquery, not a list of codes: the query stays one size however many villages there are.
+    names = dict(Region.objects.filter(code__in=rows.values("village")).values_list("code", "name"))
     return [(names.get(code, code), n) for code, n in counts.items()]
 
 

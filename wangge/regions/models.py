@@ -17,13 +17,13 @@ class Level(models.TextChoices):
 LEVEL_ORDER = {level.value: depth for depth, level in enumerate(Level)}
 # Code length of each level: national codes down to the village, 3 digits per level below.
 LEVEL_CODE_LENGTH = {
-    "province": 2,
-    "city": 4,
-    "county": 6,
-    "township": 9,
-    "village": 12,
-    "hamlet": 15,
-    "group": 18,
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+    Level.HAMLET: 15,
+    Level.GROUP: 18,
 }
 
 
@@ -52,10 +52,15 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def _ancestor_code(self, level: Level) -> str:
+        # regions.codes imports this module: the same cut, written against the same table.
+        length = LEVEL_CODE_LENGTH[level]
+        return self.code[:length] if len(self.code) >= length else ""
+
     @property
     def township_code(self) -> str:
-        return self.code[:9] if len(self.code) >= 9 else ""
+        return self._ancestor_code(Level.TOWNSHIP)
 
     @property
     def village_code(self) -> str:
-        return self.code[:12] if len(self.code) >= 12 else ""
+        return self._ancestor_code(Level.VILLAGE)

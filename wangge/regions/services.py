@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wangge.audit.services import audit_record
-from wangge.regions.models import LEVEL_CODE_LENGTH, Region
+from wangge.regions.models import LEVEL_CODE_LENGTH, Level, Region
 
-CHILD_LEVEL = {"village": "hamlet", "hamlet": "group"}
+CHILD_LEVEL = {Level.VILLAGE: Level.HAMLET, Level.HAMLET: Level.GROUP}
 
 
 @transaction.atomic

@@ -20,17 +20,18 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, townships_of, visible
-from wangge.grids.models import Grid
+from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
 from wangge.pairing.models import Pairing
 from wangge.pairing.selectors import household_ids_paired_with, pairings_active
+from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
 
@@ -299,13 +300,17 @@ class Rollup:
         return None if rate is None else round(100 * rate, 1)
 
 
-def _paired_households_in(prefixes: list[str]) -> QuerySet:
+def _paired_households_in(prefixes: list[str] | None) -> QuerySet:
+    """Paired households under the prefixes; ``None`` means every area (no filter at all)."""
     paired = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
-    return in_areas(Household.objects.all(), prefixes).filter(Exists(paired))
+    households = (
+        Household.objects.all() if prefixes is None else in_areas(Household.objects.all(), prefixes)
+    )
+    return households.filter(Exists(paired))
 
 
 def rollup_counts(
-    prefixes: list[str], groups: dict[str, Q], today: datetime.date, *, by_grid: bool = False
+    prefixes: list[str] | None, groups: dict[str, Q], today: datetime.date, *, by_grid: bool = False
 ) -> dict[str, tuple[int, int]]:
     """(paired, overdue) per named group of households, in one query.
 
@@ -313,12 +318,10 @@ def rollup_counts(
     overdue test are filters of the outer count (Django wraps the annotated query because the
     aggregates refer to subquery annotations).
     """
-    if not groups or not prefixes:
+    if not groups or prefixes == []:
         return {name: (0, 0) for name in groups}
     households = _with_due_fields(_paired_households_in(prefixes)).order_by()
     if by_grid:
-        from wangge.grids.models import GridHousehold
-
         grid = GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug="service")
         households = households.annotate(service_grid=Subquery(grid.values("grid_id")[:1]))
     late = _overdue_q(today)
@@ -347,21 +350,32 @@ def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
         )
     )
     village_names = {v.code: v.name for v in villages}
-    groups: dict[str, Q] = {"all": Q()}
-    for village in villages:
-        groups[village.code] = prefix_q("area_code", village.code)
-    grids = []
-    if len(villages) == 1:
-        grids = _service_grids(villages[0].code)
-        for grid in grids:
-            groups[f"grid-{grid.pk}"] = Q(service_grid=grid.pk)
-    counts = rollup_counts(prefixes, groups, today, by_grid=bool(grids))
-    total = counts.pop("all")
+    per_village = _village_counts(prefixes, today)
+    # Every paired household falls in exactly one group of the GROUP BY.
+    total = tuple(sum(counts) for counts in zip(*per_village.values(), strict=True)) or (0, 0)
+    grids = _service_grids(villages[0].code) if len(villages) == 1 else []
+    groups = {f"grid-{grid.pk}": Q(service_grid=grid.pk) for grid in grids}
+    counts = rollup_counts(prefixes, groups, today, by_grid=True) if grids else {}
     return {
         "total": Rollup("", "", *total),
-        "villages": [Rollup(code, village_names[code], *counts[code]) for code in village_names],
+        "villages": [
+            Rollup(code, name, *per_village.get(code, (0, 0)))
+            for code, name in village_names.items()
+        ],
         "grids": [Rollup(str(g.pk), g.name, *counts[f"grid-{g.pk}"]) for g in grids],
     }
+
+
+def _village_counts(prefixes: list[str], today: datetime.date) -> dict[str, tuple[int, int]]:
+    """(paired, overdue) per village in one GROUP BY, a query of the same size however many
+    villages the areas hold (a filter per village overflowed SQLite over a province)."""
+    rows = (
+        _with_due_fields(_paired_households_in(prefixes))
+        .order_by()
+        .values(village=Substr("area_code", 1, VILLAGE_LENGTH))
+        .annotate(paired=Count("pk"), overdue=Count("pk", filter=_overdue_q(today)))
+    )
+    return {row["village"]: (row["paired"], row["overdue"]) for row in rows}
 
 
 def _service_grids(village_code: str) -> list:

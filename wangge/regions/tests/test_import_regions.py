@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from wangge.audit.models import AuditEvent
 from wangge.regions.importing import RegionImportError, regions_import
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 WANGJIANG = Path(settings.PROJECT_DIR).parent / "shared" / "data" / "wangjiang-divisions.csv"
 HEADER = "code,name,level,parent_code"
@@ -270,6 +270,6 @@ class TestWangjiangFile:
 
         assert Region.objects.count() == len(rows) == sum(first.created.values())
         assert Region.objects.get(code="340827200").name == "凉泉乡"
-        assert Region.objects.filter(parent_id="340827200", level="village").count() == 10
+        assert Region.objects.filter(parent_id="340827200", level=Level.VILLAGE).count() == 10
         assert Region.objects.get(code="340827").parent_id is None
         assert sum(second.created.values()) + sum(second.updated.values()) == 0

@@ -1,3 +1,11 @@
+"""The region tree through the API: the areas a user's roles reach (and the chain of units
+above them), and the hamlets and villager groups a village adds.
+
+It lives with the accounts, not in ``regions``, because every answer is cut to the caller's
+scope: regions stays below accounts, knowing nothing of users. Operation ids keep the names
+clients already generated code from.
+"""
+
 from django.db.models import Q
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
@@ -11,6 +19,7 @@ from wangge.core.api_helpers import (
     area_for_write,
     require_registry_write,
 )
+from wangge.regions.codes import ancestor_of
 from wangge.regions.models import Level, Region
 from wangge.regions.services import region_create, region_rename
 
@@ -51,14 +60,18 @@ class RegionFilter(Schema):
 def _regions(user):
     # A user sees the regions of their subtree and the chain of units above it.
     prefixes = area_prefixes(user)
-    ancestors = {p[:n] for p in prefixes for n in (2, 4, 6, 9, 12, 15) if n < len(p)}
+    ancestors = {a for p in prefixes for level in Level if (a := ancestor_of(p, level)) and a != p}
     qs = visible(Region.objects.all(), user, field="code")
     if ancestors:
         qs = Region.objects.filter(Q(pk__in=qs.values("pk")) | Q(code__in=ancestors))
     return qs
 
 
-@router.get("", response={200: list[RegionOut], **READ_ERRORS})
+@router.get(
+    "",
+    response={200: list[RegionOut], **READ_ERRORS},
+    operation_id="wangge_regions_api_region_list",
+)
 @paginate(Page)
 def region_list(request, filters: Query[RegionFilter]):
     qs = _regions(request.user)
@@ -69,7 +82,11 @@ def region_list(request, filters: Query[RegionFilter]):
     return qs.order_by("code")
 
 
-@router.get("/{code}", response={200: RegionOut, **READ_ERRORS})
+@router.get(
+    "/{code}",
+    response={200: RegionOut, **READ_ERRORS},
+    operation_id="wangge_regions_api_region_detail",
+)
 def region_detail(request, code: str):
     region = _regions(request.user).filter(code=code).first()
     if region is None:
@@ -77,7 +94,11 @@ def region_detail(request, code: str):
     return region
 
 
-@router.post("", response={201: RegionOut, **WRITE_ERRORS})
+@router.post(
+    "",
+    response={201: RegionOut, **WRITE_ERRORS},
+    operation_id="wangge_regions_api_region_add",
+)
 def region_add(request, payload: RegionIn):
     """Add a hamlet under a village, or a villager group under a hamlet."""
     parent = area_for_write(request.user, payload.parent_code, field="parent_code")
@@ -86,7 +107,11 @@ def region_add(request, payload: RegionIn):
     )
 
 
-@router.patch("/{code}", response={200: RegionOut, **WRITE_ERRORS})
+@router.patch(
+    "/{code}",
+    response={200: RegionOut, **WRITE_ERRORS},
+    operation_id="wangge_regions_api_region_change",
+)
 def region_change(request, code: str, payload: RegionPatch):
     region = _regions(request.user).filter(code=code).first()
     if region is None:
