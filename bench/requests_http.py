@@ -249,7 +249,7 @@ def main() -> None:
     bodies = tmp / "bodies.txt"
     post_bodies(bodies, seeded["category"], csrf, BODIES)
 
-    from wangge.appeals.models import Request
+    from wangge.appeals.models import Appeal
     from wangge.core.management.commands.serve import web_command
 
     port = free_port()
@@ -282,7 +282,7 @@ def main() -> None:
                 *os.getloadavg()
             )
         )
-        before = Request.objects.filter(grid_id=seeded["public_grid"]).count()
+        before = Appeal.objects.filter(grid_id=seeded["public_grid"]).count()
         # Interleaved rounds (app, bare, app, bare…) so that load from elsewhere on the
         # machine falls on both alike; throughput sums the rounds, p99 is the worst round's.
         results = {}
@@ -322,7 +322,7 @@ def main() -> None:
                 f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}",
                 flush=True,
             )
-        stored = Request.objects.filter(grid_id=seeded["public_grid"]).count() - before
+        stored = Appeal.objects.filter(grid_id=seeded["public_grid"]).count() - before
         posted = results["POST public intake"]["requests"]
         print(f"public requests stored: {stored} of {posted} posted (bodies: {BODIES})")
         if first > BODIES:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from wangge.appeals.categories import categories_for
-from wangge.appeals.models import Request, State
+from wangge.appeals.models import Appeal, State
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.services import request_accept, request_resolve
 from wangge.core import testing
@@ -57,7 +57,7 @@ def test_resident_submits_from_the_qr_code_and_follows_it(phone_page, qr_grid):
     page.locator("button.primary").click()
     ticket = page.locator("#ticket").inner_text().strip()
     _fits(page)
-    req = Request.objects.get(ticket=ticket)
+    req = Appeal.objects.get(ticket=ticket)
     assert req.assignee_user == qr_grid["user"]
     page.screenshot(path="/tmp/wangge-request-done-phone.png", full_page=True)
 

@@ -201,7 +201,7 @@ def metrics_list(request):
         member=member if member in (None, NONE) else int(member),
     )
     rows = figure_rows(figure, period, where).select_related(
-        "request", "request__category", "request__area"
+        "appeal", "appeal__category", "appeal__area"
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     if figure == "resolved":

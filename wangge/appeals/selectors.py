@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
-from wangge.appeals.models import OPEN_STATES, Category, Request, RequestEvent, State
+from wangge.appeals.models import OPEN_STATES, Appeal, AppealEvent, Category, State
 from wangge.appeals.services import phone_index
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.grids.models import Grid
@@ -47,7 +47,7 @@ def request_list(
     escalated: bool = False,
     q: str = "",
 ) -> QuerySet:
-    qs = visible(Request.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
+    qs = visible(Appeal.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state in State.values:
@@ -78,15 +78,15 @@ def my_requests(user) -> QuerySet:
     if user.member_id:
         mine |= Q(assignee_member_id=user.member_id)
     return (
-        visible(Request.objects.defer("contact_phone").filter(mine, state__in=OPEN_STATES), user)
+        visible(Appeal.objects.defer("contact_phone").filter(mine, state__in=OPEN_STATES), user)
         .select_related(*LIST_RELATED)
         .order_by("due_at", "id")
     )
 
 
-def request_for_user(user, pk: int) -> Request:
+def request_for_user(user, pk: int) -> Appeal:
     return get_visible_or_404(
-        Request.objects.select_related(
+        Appeal.objects.select_related(
             *LIST_RELATED, "household", "created_by", "grid__parent", "assignee_member__user"
         ),
         user,
@@ -94,13 +94,13 @@ def request_for_user(user, pk: int) -> Request:
     )
 
 
-def request_timeline(request: Request) -> QuerySet:
-    return RequestEvent.objects.filter(request=request).select_related(
+def request_timeline(request: Appeal) -> QuerySet:
+    return AppealEvent.objects.filter(appeal=request).select_related(
         "actor", "assignee_member", "grid"
     )
 
 
-def request_track(ticket: str, phone: str) -> Request | None:
+def request_track(ticket: str, phone: str) -> Appeal | None:
     """Public look-up: the request only when ticket AND phone match; None for any mismatch."""
     ticket = (ticket or "").strip().upper()
     try:
@@ -110,7 +110,7 @@ def request_track(ticket: str, phone: str) -> Request | None:
     if not ticket or len(ticket) > 16:
         return None
     return (
-        Request.objects.filter(ticket=ticket, blind_index=phone_index(phone))
+        Appeal.objects.filter(ticket=ticket, blind_index=phone_index(phone))
         .select_related("category", "area")
         .first()
     )
@@ -152,7 +152,7 @@ def category_for_township(township_code: str, pk) -> Category | None:
 def requests_for_household(user, household) -> QuerySet:
     """A household's requests, newest first (for its page and timeline)."""
     return (
-        visible(Request.objects.defer("contact_phone"), user)
+        visible(Appeal.objects.defer("contact_phone"), user)
         .filter(household=household)
         .select_related("category", "assignee_member")
         .order_by("-created_at", "-id")

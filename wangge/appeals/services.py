@@ -23,12 +23,12 @@ from wangge.appeals.deadlines import accept_due, resolve_due
 from wangge.appeals.models import (
     OPEN_STATES,
     ActorKind,
+    Appeal,
+    AppealEvent,
     Category,
     Channel,
     EventKind,
     Rating,
-    Request,
-    RequestEvent,
     State,
 )
 from wangge.audit.services import audit_record
@@ -55,7 +55,7 @@ PHONE_LINE_STAFF = {Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_LEADER}
 # ---------------------------------------------------------------- permissions
 
 
-def is_assignee(user, request: Request) -> bool:
+def is_assignee(user, request: Appeal) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if request.assignee_user_id and request.assignee_user_id == user.pk:
@@ -63,21 +63,21 @@ def is_assignee(user, request: Request) -> bool:
     return bool(request.assignee_member_id and request.assignee_member_id == user.member_id)
 
 
-def can_handle(user, request: Request) -> bool:
+def can_handle(user, request: Appeal) -> bool:
     """The assignee, or a township/village handler over the request's area."""
     if is_assignee(user, request):
         return True
     return any(request.area_code.startswith(p) for p in area_prefixes(user, HANDLERS))
 
 
-def require_handle(user, request: Request) -> None:
+def require_handle(user, request: Appeal) -> None:
     if not can_handle(user, request):
         raise PermissionDenied(
             _("Only the person responsible or the village and township staff can act on it.")
         )
 
 
-def did_the_work(user, request: Request) -> bool:
+def did_the_work(user, request: Appeal) -> bool:
     """The user holds the request or wrote its latest resolution: they may not grade it."""
     if is_assignee(user, request):
         return True
@@ -90,7 +90,7 @@ def did_the_work(user, request: Request) -> bool:
     return resolver is not None and resolver == getattr(user, "pk", None)
 
 
-def require_independent(user, request: Request) -> None:
+def require_independent(user, request: Appeal) -> None:
     """A rating is the resident's word: the person who did the work cannot record it."""
     if did_the_work(user, request):
         raise PermissionDenied(
@@ -195,9 +195,9 @@ def phone_index(phone: str) -> str:
     return blind_index(phone, purpose="request-phone") if phone else ""
 
 
-def _event(request: Request, kind: str, *, actor=None, actor_kind=ActorKind.USER, **fields):
-    return RequestEvent.objects.create(
-        request=request,
+def _event(request: Appeal, kind: str, *, actor=None, actor_kind=ActorKind.USER, **fields):
+    return AppealEvent.objects.create(
+        appeal=request,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_kind=actor_kind,
@@ -211,11 +211,11 @@ def _event(request: Request, kind: str, *, actor=None, actor_kind=ActorKind.USER
     )
 
 
-def _link(request: Request) -> str:
+def _link(request: Appeal) -> str:
     return reverse("appeals:detail", args=[request.pk])
 
 
-def _notify_assignee(request: Request, subject: str, body: str = "") -> None:
+def _notify_assignee(request: Appeal, subject: str, body: str = "") -> None:
     notify(
         subject=subject,
         body=body,
@@ -225,7 +225,7 @@ def _notify_assignee(request: Request, subject: str, body: str = "") -> None:
     )
 
 
-def _notify_resident(request: Request, subject: str) -> None:
+def _notify_resident(request: Appeal, subject: str) -> None:
     if request.contact_phone:
         notify(subject=subject, phone=request.contact_phone)
 
@@ -244,7 +244,7 @@ def request_create(
     photo=None,
     idempotency_key: str | None = None,
     at: datetime.datetime | None = None,
-) -> Request:
+) -> Appeal:
     """Record a request and route it; the same idempotency key always gives the same request.
 
     ``actor`` is None for a resident using the public form (``channel=public_qr``, ``grid``
@@ -252,7 +252,7 @@ def request_create(
     ``category`` None files it under the township's "other" category.
     """
     if idempotency_key:
-        existing = Request.objects.filter(idempotency_key=idempotency_key).order_by().first()
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key).order_by().first()
         if existing is not None:
             return existing
     if channel not in Channel.values:
@@ -281,7 +281,7 @@ def request_create(
     route = route_for_household(household) if household is not None else route_from_grid(grid)
     now = at or timezone.now()
     accept_by = accept_due(category, now)
-    request = Request(
+    request = Appeal(
         household=household,
         grid=route.grid,
         level=route.level,
@@ -344,7 +344,7 @@ def request_create(
         except IntegrityError:
             request.pk = None
             if idempotency_key:
-                existing = Request.objects.filter(idempotency_key=idempotency_key).first()
+                existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
                     return existing
             # otherwise a ticket collision: draw again
@@ -366,7 +366,7 @@ def _next_step_hint(state: str) -> str:
     return hints.get(state, "")
 
 
-def _refused(request: Request, action: str) -> DomainError:
+def _refused(request: Appeal, action: str) -> DomainError:
     message = _("Cannot %(action)s request %(ticket)s: it is now “%(state)s”.") % {
         "action": action,
         "ticket": request.ticket,
@@ -378,7 +378,7 @@ def _refused(request: Request, action: str) -> DomainError:
 def _transition(
     *,
     actor,
-    request: Request,
+    request: Appeal,
     action: str,
     kind: str,
     allowed: tuple[str, ...],
@@ -387,16 +387,16 @@ def _transition(
     actor_kind: str = ActorKind.USER,
     updates: dict | None = None,
     event_fields: dict | None = None,
-) -> Request:
+) -> Appeal:
     """Move ``request`` from one of ``allowed`` to ``to_state`` if nobody moved it first."""
-    current = Request.objects.filter(pk=request.pk).values_list("state", flat=True).first()
+    current = Appeal.objects.filter(pk=request.pk).values_list("state", flat=True).first()
     if current not in allowed:
         request.state = current or request.state
         raise _refused(request, action)
     now = timezone.now()
     updates = dict(updates or {})
     with transaction.atomic():
-        changed = Request.objects.filter(pk=request.pk, state=current).update(
+        changed = Appeal.objects.filter(pk=request.pk, state=current).update(
             state=to_state, updated_at=now, **updates
         )
         if changed != 1:
@@ -430,7 +430,7 @@ def _transition(
     return request
 
 
-def request_accept(*, actor, request: Request, note: str = "") -> Request:
+def request_accept(*, actor, request: Appeal, note: str = "") -> Appeal:
     require_handle(actor, request)
     updates = {"accepted_at": timezone.now(), "due_at": request.resolve_due_at}
     # 首接负责: whoever accepts is responsible from now on (when it was not already theirs).
@@ -456,7 +456,7 @@ def request_accept(*, actor, request: Request, note: str = "") -> Request:
     return request
 
 
-def request_start(*, actor, request: Request, note: str = "") -> Request:
+def request_start(*, actor, request: Appeal, note: str = "") -> Appeal:
     require_handle(actor, request)
     return _transition(
         actor=actor,
@@ -469,7 +469,7 @@ def request_start(*, actor, request: Request, note: str = "") -> Request:
     )
 
 
-def request_resolve(*, actor, request: Request, note: str) -> Request:
+def request_resolve(*, actor, request: Appeal, note: str) -> Appeal:
     require_handle(actor, request)
     note = (note or "").strip()
     if not note:
@@ -493,7 +493,7 @@ def request_resolve(*, actor, request: Request, note: str) -> Request:
     return request
 
 
-def request_rate(*, actor, request: Request, rating: str, note: str = "") -> Request:
+def request_rate(*, actor, request: Appeal, rating: str, note: str = "") -> Appeal:
     """A rating from the resident (``actor`` None, after ticket + phone) or recorded by staff.
 
     An unsatisfied rating reopens the request once and escalates it one level.
@@ -525,7 +525,7 @@ def request_rate(*, actor, request: Request, rating: str, note: str = "") -> Req
     return request
 
 
-def _reopen(*, actor, request: Request, actor_kind: str) -> Request:
+def _reopen(*, actor, request: Appeal, actor_kind: str) -> Appeal:
     now = timezone.now()
     due = resolve_due(request.category, now)
     request = _transition(
@@ -563,7 +563,7 @@ def _reopen(*, actor, request: Request, actor_kind: str) -> Request:
     return request
 
 
-def request_close(*, actor, request: Request, note: str = "") -> Request:
+def request_close(*, actor, request: Appeal, note: str = "") -> Appeal:
     require_handle(actor, request)
     if request.state == State.RESOLVED:
         require_independent(actor, request)
@@ -579,7 +579,7 @@ def request_close(*, actor, request: Request, note: str = "") -> Request:
     )
 
 
-def request_add_note(*, actor, request: Request, note: str) -> RequestEvent:
+def request_add_note(*, actor, request: Appeal, note: str) -> AppealEvent:
     require_handle(actor, request)
     note = (note or "").strip()
     if not note:
@@ -592,7 +592,7 @@ def request_add_note(*, actor, request: Request, note: str) -> RequestEvent:
 # ---------------------------------------------------------------- escalation
 
 
-def _next_level(request: Request) -> Route | None:
+def _next_level(request: Appeal) -> Route | None:
     grid = request.grid
     if grid is None or not grid.parent_id:
         return None
@@ -600,14 +600,14 @@ def _next_level(request: Request) -> Route | None:
     return route_from_grid(parent)
 
 
-def _escalate(*, actor, request: Request, target: Route, reason: str, automatic: bool) -> Request:
+def _escalate(*, actor, request: Appeal, target: Route, reason: str, automatic: bool) -> Appeal:
     """Move the request up to ``target`` if it still sits where we read it."""
     now = timezone.now()
     if request.state == State.SUBMITTED:
         due = accept_due(request.category, now)
     else:
         due = resolve_due(request.category, now)
-    changed = Request.objects.filter(
+    changed = Appeal.objects.filter(
         pk=request.pk, grid_id=request.grid_id, state__in=OPEN_STATES, due_at=request.due_at
     ).update(
         grid=target.grid,
@@ -652,7 +652,7 @@ def _escalate(*, actor, request: Request, target: Route, reason: str, automatic:
     return request
 
 
-def request_escalate(*, actor, request: Request, reason: str) -> Request:
+def request_escalate(*, actor, request: Appeal, reason: str) -> Appeal:
     """Escalate by hand (上报) one level up, with a reason."""
     require_handle(actor, request)
     reason = (reason or "").strip()
@@ -682,7 +682,7 @@ def requests_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     overdue = (
-        Request.objects.filter(state__in=OPEN_STATES, due_at__lte=now)
+        Appeal.objects.filter(state__in=OPEN_STATES, due_at__lte=now)
         .select_related("grid", "category", "assignee_member")
         .order_by("due_at", "id")
     )
@@ -701,7 +701,7 @@ def requests_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
                         automatic=True,
                     )
                 else:
-                    changed = Request.objects.filter(
+                    changed = Appeal.objects.filter(
                         pk=request.pk, due_at=request.due_at, state=request.state
                     ).update(due_at=None, updated_at=now)
                     if changed != 1:
@@ -803,10 +803,10 @@ def requests_close_unrated(*, now: datetime.datetime | None = None, days: int | 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=days or UNRATED_CLOSE_DAYS)
     closed = 0
-    stale = Request.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).order_by("id")
+    stale = Appeal.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).order_by("id")
     for request in list(stale[:JOB_BATCH]):
         with transaction.atomic():
-            changed = Request.objects.filter(pk=request.pk, state=State.RESOLVED).update(
+            changed = Appeal.objects.filter(pk=request.pk, state=State.RESOLVED).update(
                 state=State.CLOSED, closed_at=now, updated_at=now
             )
             if changed != 1:
@@ -830,7 +830,7 @@ def requests_close_unrated(*, now: datetime.datetime | None = None, days: int | 
 # ---------------------------------------------------------------- from a visit
 
 
-def request_from_visit(*, actor, visit, category: Category | None = None) -> Request:
+def request_from_visit(*, actor, visit, category: Category | None = None) -> Appeal:
     """Turn the needs a visit recorded into a request for its household, in one step.
 
     Asking twice (a double tap, a retried form) gives the same request: the visit keeps the
@@ -839,7 +839,7 @@ def request_from_visit(*, actor, visit, category: Category | None = None) -> Req
     from wangge.visits.services import visit_need_link
 
     if visit.need_request_id:
-        existing = Request.objects.filter(pk=visit.need_request_id).first()
+        existing = Appeal.objects.filter(pk=visit.need_request_id).first()
         if existing is not None:
             return existing
     if not (visit.needs or "").strip():

@@ -52,7 +52,7 @@ def clock(monkeypatch):
 @dataclass
 class Scenario:
     world: object
-    r: dict  # name → Request
+    r: dict  # name → Appeal
 
 
 def _create(world, clock, when, **kw):
@@ -135,7 +135,7 @@ def _ids(scenario, *names):
 
 
 def _requests(figure, where, period=NOV):
-    return set(figure_rows(figure, period, where).values_list("request_id", flat=True))
+    return set(figure_rows(figure, period, where).values_list("appeal_id", flat=True))
 
 
 TOWNSHIP = Slice(prefixes=[testing.TOWNSHIP])

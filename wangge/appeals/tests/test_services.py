@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from wangge.appeals.models import Channel, EventKind, Rating, Request, RequestEvent, State
+from wangge.appeals.models import Appeal, AppealEvent, Channel, EventKind, Rating, State
 from wangge.appeals.services import (
     request_accept,
     request_create,
@@ -46,7 +46,7 @@ def test_member_intake_routes_to_l4_and_writes_timeline(world, django_capture_on
     assert req.contact_name == "李大毛"
     assert req.contact_phone_masked == "138****0001"
     assert len(req.ticket) == 12
-    event = RequestEvent.objects.get(request=req)
+    event = AppealEvent.objects.get(appeal=req)
     assert event.kind == EventKind.CREATED and event.due_at == req.accept_due_at
     assert Notification.objects.filter(user=world.users[4], subject__contains=req.ticket).exists()
 
@@ -78,7 +78,7 @@ def test_idempotency_key_stores_once(world):
     first = _create(world, idempotency_key="abc-123")
     second = _create(world, idempotency_key="abc-123", text="不同的文字")
     assert first.pk == second.pk
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_member_outside_area_cannot_record(world, secretary_b):
@@ -149,11 +149,11 @@ def test_manual_escalation_needs_reason_and_stops_at_top(world):
 
 def test_two_conditional_transitions_only_one_wins(world):
     req = _create(world)
-    stale = Request.objects.get(pk=req.pk)
+    stale = Appeal.objects.get(pk=req.pk)
     request_accept(actor=world.users[4], request=req)
     with pytest.raises(DomainError):
         request_accept(actor=world.users[2], request=stale)
-    assert RequestEvent.objects.filter(request=req, kind=EventKind.ACCEPTED).count() == 1
+    assert AppealEvent.objects.filter(appeal=req, kind=EventKind.ACCEPTED).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,7 +165,7 @@ def test_concurrent_accepts_in_threads_only_one_wins(world):
 
     def act(user):
         try:
-            request_accept(actor=user, request=Request.objects.get(pk=req.pk))
+            request_accept(actor=user, request=Appeal.objects.get(pk=req.pk))
             results.append("won")
         except DomainError:
             results.append("lost")
@@ -179,7 +179,7 @@ def test_concurrent_accepts_in_threads_only_one_wins(world):
     for t in threads:
         t.join()
     assert sorted(results) == ["lost", "won"]
-    assert RequestEvent.objects.filter(request=req, kind=EventKind.ACCEPTED).count() == 1
+    assert AppealEvent.objects.filter(appeal=req, kind=EventKind.ACCEPTED).count() == 1
 
 
 def test_automatic_escalation_is_idempotent(world, django_capture_on_commit_callbacks):
