@@ -64,7 +64,7 @@ def seed() -> dict:
     from wangge.appeals.categories import categories_for
     from wangge.appeals.models import Channel
     from wangge.appeals.posters import grid_qr_key
-    from wangge.appeals.services import request_create
+    from wangge.appeals.services import appeal_create
     from wangge.core import testing
     from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
     from wangge.regions.models import Region
@@ -124,7 +124,7 @@ def seed() -> dict:
     grid_assign_households(actor=None, grid=grids[4], households=households)
     categories = list(categories_for(testing.TOWNSHIP))
     for i in range(OPEN_REQUESTS):
-        request_create(
+        appeal_create(
             actor=users["member"],
             household=households[i % HOUSEHOLDS],
             category=categories[i % len(categories)],

@@ -72,6 +72,11 @@ def overdue_q(now=None) -> Q:
     )
 
 
+def is_overdue(appeal: Appeal) -> bool:
+    """Whether the deadline that runs for ``appeal`` has passed (as the lists count it)."""
+    return Appeal.objects.filter(pk=appeal.pk).filter(overdue_q()).exists()
+
+
 def my_requests(user) -> QuerySet:
     """Open requests assigned to the user (as a user or as the member they are)."""
     mine = Q(assignee_user=user)
@@ -94,8 +99,8 @@ def request_for_user(user, pk: int) -> Appeal:
     )
 
 
-def request_timeline(request: Appeal) -> QuerySet:
-    return AppealEvent.objects.filter(appeal=request).select_related(
+def request_timeline(appeal: Appeal) -> QuerySet:
+    return AppealEvent.objects.filter(appeal=appeal).select_related(
         "actor", "assignee_member", "grid"
     )
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.appeals.selectors import category_for_township
-from wangge.appeals.services import request_from_visit
+from wangge.appeals.services import appeal_from_visit
 from wangge.core.errors import DomainError
 from wangge.visits.selectors import visit_for_user
 
@@ -19,7 +19,7 @@ def request_from_visit_view(request, visit_pk: int):
     if request.POST.get("category"):
         category = category_for_township(visit.township_code, request.POST["category"])
     try:
-        created = request_from_visit(actor=request.user, visit=visit, category=category)
+        created = appeal_from_visit(actor=request.user, visit=visit, category=category)
     except (DomainError, ValidationError) as exc:
         text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
         messages.error(request, text)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from wangge.appeals.models import Appeal, Channel
 from wangge.pairing.models import Pairing
@@ -20,7 +21,7 @@ def _visit(world, needs="家里自来水停了三天，请帮忙联系修理"):
     pairing.set_area(world.household.area)
     pairing.save()
     visit, _created = visit_log(
-        actor=user, household=world.household, visited_on=datetime.date.today(), needs=needs
+        actor=user, household=world.household, visited_on=timezone.localdate(), needs=needs
     )
     return visit
 

@@ -14,7 +14,7 @@ from wangge.appeals import public
 from wangge.appeals.models import Appeal, Channel
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.selectors import ROWS_PER_PAGE
-from wangge.appeals.services import request_create
+from wangge.appeals.services import appeal_create
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def _fresh_limits(settings):
 
 def _requests(world, n):
     for i in range(n):
-        request_create(
+        appeal_create(
             actor=world.users[4],
             household=world.household,
             category=world.categories["water"],
@@ -106,7 +106,7 @@ def test_list_rows_show_state_deadline_overdue_and_who(client, world):
     from django.utils import timezone
 
     past = timezone.now() - datetime.timedelta(days=20)
-    late = request_create(
+    late = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],

@@ -11,7 +11,7 @@ from PIL import Image
 from wangge.appeals import public
 from wangge.appeals.models import Appeal, Channel, State
 from wangge.appeals.posters import grid_qr_key
-from wangge.appeals.services import request_create
+from wangge.appeals.services import appeal_create
 from wangge.core.models import Notification
 
 
@@ -200,7 +200,7 @@ def test_lifecycle_through_pages(client, world):
 
 
 def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
-    req = request_create(
+    req = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],
@@ -208,10 +208,10 @@ def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
         channel=Channel.MEMBER,
         contact_phone="13912345678",
     )
-    from wangge.appeals.services import request_accept, request_resolve
+    from wangge.appeals.services import appeal_accept, appeal_resolve
 
-    request_accept(actor=world.users[4], request=req)
-    request_resolve(actor=world.users[4], request=req, note="调了阀门")
+    appeal_accept(actor=world.users[4], appeal=req)
+    appeal_resolve(actor=world.users[4], appeal=req, note="调了阀门")
     page = client.post(
         reverse("appeals:track"),
         {"ticket": req.ticket, "phone": "13912345678", "rating": "unsatisfied"},
@@ -223,7 +223,7 @@ def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
 
 
 def test_scope_404_and_read_only_403(client, world, secretary_b, member_a):
-    req = request_create(
+    req = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],
@@ -280,7 +280,7 @@ def test_poster_page_and_png(client, world, member_a):
 
 def test_notifications_reach_the_inbox(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        req = request_create(
+        req = appeal_create(
             actor=world.users[2],
             household=world.household,
             category=world.categories["water"],
@@ -339,7 +339,7 @@ def test_township_office_edits_time_limits(client, world, township_admin, member
 
 def test_lists_run_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     for i in range(6):
-        request_create(
+        appeal_create(
             actor=world.users[4],
             household=world.household,
             category=world.categories["water"],
@@ -365,7 +365,7 @@ def test_village_posters_one_per_grid(client, world, member_a, secretary_b):
 
 
 def test_household_page_lists_its_requests(client, world, member_a):
-    req = request_create(
+    req = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],
