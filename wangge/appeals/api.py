@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import area_prefixes, visible
+from wangge.accounts.scope import visible
 from wangge.appeals.models import Channel, Rating, State
 from wangge.appeals.selectors import (
-    categories_of,
+    categories_in,
     category_for_township,
     my_requests,
     request_for_user,
@@ -26,7 +26,7 @@ from wangge.visits.selectors import visit_for_user
 router = Router(tags=["requests"])
 
 
-class CategoryOut(Schema):
+class RequestCategoryOut(Schema):
     id: int
     slug: str
     name: str
@@ -112,13 +112,11 @@ def _clean(text: str) -> str:
     return (text or "").replace("\x00", "")
 
 
-@router.get("/categories", response={200: list[CategoryOut], **READ_ERRORS})
+@router.get("/categories", response={200: list[RequestCategoryOut], **READ_ERRORS})
+@paginate(Page)
 def categories_index(request):
-    townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
-    out = []
-    for code in townships:
-        out.extend(categories_of(code))
-    return out
+    """The categories in use in each township of the user's areas."""
+    return categories_in(request.user)
 
 
 @router.get("", response={200: list[RequestOut], **READ_ERRORS})

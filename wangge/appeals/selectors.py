@@ -3,7 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
+from wangge.accounts.scope import get_visible_or_404, prefix_q, townships_of, visible
+from wangge.appeals.categories import categories_for
 from wangge.appeals.models import OPEN_STATES, Appeal, AppealEvent, Category, State
 from wangge.appeals.services import phone_index
 from wangge.core.identity import IdentityError, parse_phone
@@ -136,12 +137,15 @@ def grid_for_qr(key: str) -> Grid | None:
 
 def categories_of(township_code: str) -> list[Category]:
     """The township's categories in use, in one query once the township has its defaults."""
-    from wangge.appeals.categories import categories_for
-
     found = list(
         Category.objects.filter(township_id=township_code, active=True).order_by("sort", "slug")
     )
     return found or list(categories_for(township_code))
+
+
+def categories_in(user) -> list[Category]:
+    """The categories in use in every township of the user's areas, township by township."""
+    return [c for code in townships_of(user) for c in categories_of(code)]
 
 
 def category_for_township(township_code: str, pk) -> Category | None:

@@ -108,4 +108,8 @@ def test_scope_and_permissions(client, world, created, secretary_b, member_a):
 
 def test_categories_listed(client, world):
     body = client.get("/api/v1/requests/categories", **_auth(world.users[4])).json()
-    assert {"water", "hazard"} <= {c["slug"] for c in body}
+    assert {"water", "hazard"} <= {c["slug"] for c in body["items"]}
+    assert body["count"] == len(body["items"])
+    page = client.get("/api/v1/requests/categories?limit=2&offset=1", **_auth(world.users[4]))
+    assert page.json()["count"] == body["count"]
+    assert [c["slug"] for c in page.json()["items"]] == [c["slug"] for c in body["items"][1:3]]
