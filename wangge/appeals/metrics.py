@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.appeals.models import AppealEvent, EventKind, Rating
+from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
+from wangge.regions.models import LEVEL_CODE_LENGTH, Level
 
 SOLVED = (Rating.SATISFIED, Rating.BASICALLY)
 # Who sees the per-member figures of an area (besides each member, who sees their own).
@@ -395,7 +397,8 @@ def sum_rates(groups: dict) -> Rates:
 def child_length(area_code: str) -> int | None:
     """Code length of the units one level down (county → township → village), else None
     (below a village the page breaks down by grid and member instead)."""
-    return {6: 9, 9: 12}.get(len(area_code))
+    county = LEVEL_CODE_LENGTH[Level.COUNTY]
+    return {county: TOWNSHIP_LENGTH, TOWNSHIP_LENGTH: VILLAGE_LENGTH}.get(len(area_code))
 
 
 def can_see_member_figures(user, area_code: str, member_id) -> bool:
