@@ -41,6 +41,11 @@ def form_errors(form: forms.Form) -> dict[str, str]:
     }
 
 
+def form_message(form: forms.Form) -> str:
+    """A form's errors as one sentence, for a page that answers with a message."""
+    return " ".join(" ".join(messages) for messages in form.errors.values())
+
+
 def service_errors(exc: Exception) -> dict[str, str]:
     """The same shape for a service's ValidationError or DomainError."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
@@ -66,6 +71,12 @@ class ActForm(forms.Form):
     )
     note = _text(MAX_TEXT)
     rating = _text(20)
+
+
+class FromVisitForm(forms.Form):
+    """The category for a visit's needs (empty: the township's "other")."""
+
+    category = _id(error_messages=CHOOSE_CATEGORY)
 
 
 class AppealForm(_PhotoMixin, forms.Form):

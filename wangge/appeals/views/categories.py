@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import townships_of
 from wangge.appeals.categories import HELP
-from wangge.appeals.forms import CategoryForm, error_text
+from wangge.appeals.forms import CategoryForm, error_text, form_message
 from wangge.appeals.models import Category
 from wangge.appeals.selectors import categories_of
 from wangge.appeals.services import can_set_categories, category_save, require_category_write
@@ -40,7 +40,7 @@ def category_index(request):
 
 def _save(request, form: CategoryForm, township: str, categories) -> None:
     if not form.is_valid():
-        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        messages.error(request, form_message(form))
         return
     data = form.cleaned_data
     category = categories.filter(pk=data["pk"]).first() if data["pk"] else None

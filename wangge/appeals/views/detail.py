@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from wangge.appeals.forms import ActForm, error_text
+from wangge.appeals.forms import ActForm, error_text, form_message
 from wangge.appeals.models import Rating
 from wangge.appeals.selectors import is_overdue, request_for_user, request_timeline
 from wangge.appeals.services import ACTIONS, actions_for, appeal_act
@@ -34,7 +34,7 @@ def request_act(request, pk: int):
     appeal = request_for_user(request.user, pk)
     form = ActForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        messages.error(request, form_message(form))
         return redirect("appeals:detail", pk=appeal.pk)
     action = form.cleaned_data["action"]
     try:
