@@ -116,3 +116,68 @@ def test_garbage_posts_as_a_village_member_never_give_a_server_error(client, mem
     client.force_login(member_a)
     errors = _server_errors(client, paths)
     assert not errors, _report(errors)
+
+
+@pytest.fixture
+def appeals_in_every_state(township_admin, village_a_data):
+    """One appeal of village A in each state, handled by the township admin."""
+    from wangge.appeals.models import Appeal, State
+    from wangge.appeals.services import (
+        appeal_accept,
+        appeal_close,
+        appeal_create,
+        appeal_rate,
+        appeal_resolve,
+        appeal_start,
+    )
+
+    template = Appeal.objects.get(pk__in=village_a_data["int"])
+    steps = {
+        State.SUBMITTED: [],
+        State.ACCEPTED: [appeal_accept],
+        State.IN_PROGRESS: [appeal_accept, appeal_start],
+        State.RESOLVED: [appeal_accept, appeal_resolve],
+        State.RATED: [appeal_accept, appeal_resolve, appeal_rate],
+        State.CLOSED: [appeal_accept, appeal_resolve, appeal_rate, appeal_close],
+    }
+    appeals = []
+    for state, actions in steps.items():
+        appeal = appeal_create(
+            actor=None,
+            household=template.household,
+            category=template.category,
+            text=f"garbage test {state}",
+            channel="member",
+            contact_phone="13912345678",
+        )
+        for action in actions:
+            extra = {"note": "done"} if action is appeal_resolve else {}
+            if action is appeal_rate:
+                appeal = action(actor=None, appeal=appeal, rating="satisfied")
+            else:
+                appeal = action(actor=township_admin, appeal=appeal, **extra)
+        assert appeal.state == state
+        appeals.append(appeal)
+    return appeals
+
+
+def test_garbage_actions_on_requests_in_every_state(client, township_admin, appeals_in_every_state):
+    """The action form of a request's page, in every state, and the resident's rating form."""
+    client.force_login(township_admin)
+    client.raise_request_exception = False
+    errors: dict[str, list[str]] = {}
+    for appeal in appeals_in_every_state:
+        page = client.get(f"/requests/{appeal.pk}/")
+        assert page.status_code == 200
+        defaults = _fields(page.content.decode())
+        defaults.setdefault("action", "note")
+        for label, data in _payloads(defaults).items():
+            response = client.post(f"/requests/{appeal.pk}/act/", data)
+            if response.status_code >= 500:
+                errors.setdefault(f"/requests/{appeal.pk}/act/ ({appeal.state})", []).append(label)
+        track = {"ticket": appeal.ticket, "phone": "13912345678", "rating": "satisfied", "note": ""}
+        for label, data in _payloads(track).items():
+            response = client.post("/requests/track/", data)
+            if response.status_code >= 500:
+                errors.setdefault(f"/requests/track/ ({appeal.state})", []).append(label)
+    assert not errors, _report(errors)
