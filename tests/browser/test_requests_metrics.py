@@ -16,14 +16,14 @@ def test_rates_page_fits_a_360px_phone_and_drills_down(phone_page, township_data
     staff = testing.make_user("phone-staff", Role.TOWNSHIP_LEADER, testing.TOWNSHIP)
     water = categories_for(testing.TOWNSHIP).get(slug="water")
     for household in township_data["households"]:
-        request = appeal_create(
+        appeal = appeal_create(
             actor=staff,
             household=household,
             category=water,
             text="路灯坏了",
             channel=Channel.PHONE_LINE,
         )
-    appeal_accept(actor=staff, appeal=request)
+    appeal_accept(actor=staff, appeal=appeal)
     page = phone_page
     log_in(page)
     page.goto("/requests/metrics/")
