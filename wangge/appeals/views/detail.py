@@ -20,7 +20,7 @@ def request_detail(request, pk: int):
         request,
         "appeals/detail.html",
         {
-            "req": appeal,
+            "appeal": appeal,
             "events": request_timeline(appeal),
             "actions": actions_for(request.user, appeal),
             "ratings": Rating.choices,

@@ -83,7 +83,7 @@ def public_form(request, key: str):
         except (ValidationError, DomainError) as exc:
             errors = service_errors(exc)
         else:
-            return render(request, "appeals/public_done.html", {"req": created, "grid": grid})
+            return render(request, "appeals/public_done.html", {"appeal": created, "grid": grid})
     return render(
         request,
         "appeals/public_form.html",
@@ -133,5 +133,5 @@ def public_track(request):
         except (ValidationError, DomainError) as exc:
             context["error"] = error_text(exc)
     events = [e for e in appeal.events.order_by("at", "id") if e.kind in PUBLIC_EVENT_KINDS]
-    context.update({"req": appeal, "events": events, "phone": data["phone"], "message": message})
+    context.update({"appeal": appeal, "events": events, "phone": data["phone"], "message": message})
     return render(request, "appeals/public_track.html", context)
