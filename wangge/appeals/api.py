@@ -18,7 +18,13 @@ from wangge.appeals.selectors import (
     request_list,
     request_timeline,
 )
-from wangge.appeals.services import appeal_act, appeal_create, appeal_from_visit, appeal_rate
+from wangge.appeals.services import (
+    ACTIONS,
+    appeal_act,
+    appeal_create,
+    appeal_from_visit,
+    appeal_rate,
+)
 from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
 from wangge.households.models import Household
 from wangge.visits.selectors import visit_for_user
@@ -98,8 +104,14 @@ class RequestIn(Schema):
     idempotency_key: str | None = Field(None, min_length=1, max_length=40)
 
 
+# The state machine's actions with a note only (rating has its own route; notes stay on pages).
+TRANSITIONS = tuple(
+    name for name, step in ACTIONS.items() if step.service and name not in ("rate", "note")
+)
+
+
 class TransitionIn(Schema):
-    action: Literal["accept", "start", "resolve", "escalate", "close"]
+    action: Literal[TRANSITIONS]
     note: str = Field("", max_length=2000)
 
 
