@@ -12,6 +12,15 @@ from django.urls import get_resolver
 
 from tests.test_route_walk import SKIP_PREFIXES, _fill, _patterns
 from tests.test_route_walk import village_a_data as village_a_data  # a fixture used below
+from wangge.appeals.models import Appeal, State
+from wangge.appeals.services import (
+    appeal_accept,
+    appeal_close,
+    appeal_create,
+    appeal_rate,
+    appeal_resolve,
+    appeal_start,
+)
 from wangge.core import testing
 
 GARBAGE = {
@@ -121,16 +130,6 @@ def test_garbage_posts_as_a_village_member_never_give_a_server_error(client, mem
 @pytest.fixture
 def appeals_in_every_state(township_admin, village_a_data):
     """One appeal of village A in each state, handled by the township admin."""
-    from wangge.appeals.models import Appeal, State
-    from wangge.appeals.services import (
-        appeal_accept,
-        appeal_close,
-        appeal_create,
-        appeal_rate,
-        appeal_resolve,
-        appeal_start,
-    )
-
     template = Appeal.objects.get(pk__in=village_a_data["int"])
     steps = {
         State.SUBMITTED: [],
