@@ -65,7 +65,7 @@ def seed() -> dict:
     from wangge.appeals.categories import categories_for
     from wangge.appeals.models import Channel
     from wangge.appeals.posters import grid_qr_key
-    from wangge.appeals.services import request_create
+    from wangge.appeals.services import appeal_create
     from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
     from wangge.regions.models import Region
 
@@ -124,7 +124,7 @@ def seed() -> dict:
     grid_assign_households(actor=None, grid=grids[4], households=households)
     categories = list(categories_for(testing.TOWNSHIP))
     for i in range(OPEN_REQUESTS):
-        request_create(
+        appeal_create(
             actor=users["member"],
             household=households[i % HOUSEHOLDS],
             category=categories[i % len(categories)],
@@ -249,7 +249,7 @@ def main() -> None:
     bodies = tmp / "bodies.txt"
     post_bodies(bodies, seeded["category"], csrf, BODIES)
 
-    from wangge.appeals.models import Request
+    from wangge.appeals.models import Appeal
     from wangge.core.management.commands.serve import web_command
 
     port = free_port()
@@ -282,7 +282,7 @@ def main() -> None:
                 *os.getloadavg()
             )
         )
-        before = Request.objects.filter(grid_id=seeded["public_grid"]).count()
+        before = Appeal.objects.filter(grid_id=seeded["public_grid"]).count()
         # Interleaved rounds (app, bare, app, bare…) so that load from elsewhere on the
         # machine falls on both alike; throughput sums the rounds, p99 is the worst round's.
         results = {}
@@ -322,7 +322,7 @@ def main() -> None:
                 f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}",
                 flush=True,
             )
-        stored = Request.objects.filter(grid_id=seeded["public_grid"]).count() - before
+        stored = Appeal.objects.filter(grid_id=seeded["public_grid"]).count() - before
         posted = results["POST public intake"]["requests"]
         print(f"public requests stored: {stored} of {posted} posted (bodies: {BODIES})")
         if first > BODIES:

@@ -8,6 +8,7 @@ page shows, so a new POST view is covered without touching this test.
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +17,15 @@ from tests.test_route_walk import SKIP_PREFIXES, _fill, _patterns
 from tests.test_route_walk import village_a_data as village_a_data  # a fixture used below
 from wangge import testing
 from wangge.accounts.models import Role
+from wangge.appeals.models import Appeal, State
+from wangge.appeals.services import (
+    appeal_accept,
+    appeal_close,
+    appeal_create,
+    appeal_rate,
+    appeal_resolve,
+    appeal_start,
+)
 
 GARBAGE = {
     "letters": "abc",
@@ -151,4 +161,68 @@ def test_garbage_posts_to_the_administrators_pages_never_give_a_server_error(
         unverified = Client()
         unverified.force_login(admin)
         errors.update(_server_errors(unverified, ["/accounts/2fa/"]))
+
+
+def appeals_in_every_state(township_admin, village_a_data):
+    """One appeal of village A in each state, handled by the township admin."""
+    template = Appeal.objects.get(pk__in=village_a_data["int"])
+    steps = {
+        State.SUBMITTED: [],
+        State.ACCEPTED: [appeal_accept],
+        State.IN_PROGRESS: [appeal_accept, appeal_start],
+        State.RESOLVED: [appeal_accept, appeal_resolve],
+        State.RATED: [appeal_accept, appeal_resolve, appeal_rate],
+        State.CLOSED: [appeal_accept, appeal_resolve, appeal_rate, appeal_close],
+    }
+    appeals = []
+    for state, actions in steps.items():
+        appeal = appeal_create(
+            actor=None,
+            household=template.household,
+            category=template.category,
+            text=f"garbage test {state}",
+            channel="member",
+            contact_phone="13912345678",
+        )
+        for action in actions:
+            extra = {"note": "done"} if action is appeal_resolve else {}
+            if action is appeal_rate:
+                appeal = action(actor=None, appeal=appeal, rating="satisfied")
+            else:
+                appeal = action(actor=township_admin, appeal=appeal, **extra)
+        assert appeal.state == state
+        appeals.append(appeal)
+    return appeals
+
+
+@pytest.fixture
+def no_track_limit(settings):
+    """Many look-ups from one address: lift the tracking page's limit, and forget the count
+    afterwards so later tests from the same address are not refused."""
+    settings.WANGGE_PUBLIC_LIMITS = {"track_per_ip": (10_000, 3600)}
+    yield
+    cache.clear()
+
+
+def test_garbage_actions_on_requests_in_every_state(
+    client, township_admin, appeals_in_every_state, no_track_limit
+):
+    """The action form of a request's page, in every state, and the resident's rating form."""
+    client.force_login(township_admin)
+    client.raise_request_exception = False
+    errors: dict[str, list[str]] = {}
+    for appeal in appeals_in_every_state:
+        page = client.get(f"/requests/{appeal.pk}/")
+        assert page.status_code == 200
+        defaults = _fields(page.content.decode())
+        defaults.setdefault("action", "note")
+        for label, data in _payloads(defaults).items():
+            response = client.post(f"/requests/{appeal.pk}/act/", data)
+            if response.status_code >= 500:
+                errors.setdefault(f"/requests/{appeal.pk}/act/ ({appeal.state})", []).append(label)
+        track = {"ticket": appeal.ticket, "phone": "13912345678", "rating": "satisfied", "note": ""}
+        for label, data in _payloads(track).items():
+            response = client.post("/requests/track/", data)
+            if response.status_code >= 500:
+                errors.setdefault(f"/requests/track/ ({appeal.state})", []).append(label)
     assert not errors, _report(errors)

@@ -16,7 +16,7 @@ from wangge import testing
 from wangge.accounts.tokens import token_issue
 from wangge.api import api
 from wangge.appeals.categories import categories_for
-from wangge.appeals.services import request_create
+from wangge.appeals.services import appeal_create
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
 
@@ -82,7 +82,7 @@ def village_a_data(regions, tags):
         responsible=member,
     )
     grid_assign_households(actor=None, grid=grid, households=[household])
-    appeal = request_create(
+    appeal = appeal_create(
         actor=None,
         household=household,
         category=categories_for(testing.TOWNSHIP).first(),

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from wangge import testing
 from wangge.appeals.categories import categories_for
-from wangge.appeals.models import Request, State
+from wangge.appeals.models import Appeal, State
 from wangge.appeals.posters import grid_qr_key
-from wangge.appeals.services import request_accept, request_resolve
+from wangge.appeals.services import appeal_accept, appeal_resolve
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
 
@@ -57,12 +57,12 @@ def test_resident_submits_from_the_qr_code_and_follows_it(phone_page, qr_grid):
     page.locator("button.primary").click()
     ticket = page.locator("#ticket").inner_text().strip()
     _fits(page)
-    req = Request.objects.get(ticket=ticket)
+    req = Appeal.objects.get(ticket=ticket)
     assert req.assignee_user == qr_grid["user"]
     page.screenshot(path="/tmp/wangge-request-done-phone.png", full_page=True)
 
-    request_accept(actor=qr_grid["user"], request=req)
-    request_resolve(actor=qr_grid["user"], request=req, note="已联系水厂抢修")
+    appeal_accept(actor=qr_grid["user"], appeal=req)
+    appeal_resolve(actor=qr_grid["user"], appeal=req, note="已联系水厂抢修")
 
     page.get_by_role("link").last.click()
     page.fill("#ticket", ticket)
@@ -90,9 +90,9 @@ def test_wrong_phone_shows_nothing(phone_page, qr_grid):
 
 def test_member_handles_a_request_on_a_phone(phone_page, qr_grid, township_data, log_in):
     from wangge.appeals.models import Channel
-    from wangge.appeals.services import request_create
+    from wangge.appeals.services import appeal_create
 
-    req = request_create(
+    req = appeal_create(
         actor=qr_grid["user"],
         household=township_data["households"][0],
         category=None,

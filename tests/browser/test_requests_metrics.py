@@ -7,7 +7,7 @@ from wangge import testing
 from wangge.accounts.models import Role
 from wangge.appeals.categories import categories_for
 from wangge.appeals.models import Channel
-from wangge.appeals.services import request_accept, request_create
+from wangge.appeals.services import appeal_accept, appeal_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,14 +16,14 @@ def test_rates_page_fits_a_360px_phone_and_drills_down(phone_page, township_data
     staff = testing.make_user("phone-staff", Role.TOWNSHIP_LEADER, testing.TOWNSHIP)
     water = categories_for(testing.TOWNSHIP).get(slug="water")
     for household in township_data["households"]:
-        request = request_create(
+        appeal = appeal_create(
             actor=staff,
             household=household,
             category=water,
             text="路灯坏了",
             channel=Channel.PHONE_LINE,
         )
-    request_accept(actor=staff, request=request)
+    appeal_accept(actor=staff, appeal=appeal)
     page = phone_page
     log_in(page)
     page.goto("/requests/metrics/")

@@ -4,15 +4,14 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import area_prefixes, visible
+from wangge.accounts.scope import visible
 from wangge.appeals.models import Channel, Rating, State
 from wangge.appeals.selectors import (
-    categories_of,
+    categories_in,
     category_for_township,
     my_requests,
     request_for_user,
@@ -20,22 +19,20 @@ from wangge.appeals.selectors import (
     request_timeline,
 )
 from wangge.appeals.services import (
-    request_accept,
-    request_close,
-    request_create,
-    request_escalate,
-    request_from_visit,
-    request_rate,
-    request_resolve,
-    request_start,
+    ACTIONS,
+    appeal_act,
+    appeal_create,
+    appeal_from_visit,
+    appeal_rate,
 )
 from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
 from wangge.households.models import Household
+from wangge.visits.selectors import visit_for_user
 
 router = Router(tags=["requests"])
 
 
-class CategoryOut(Schema):
+class RequestCategoryOut(Schema):
     id: int
     slug: str
     name: str
@@ -107,8 +104,14 @@ class RequestIn(Schema):
     idempotency_key: str | None = Field(None, min_length=1, max_length=40)
 
 
+# The state machine's actions with a note only (rating has its own route; notes stay on pages).
+TRANSITIONS = tuple(
+    name for name, step in ACTIONS.items() if step.service and name not in ("rate", "note")
+)
+
+
 class TransitionIn(Schema):
-    action: Literal["accept", "start", "resolve", "escalate", "close"]
+    action: Literal[TRANSITIONS]
     note: str = Field("", max_length=2000)
 
 
@@ -121,13 +124,11 @@ def _clean(text: str) -> str:
     return (text or "").replace("\x00", "")
 
 
-@router.get("/categories", response={200: list[CategoryOut], **READ_ERRORS})
+@router.get("/categories", response={200: list[RequestCategoryOut], **READ_ERRORS})
+@paginate(Page)
 def categories_index(request):
-    townships = sorted({p[:9] for p in area_prefixes(request.user) if len(p) >= 9})
-    out = []
-    for code in townships:
-        out.extend(categories_of(code))
-    return out
+    """The categories in use in each township of the user's areas."""
+    return categories_in(request.user)
 
 
 @router.get("", response={200: list[RequestOut], **READ_ERRORS})
@@ -166,7 +167,7 @@ def requests_create(request, payload: RequestIn):
     if category is None:
         raise ValidationError({"category_id": _("Choose one of this township's categories.")})
     key = f"user{request.user.pk}:{payload.idempotency_key}" if payload.idempotency_key else None
-    created = request_create(
+    created = appeal_create(
         actor=request.user,
         household=household,
         category=category,
@@ -181,28 +182,15 @@ def requests_create(request, payload: RequestIn):
 
 @router.post("/{int:request_id}/transitions", response={200: RequestDetailOut, **WRITE_ERRORS})
 def requests_transition(request, request_id: int, payload: TransitionIn):
-    req = request_for_user(request.user, request_id)
-    note = _clean(payload.note)
-    user = request.user
-    if payload.action == "accept":
-        request_accept(actor=user, request=req, note=note)
-    elif payload.action == "start":
-        request_start(actor=user, request=req, note=note)
-    elif payload.action == "resolve":
-        request_resolve(actor=user, request=req, note=note)
-    elif payload.action == "escalate":
-        request_escalate(actor=user, request=req, reason=note)
-    elif payload.action == "close":
-        request_close(actor=user, request=req, note=note)
-    else:  # the schema admits nothing else
-        raise Http404
+    appeal = request_for_user(request.user, request_id)
+    appeal_act(actor=request.user, appeal=appeal, action=payload.action, note=_clean(payload.note))
     return request_for_user(request.user, request_id)
 
 
 @router.post("/{int:request_id}/rate", response={200: RequestDetailOut, **WRITE_ERRORS})
 def requests_rate(request, request_id: int, payload: RateIn):
-    req = request_for_user(request.user, request_id)
-    request_rate(actor=request.user, request=req, rating=payload.rating, note=_clean(payload.note))
+    appeal = request_for_user(request.user, request_id)
+    appeal_rate(actor=request.user, appeal=appeal, rating=payload.rating, note=_clean(payload.note))
     return request_for_user(request.user, request_id)
 
 
@@ -213,13 +201,11 @@ class FromVisitIn(Schema):
 @router.post("/from-visit/{int:visit_id}", response={201: RequestDetailOut, **WRITE_ERRORS})
 def requests_from_visit(request, visit_id: int, payload: FromVisitIn):
     """Turn the needs a visit recorded into a request; asking again gives the same request."""
-    from wangge.visits.selectors import visit_for_user
-
     visit = visit_for_user(request.user, visit_id)
     category = None
     if payload.category_id is not None:
         category = category_for_township(visit.township_code, payload.category_id)
         if category is None:
             raise ValidationError({"category_id": _("Choose one of this township's categories.")})
-    created = request_from_visit(actor=request.user, visit=visit, category=category)
+    created = appeal_from_visit(actor=request.user, visit=visit, category=category)
     return Status(201, request_for_user(request.user, created.pk))

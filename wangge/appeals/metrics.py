@@ -1,4 +1,4 @@
-"""The three rates of residents' requests (S7), computed from the timeline (``RequestEvent``).
+"""The three rates of residents' requests (S7), computed from the timeline (``AppealEvent``).
 
 Every figure is a count of timeline rows, so that each number drills down to exactly the rows
 (and the requests) behind it: ``figure_rows`` returns the rows a figure counts and ``rates``
@@ -32,7 +32,9 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas
-from wangge.appeals.models import EventKind, Rating, RequestEvent
+from wangge.appeals.models import AppealEvent, EventKind, Rating
+from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
+from wangge.regions.models import LEVEL_CODE_LENGTH, Level
 
 SOLVED = (Rating.SATISFIED, Rating.BASICALLY)
 # Who sees the per-member figures of an area (besides each member, who sees their own).
@@ -174,21 +176,21 @@ def recent_periods(today: datetime.date) -> list[Period]:
 
 def _created_of(field_name: str) -> Subquery:
     return Subquery(
-        RequestEvent.objects.filter(request=OuterRef("request"), kind=EventKind.CREATED)
+        AppealEvent.objects.filter(appeal=OuterRef("appeal"), kind=EventKind.CREATED)
         .order_by("at", "id")
         .values(field_name)[:1]
     )
 
 
 def _in_period(kind: str, period: Period, prefixes: list[str]) -> QuerySet:
-    qs = RequestEvent.objects.filter(kind=kind, at__gte=period.start_at, at__lt=period.end_at)
+    qs = AppealEvent.objects.filter(kind=kind, at__gte=period.start_at, at__lt=period.end_at)
     return in_areas(qs, prefixes)
 
 
 def _later(kinds: tuple[str, ...]) -> Exists:
     """Another row of one of ``kinds`` for the same request after this one."""
     return Exists(
-        RequestEvent.objects.filter(request=OuterRef("request"), kind__in=kinds).filter(
+        AppealEvent.objects.filter(appeal=OuterRef("appeal"), kind__in=kinds).filter(
             Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
         )
     )
@@ -199,12 +201,12 @@ def routed_rows(period: Period, prefixes: list[str]) -> QuerySet:
         origin_grid=F("grid_id"),
         origin_member=F("assignee_member_id"),
         on_time=Exists(
-            RequestEvent.objects.filter(
-                request=OuterRef("request"), kind=EventKind.ACCEPTED, at__lte=OuterRef("due_at")
+            AppealEvent.objects.filter(
+                appeal=OuterRef("appeal"), kind=EventKind.ACCEPTED, at__lte=OuterRef("due_at")
             )
         ),
         escalated=Exists(
-            RequestEvent.objects.filter(request=OuterRef("request"), kind=EventKind.ESCALATED)
+            AppealEvent.objects.filter(appeal=OuterRef("appeal"), kind=EventKind.ESCALATED)
         ),
     )
 
@@ -395,7 +397,8 @@ def sum_rates(groups: dict) -> Rates:
 def child_length(area_code: str) -> int | None:
     """Code length of the units one level down (county → township → village), else None
     (below a village the page breaks down by grid and member instead)."""
-    return {6: 9, 9: 12}.get(len(area_code))
+    county = LEVEL_CODE_LENGTH[Level.COUNTY]
+    return {county: TOWNSHIP_LENGTH, TOWNSHIP_LENGTH: VILLAGE_LENGTH}.get(len(area_code))
 
 
 def can_see_member_figures(user, area_code: str, member_id) -> bool:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import area_prefixes, can_see_area, in_areas
+from wangge.accounts.scope import area_prefixes, can_see_area, in_areas, prefix_q
 from wangge.appeals.metrics import (
     FIGURES,
     NONE,
@@ -31,7 +31,8 @@ from wangge.appeals.metrics import (
 )
 from wangge.grids.models import Grid
 from wangge.party.models import Member
-from wangge.regions.models import Region
+from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH, township_of
+from wangge.regions.models import Level, Region
 
 
 def figure_labels() -> dict[str, str]:
@@ -129,7 +130,8 @@ def metrics_page(request):
     if figures["children"] is not None:
         length = len(area.code) + 3
         children = Region.objects.filter(
-            code__startswith=area.code, level="village" if length == 12 else "township"
+            prefix_q("code", area.code),
+            level=Level.VILLAGE if length == VILLAGE_LENGTH else Level.TOWNSHIP,
         )
         names = dict(children.order_by("code").values_list("code", "name"))
         for code in sorted(set(names) | {k for k in figures["children"] if k}):
@@ -158,8 +160,9 @@ def metrics_page(request):
         # By name, never by a score.
         member_rows.sort(key=lambda row: (row["label"] == _("Nobody responsible"), row["label"]))
     parent = None
-    if len(area.code) > 9 and can_see_area(request.user, area.code[:9]):
-        parent = area.code[:9]
+    township = township_of(area.code)
+    if len(area.code) > TOWNSHIP_LENGTH and can_see_area(request.user, township):
+        parent = township
     return render(
         request,
         "appeals/metrics.html",
@@ -201,7 +204,7 @@ def metrics_list(request):
         member=member if member in (None, NONE) else int(member),
     )
     rows = figure_rows(figure, period, where).select_related(
-        "request", "request__category", "request__area"
+        "appeal", "appeal__category", "appeal__area"
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     if figure == "resolved":

@@ -1,16 +1,16 @@
 """Residents' requests (群众诉求, S7): a request, its categories and its timeline.
 
-The timeline (``RequestEvent``) is the record: every intake, transition, rating, reopening,
+The timeline (``AppealEvent``) is the record: every intake, transition, rating, reopening,
 escalation and supervision notice is one row with who, when, the states before and after,
 the grid level after it and the deadline that applied. Metrics (response, resolution and
 satisfaction rates, time to resolve, escalation share) are computed from these rows; the
-columns on ``Request`` (``accepted_at``, ``rating``…) are a denormalised copy for lists.
+columns on ``Appeal`` (``accepted_at``, ``rating``…) are a denormalised copy for lists.
 
 Reading the timeline for metrics:
 
 - first receiver (首接): the ``created`` row's ``grid`` and ``assignee_member``;
 - responded in time (响应): the first ``accepted`` row's ``at`` ≤ the ``created`` row's
-  ``due_at`` (the same value as ``Request.accept_due_at``);
+  ``due_at`` (the same value as ``Appeal.accept_due_at``);
 - resolved (解决), in time: a ``resolved`` row; ``at`` ≤ that row's ``due_at``;
 - satisfaction (满意): ``rated`` rows' ``rating`` (the last one per request is the verdict;
   an ``unsatisfied`` first rating is followed by ``reopened`` and usually ``escalated``);
@@ -117,7 +117,7 @@ class Category(models.Model):
         return self.name_en if language == "en" and self.name_en else self.name
 
 
-class Request(AreaScoped):
+class Appeal(AreaScoped):
     """One resident's request. ``area`` is the household's area, or the grid's for the public."""
 
     ticket = models.CharField(_("ticket number"), max_length=16, unique=True, editable=False)
@@ -231,11 +231,11 @@ class Request(AreaScoped):
         return self.state in OPEN_STATES
 
 
-class RequestEvent(models.Model):
+class AppealEvent(models.Model):
     """One row of a request's timeline; never edited. Area codes are copied for scoped counts."""
 
-    request = models.ForeignKey(
-        Request, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
     )
     kind = models.CharField(_("what"), max_length=12, choices=EventKind.choices)
     from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
@@ -273,7 +273,7 @@ class RequestEvent(models.Model):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
         indexes = [
-            models.Index(fields=["request", "at"], name="requestevent_request_at_idx"),
+            models.Index(fields=["appeal", "at"], name="requestevent_request_at_idx"),
             models.Index(
                 fields=["township_code", "kind", "at"], name="requestevent_township_kind_idx"
             ),
@@ -281,4 +281,4 @@ class RequestEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.appeal_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,9 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
-from wangge.appeals.models import OPEN_STATES, Category, Request, RequestEvent, State
+from wangge.accounts.scope import get_visible_or_404, prefix_q, townships_of, visible
+from wangge.appeals.categories import categories_for
+from wangge.appeals.models import OPEN_STATES, Appeal, AppealEvent, Category, State
 from wangge.appeals.services import phone_index
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.grids.models import Grid
@@ -47,7 +48,7 @@ def request_list(
     escalated: bool = False,
     q: str = "",
 ) -> QuerySet:
-    qs = visible(Request.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
+    qs = visible(Appeal.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state in State.values:
@@ -72,21 +73,26 @@ def overdue_q(now=None) -> Q:
     )
 
 
+def is_overdue(appeal: Appeal) -> bool:
+    """Whether the deadline that runs for ``appeal`` has passed (as the lists count it)."""
+    return Appeal.objects.filter(pk=appeal.pk).filter(overdue_q()).exists()
+
+
 def my_requests(user) -> QuerySet:
     """Open requests assigned to the user (as a user or as the member they are)."""
     mine = Q(assignee_user=user)
     if user.member_id:
         mine |= Q(assignee_member_id=user.member_id)
     return (
-        visible(Request.objects.defer("contact_phone").filter(mine, state__in=OPEN_STATES), user)
+        visible(Appeal.objects.defer("contact_phone").filter(mine, state__in=OPEN_STATES), user)
         .select_related(*LIST_RELATED)
         .order_by("due_at", "id")
     )
 
 
-def request_for_user(user, pk: int) -> Request:
+def request_for_user(user, pk: int) -> Appeal:
     return get_visible_or_404(
-        Request.objects.select_related(
+        Appeal.objects.select_related(
             *LIST_RELATED, "household", "created_by", "grid__parent", "assignee_member__user"
         ),
         user,
@@ -94,13 +100,13 @@ def request_for_user(user, pk: int) -> Request:
     )
 
 
-def request_timeline(request: Request) -> QuerySet:
-    return RequestEvent.objects.filter(request=request).select_related(
+def request_timeline(appeal: Appeal) -> QuerySet:
+    return AppealEvent.objects.filter(appeal=appeal).select_related(
         "actor", "assignee_member", "grid"
     )
 
 
-def request_track(ticket: str, phone: str) -> Request | None:
+def request_track(ticket: str, phone: str) -> Appeal | None:
     """Public look-up: the request only when ticket AND phone match; None for any mismatch."""
     ticket = (ticket or "").strip().upper()
     try:
@@ -110,7 +116,7 @@ def request_track(ticket: str, phone: str) -> Request | None:
     if not ticket or len(ticket) > 16:
         return None
     return (
-        Request.objects.filter(ticket=ticket, blind_index=phone_index(phone))
+        Appeal.objects.filter(ticket=ticket, blind_index=phone_index(phone))
         .select_related("category", "area")
         .first()
     )
@@ -131,12 +137,15 @@ def grid_for_qr(key: str) -> Grid | None:
 
 def categories_of(township_code: str) -> list[Category]:
     """The township's categories in use, in one query once the township has its defaults."""
-    from wangge.appeals.categories import categories_for
-
     found = list(
         Category.objects.filter(township_id=township_code, active=True).order_by("sort", "slug")
     )
     return found or list(categories_for(township_code))
+
+
+def categories_in(user) -> list[Category]:
+    """The categories in use in every township of the user's areas, township by township."""
+    return [c for code in townships_of(user) for c in categories_of(code)]
 
 
 def category_for_township(township_code: str, pk) -> Category | None:
@@ -152,7 +161,7 @@ def category_for_township(township_code: str, pk) -> Category | None:
 def requests_for_household(user, household) -> QuerySet:
     """A household's requests, newest first (for its page and timeline)."""
     return (
-        visible(Request.objects.defer("contact_phone"), user)
+        visible(Appeal.objects.defer("contact_phone"), user)
         .filter(household=household)
         .select_related("category", "assignee_member")
         .order_by("-created_at", "-id")

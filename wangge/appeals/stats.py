@@ -7,14 +7,14 @@ from django.db.models import Count, Q
 
 from wangge.accounts.scope import prefix_q
 from wangge.appeals.metrics import stats_rates
-from wangge.appeals.models import EventKind, Request, RequestEvent, State
+from wangge.appeals.models import Appeal, AppealEvent, EventKind, State
 from wangge.core.stats import stat_provider
 
 
 @stat_provider
 def request_stats(area_code, today) -> dict:
-    requests = Request.objects.all()
-    events = RequestEvent.objects.filter(kind=EventKind.ESCALATED)
+    requests = Appeal.objects.all()
+    events = AppealEvent.objects.filter(kind=EventKind.ESCALATED)
     if area_code:
         requests = requests.filter(prefix_q("area_code", area_code))
         events = events.filter(prefix_q("area_code", area_code))
@@ -25,7 +25,7 @@ def request_stats(area_code, today) -> dict:
     )
     steps = events.aggregate(
         steps=Count("id"),
-        automatic=Count("request_id", filter=Q(automatic=True), distinct=True),
+        automatic=Count("appeal_id", filter=Q(automatic=True), distinct=True),
     )
     return {
         "requests_by_state": {state: counts[state] for state in State.values},

@@ -8,16 +8,16 @@ once) finds nothing more to do for the same request.
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from wangge.appeals.services import requests_close_unrated, requests_escalate_overdue
+from wangge.appeals.services import appeals_close_unrated, appeals_escalate_overdue
 
 
 @db_periodic_task(crontab(minute="*/10"))
 @lock_task("appeals-escalate-overdue")
 def escalate_overdue_requests() -> int:
-    return requests_escalate_overdue()
+    return appeals_escalate_overdue()
 
 
 @db_periodic_task(crontab(minute="15", hour="2"))
 @lock_task("appeals-close-unrated")
 def close_unrated_requests() -> int:
-    return requests_close_unrated()
+    return appeals_close_unrated()

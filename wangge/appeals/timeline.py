@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wangge.appeals.models import EventKind, RequestEvent
+from wangge.appeals.models import AppealEvent, EventKind
 from wangge.appeals.selectors import requests_for_household
 from wangge.households.timeline import Entry, timeline_provider
 
@@ -21,9 +21,9 @@ def request_entries(user, household):
     requests = {r.pk: r for r in requests_for_household(user, household)}
     if not requests:
         return
-    events = RequestEvent.objects.filter(request_id__in=requests, kind__in=SHOWN).order_by("at")
-    for event in events.only("request_id", "kind", "at", "note", "rating"):
-        request = requests[event.request_id]
+    events = AppealEvent.objects.filter(appeal_id__in=requests, kind__in=SHOWN).order_by("at")
+    for event in events.only("appeal_id", "kind", "at", "note", "rating"):
+        request = requests[event.appeal_id]
         title = _("Request %(ticket)s (%(category)s): %(step)s") % {
             "ticket": request.ticket,
             "category": request.category.name,

@@ -6,8 +6,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.appeals.forms import FromVisitForm, error_text, form_message
 from wangge.appeals.selectors import category_for_township
-from wangge.appeals.services import request_from_visit
+from wangge.appeals.services import appeal_from_visit
 from wangge.core.errors import DomainError
 from wangge.visits.selectors import visit_for_user
 
@@ -15,14 +16,17 @@ from wangge.visits.selectors import visit_for_user
 @require_POST
 def request_from_visit_view(request, visit_pk: int):
     visit = visit_for_user(request.user, visit_pk)
+    form = FromVisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_message(form))
+        return redirect("visits:visit_detail", pk=visit.pk)
     category = None
-    if request.POST.get("category"):
-        category = category_for_township(visit.township_code, request.POST["category"])
+    if form.cleaned_data["category"]:
+        category = category_for_township(visit.township_code, form.cleaned_data["category"])
     try:
-        created = request_from_visit(actor=request.user, visit=visit, category=category)
+        created = appeal_from_visit(actor=request.user, visit=visit, category=category)
     except (DomainError, ValidationError) as exc:
-        text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
-        messages.error(request, text)
+        messages.error(request, error_text(exc))
         return redirect("visits:visit_detail", pk=visit.pk)
     messages.success(
         request,

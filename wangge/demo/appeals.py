@@ -16,11 +16,11 @@ from wangge.appeals.categories import categories_for
 from wangge.appeals.deadlines import accept_due, resolve_due
 from wangge.appeals.models import (
     ActorKind,
+    Appeal,
+    AppealEvent,
     Channel,
     EventKind,
     Rating,
-    Request,
-    RequestEvent,
     State,
 )
 from wangge.appeals.services import TICKET_ALPHABET, phone_index
@@ -187,7 +187,7 @@ def build_demo_requests(seed: int, *, today: datetime.date | None = None) -> int
     channel_weights = list(CHANNEL_WEIGHTS.values())
     n = max(30, len(placed) // HOUSEHOLDS_PER_REQUEST)
     used: set[str] = set()
-    requests: list[Request] = []
+    requests: list[Appeal] = []
     plans: list[list[dict]] = []
     for i in range(n):
         household_id, grid_id, area_code, head_name, address = rng.choice(placed)
@@ -204,7 +204,7 @@ def build_demo_requests(seed: int, *, today: datetime.date | None = None) -> int
         member = grids[grid]["responsible_id"]
         accept_by = accept_due(category, created)
         resolve_by = resolve_due(category, created)
-        req = Request(
+        req = Appeal(
             ticket=_ticket(rng, timezone.localdate(created), used),
             household_id=household_id,
             grid_id=grid,
@@ -243,19 +243,19 @@ def build_demo_requests(seed: int, *, today: datetime.date | None = None) -> int
         _story(rng, req, events, slug, end, up, grids, user_of)
         requests.append(req)
         plans.append(events)
-    Request.objects.bulk_create(requests, batch_size=500)
+    Appeal.objects.bulk_create(requests, batch_size=500)
     rows = []
     for req, events in zip(requests, plans, strict=True):
         for e in events:
             rows.append(
-                RequestEvent(
-                    request=req,
+                AppealEvent(
+                    appeal=req,
                     area_code=req.area_code,
                     township_code=req.township_code,
                     **e,
                 )
             )
-    RequestEvent.objects.bulk_create(rows, batch_size=1000)
+    AppealEvent.objects.bulk_create(rows, batch_size=1000)
     return len(requests)
 
 

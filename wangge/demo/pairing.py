@@ -15,7 +15,6 @@ from django.utils import timezone
 from wangge.accounts.models import User
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing, PairingSource
-from wangge.pairing.selectors import pairings_active
 from wangge.pairing.services import proposal_apply, proposal_create
 from wangge.party.models import Member
 
@@ -88,13 +87,10 @@ def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
 
     proposal = proposal_create(actor=actor, area_code=township_code)
     proposal_apply(actor=actor, proposal=proposal)
+    active = Pairing.objects.filter(ended_on__isnull=True, township_code=township_code)
     return {
-        "pairings": pairings_active().filter(township_code=township_code).count(),
-        "paired_households": pairings_active()
-        .filter(township_code=township_code)
-        .values("household_id")
-        .distinct()
-        .count(),
+        "pairings": active.count(),
+        "paired_households": active.values("household_id").distinct().count(),
         "key_households": len(key),
         "uncovered": proposal.uncovered,
         "ended": proposal.ends,

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from wangge.accounts.models import User
 from wangge.households.models import Household
-from wangge.pairing.selectors import pairings_active
+from wangge.pairing.models import Pairing
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitKind, VisitPolicy
 from wangge.visits.services import policies_seed
 
@@ -58,7 +58,7 @@ def visits_demo_load(*, township_code: str, seed: int, today: datetime.date) -> 
     policies_seed(township_code)
     intervals = _intervals(township_code)
     pairings = list(
-        pairings_active()
+        Pairing.objects.filter(ended_on__isnull=True)
         .filter(township_code=township_code)
         .order_by("household_id", "started_on", "pk")
         .values_list("household_id", "member_id", "started_on", "area_code")

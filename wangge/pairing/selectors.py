@@ -29,12 +29,6 @@ def _pairings_active() -> QuerySet[Pairing]:
     return Pairing.objects.filter(ended_on__isnull=True)
 
 
-# Unscoped, under its old name, only until the callers outside this module move (issue 10):
-# visits.selectors.with_due_fields, visits.demo, pairing.stats and pairing.demo. New code reads
-# ``household_pairings(user, household)`` or ``pairing_list(user, ...)``.
-pairings_active = _pairings_active
-
-
 def household_pairings(user, household) -> QuerySet[Pairing]:
     """The household's current pairings with their members, if the user sees the household."""
     return visible(_pairings_active().filter(household=household), user).select_related("member")

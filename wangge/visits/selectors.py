@@ -30,7 +30,7 @@ from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
 from wangge.pairing.models import Pairing
-from wangge.pairing.selectors import household_ids_paired_with, pairings_active
+from wangge.pairing.selectors import household_ids_paired_with
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
@@ -144,7 +144,7 @@ def _with_due_fields(households: QuerySet) -> QuerySet:
     """Annotate ``last_visited_on``, ``paired_since`` and ``interval_days``."""
     last = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on")
     since = (
-        pairings_active()
+        Pairing.objects.filter(ended_on__isnull=True)
         .filter(household=OuterRef("pk"))
         .order_by()
         .values("household_id")

@@ -1,4 +1,5 @@
-"""``{% household_requests household %}``: a household's latest requests, for its page."""
+"""Appeals on other apps' pages: a household's latest requests (a visit's needs reach
+appeals through ``visit_hooks.py``)."""
 
 from django import template
 

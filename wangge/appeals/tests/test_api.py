@@ -1,7 +1,7 @@
 import pytest
 
 from wangge.accounts.tokens import token_issue
-from wangge.appeals.models import Request, State
+from wangge.appeals.models import Appeal, State
 
 
 def _auth(user):
@@ -42,7 +42,7 @@ def test_create_is_idempotent_and_routed(client, world, created):
         **_auth(world.users[4]),
     )
     assert again.json()["id"] == created["id"]
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_full_lifecycle_and_out_of_order(client, world, created):
@@ -92,7 +92,7 @@ def test_scope_and_permissions(client, world, created, secretary_b, member_a):
         **_auth(member_a),
     )
     assert refused.status_code == 403
-    assert Request.objects.get().state == State.SUBMITTED
+    assert Appeal.objects.get().state == State.SUBMITTED
     other = client.post(
         "/api/v1/requests",
         {
@@ -108,4 +108,8 @@ def test_scope_and_permissions(client, world, created, secretary_b, member_a):
 
 def test_categories_listed(client, world):
     body = client.get("/api/v1/requests/categories", **_auth(world.users[4])).json()
-    assert {"water", "hazard"} <= {c["slug"] for c in body}
+    assert {"water", "hazard"} <= {c["slug"] for c in body["items"]}
+    assert body["count"] == len(body["items"])
+    page = client.get("/api/v1/requests/categories?limit=2&offset=1", **_auth(world.users[4]))
+    assert page.json()["count"] == body["count"]
+    assert [c["slug"] for c in page.json()["items"]] == [c["slug"] for c in body["items"][1:3]]

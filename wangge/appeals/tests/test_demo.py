@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from wangge.appeals.models import EventKind, Rating, Request, RequestEvent, State
+from wangge.appeals.models import Appeal, AppealEvent, EventKind, Rating, State
 from wangge.appeals.stats import request_stats
 
 
@@ -16,7 +16,7 @@ def demo_settings(settings, tmp_path):
 
 def test_demo_requests_follow_the_rules(db, demo_settings):
     call_command("demo", "--scale", "0.1", "--today", "2026-06-30", stdout=io.StringIO())
-    requests = list(Request.objects.prefetch_related("events"))
+    requests = list(Appeal.objects.prefetch_related("events"))
     assert len(requests) >= 100
     assert len({r.area_code[:12] for r in requests}) == 10  # every village
     for r in requests:
@@ -30,7 +30,7 @@ def test_demo_requests_follow_the_rules(db, demo_settings):
     assert sum(r.rating == Rating.SATISFIED for r in settled) > len(settled) * 0.6
     assert any(r.reopen_count for r in requests)
     assert any(r.state in (State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS) for r in requests)
-    assert RequestEvent.objects.filter(kind=EventKind.ESCALATED, automatic=True).exists()
+    assert AppealEvent.objects.filter(kind=EventKind.ESCALATED, automatic=True).exists()
     stats = request_stats(None, None)
     assert sum(stats["requests_by_state"].values()) == len(requests)
     assert stats["requests_escalated"]["requests"] == sum(1 for r in requests if r.escalation_count)

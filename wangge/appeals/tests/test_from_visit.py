@@ -3,8 +3,9 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from wangge.appeals.models import Channel, Request
+from wangge.appeals.models import Appeal, Channel
 from wangge.pairing.models import Pairing
 from wangge.visits.models import Visit
 from wangge.visits.services import visit_log
@@ -20,7 +21,7 @@ def _visit(world, needs="家里自来水停了三天，请帮忙联系修理"):
     pairing.set_area(world.household.area)
     pairing.save()
     visit, _created = visit_log(
-        actor=user, household=world.household, visited_on=datetime.date.today(), needs=needs
+        actor=user, household=world.household, visited_on=timezone.localdate(), needs=needs
     )
     return visit
 
@@ -33,7 +34,7 @@ def test_member_turns_needs_into_a_request_from_the_visit_page(client, world):
     response = client.post(
         f"/requests/from-visit/{visit.pk}/", {"category": world.categories["water"].pk}
     )
-    request = Request.objects.get()
+    request = Appeal.objects.get()
     assert response["Location"] == f"/requests/{request.pk}/"
     assert request.channel == Channel.VISIT
     assert request.text == visit.needs and request.household == world.household
@@ -48,7 +49,7 @@ def test_member_turns_needs_into_a_request_from_the_visit_page(client, world):
     # A second tap gives the same request.
     again = client.post(f"/requests/from-visit/{visit.pk}/", {})
     assert again["Location"] == f"/requests/{request.pk}/"
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_a_visit_without_needs_cannot_become_a_request(client, world):
@@ -56,14 +57,14 @@ def test_a_visit_without_needs_cannot_become_a_request(client, world):
     client.force_login(world.users[4])
     response = client.post(f"/requests/from-visit/{visit.pk}/", {}, follow=True)
     assert "recorded no needs" in response.content.decode()
-    assert not Request.objects.exists()
+    assert not Appeal.objects.exists()
 
 
 def test_another_village_gets_404(client, world, secretary_b):
     visit = _visit(world)
     client.force_login(secretary_b)
     assert client.post(f"/requests/from-visit/{visit.pk}/", {}).status_code == 404
-    assert not Request.objects.exists()
+    assert not Appeal.objects.exists()
     assert Visit.objects.get().need_request_id is None
 
 
@@ -77,7 +78,7 @@ def test_api_turns_needs_into_a_request_once(client, world):
     assert body["channel"] == "visit" and body["text"] == visit.needs
     again = client.post(url, {}, "application/json")
     assert again.status_code == 201 and again.json()["id"] == body["id"]
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_api_refuses_a_visit_without_needs(client, world):

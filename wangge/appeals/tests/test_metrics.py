@@ -19,11 +19,11 @@ from wangge.appeals.metrics import (
 )
 from wangge.appeals.models import Channel, Rating
 from wangge.appeals.services import (
-    request_accept,
-    request_create,
-    request_escalate,
-    request_rate,
-    request_resolve,
+    appeal_accept,
+    appeal_create,
+    appeal_escalate,
+    appeal_rate,
+    appeal_resolve,
 )
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -52,14 +52,14 @@ def clock(monkeypatch):
 @dataclass
 class Scenario:
     world: object
-    r: dict  # name → Request
+    r: dict  # name → Appeal
 
 
 def _create(world, clock, when, **kw):
     kw.setdefault("actor", world.users[4])
     kw.setdefault("household", world.household)
     kw.setdefault("channel", Channel.MEMBER)
-    return request_create(
+    return appeal_create(
         category=world.categories["water"], text="自来水停了", at=clock.at(*when), **kw
     )
 
@@ -87,36 +87,36 @@ def scenario(world, clock, township_admin):
     u = world.users
     r = {}
     r["r5"] = _create(world, clock, (10, 30, 9))
-    _step(clock, (10, 30, 10), request_accept, actor=u[4], request=r["r5"])
-    _step(clock, (11, 2, 9), request_resolve, actor=u[4], request=r["r5"], note="修好")
-    _step(clock, (11, 2, 10), request_rate, actor=None, request=r["r5"], rating=Rating.SATISFIED)
+    _step(clock, (10, 30, 10), appeal_accept, actor=u[4], appeal=r["r5"])
+    _step(clock, (11, 2, 9), appeal_resolve, actor=u[4], appeal=r["r5"], note="修好")
+    _step(clock, (11, 2, 10), appeal_rate, actor=None, appeal=r["r5"], rating=Rating.SATISFIED)
 
     r["r1"] = _create(world, clock, (11, 2, 9))
-    _step(clock, (11, 2, 10), request_accept, actor=u[4], request=r["r1"])
-    _step(clock, (11, 3, 9), request_resolve, actor=u[4], request=r["r1"], note="修好")
-    _step(clock, (11, 3, 12), request_rate, actor=None, request=r["r1"], rating=Rating.SATISFIED)
+    _step(clock, (11, 2, 10), appeal_accept, actor=u[4], appeal=r["r1"])
+    _step(clock, (11, 3, 9), appeal_resolve, actor=u[4], appeal=r["r1"], note="修好")
+    _step(clock, (11, 3, 12), appeal_rate, actor=None, appeal=r["r1"], rating=Rating.SATISFIED)
 
     r["r2"] = _create(world, clock, (11, 3, 9))
-    _step(clock, (11, 5, 9), request_accept, actor=u[4], request=r["r2"])
-    _step(clock, (11, 5, 21), request_resolve, actor=u[4], request=r["r2"], note="修好")
-    _step(clock, (11, 6, 8), request_rate, actor=None, request=r["r2"], rating=Rating.BASICALLY)
+    _step(clock, (11, 5, 9), appeal_accept, actor=u[4], appeal=r["r2"])
+    _step(clock, (11, 5, 21), appeal_resolve, actor=u[4], appeal=r["r2"], note="修好")
+    _step(clock, (11, 6, 8), appeal_rate, actor=None, appeal=r["r2"], rating=Rating.BASICALLY)
 
     r["r3"] = _create(world, clock, (11, 4, 9))
-    _step(clock, (11, 4, 10), request_accept, actor=u[4], request=r["r3"])
-    _step(clock, (11, 4, 15), request_resolve, actor=u[4], request=r["r3"], note="修好")
+    _step(clock, (11, 4, 10), appeal_accept, actor=u[4], appeal=r["r3"])
+    _step(clock, (11, 4, 15), appeal_resolve, actor=u[4], appeal=r["r3"], note="修好")
     r["r3"] = _step(
-        clock, (11, 5, 9), request_rate, actor=None, request=r["r3"], rating=Rating.UNSATISFIED
+        clock, (11, 5, 9), appeal_rate, actor=None, appeal=r["r3"], rating=Rating.UNSATISFIED
     )
     assert r["r3"].reopen_count == 1 and r["r3"].level == 3
-    _step(clock, (11, 9, 9), request_resolve, actor=u[3], request=r["r3"], note="再修")
-    _step(clock, (11, 10, 9), request_rate, actor=None, request=r["r3"], rating=Rating.UNSATISFIED)
+    _step(clock, (11, 9, 9), appeal_resolve, actor=u[3], appeal=r["r3"], note="再修")
+    _step(clock, (11, 10, 9), appeal_rate, actor=None, appeal=r["r3"], rating=Rating.UNSATISFIED)
 
     r["r4"] = _create(world, clock, (11, 10, 9))
-    _step(clock, (11, 10, 10), request_escalate, actor=u[4], request=r["r4"], reason="需要协调")
-    _step(clock, (11, 10, 11), request_accept, actor=u[3], request=r["r4"])
+    _step(clock, (11, 10, 10), appeal_escalate, actor=u[4], appeal=r["r4"], reason="需要协调")
+    _step(clock, (11, 10, 11), appeal_accept, actor=u[3], appeal=r["r4"])
 
     r["r6"] = _create(world, clock, (12, 1, 9))
-    _step(clock, (12, 1, 10), request_accept, actor=u[4], request=r["r6"])
+    _step(clock, (12, 1, 10), appeal_accept, actor=u[4], appeal=r["r6"])
 
     r["r7"] = _create(
         world,
@@ -135,7 +135,7 @@ def _ids(scenario, *names):
 
 
 def _requests(figure, where, period=NOV):
-    return set(figure_rows(figure, period, where).values_list("request_id", flat=True))
+    return set(figure_rows(figure, period, where).values_list("appeal_id", flat=True))
 
 
 TOWNSHIP = Slice(prefixes=[testing.TOWNSHIP])

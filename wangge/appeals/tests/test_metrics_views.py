@@ -166,7 +166,7 @@ def test_overview_block(scenario, admin_client):
 def test_members_are_listed_by_name_not_by_figures(scenario, client, clock):
     """A second member with a perfect record is still listed after 党员甲 when the name says
     so: the order is the name's, never the rate's."""
-    from wangge.appeals.services import request_accept, request_create
+    from wangge.appeals.services import appeal_accept, appeal_create
     from wangge.grids.services import grid_assign_households, grid_create
     from wangge.regions.models import Region
 
@@ -184,7 +184,7 @@ def test_members_are_listed_by_name_not_by_figures(scenario, client, clock):
     household = testing.make_household(area_code=testing.VILLAGE_A + "001001", seq=151)
     grid_assign_households(actor=None, grid=grid, households=[household])
     clock.at(11, 20, 9)
-    req = request_create(
+    req = appeal_create(
         actor=w.users[2],
         household=household,
         category=w.categories["water"],
@@ -192,7 +192,7 @@ def test_members_are_listed_by_name_not_by_figures(scenario, client, clock):
         channel="member",
     )
     clock.at(11, 20, 10)
-    request_accept(actor=w.users[2], request=req)
+    appeal_accept(actor=w.users[2], appeal=req)
     clock.at(11, 30, 18)
     client.force_login(w.users[2])
     html = client.get(PAGE, {"period": "2026-11"}).content.decode()

@@ -11,10 +11,10 @@ from django.db import connection
 from django.urls import reverse
 
 from wangge.appeals import public
-from wangge.appeals.models import Channel, Request
+from wangge.appeals.models import Appeal, Channel
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.selectors import ROWS_PER_PAGE
-from wangge.appeals.services import request_create
+from wangge.appeals.services import appeal_create
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def _fresh_limits(settings):
 
 def _requests(world, n):
     for i in range(n):
-        request_create(
+        appeal_create(
             actor=world.users[4],
             household=world.household,
             category=world.categories["water"],
@@ -90,14 +90,14 @@ def test_public_intake_query_count(
     ):
         done = client.post(url, body)
     assert done.status_code == 200
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     assert req.ticket.encode() in done.content
     assert req.assignee_member == world.members[4] and req.assignee_user == world.users[4]
     # The same form again answers with the same request, in three queries.
     with django_assert_num_queries(3):
         again = client.post(url, body)
     assert req.ticket.encode() in again.content
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_list_rows_show_state_deadline_overdue_and_who(client, world):
@@ -106,7 +106,7 @@ def test_list_rows_show_state_deadline_overdue_and_who(client, world):
     from django.utils import timezone
 
     past = timezone.now() - datetime.timedelta(days=20)
-    late = request_create(
+    late = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],

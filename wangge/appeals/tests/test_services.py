@@ -7,15 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from wangge.appeals.models import Channel, EventKind, Rating, Request, RequestEvent, State
+from wangge.appeals.models import Appeal, AppealEvent, Channel, EventKind, Rating, State
 from wangge.appeals.services import (
-    request_accept,
-    request_create,
-    request_escalate,
-    request_rate,
-    request_resolve,
-    request_start,
-    requests_escalate_overdue,
+    appeal_accept,
+    appeal_create,
+    appeal_escalate,
+    appeal_rate,
+    appeal_resolve,
+    appeal_start,
+    appeals_escalate_overdue,
 )
 from wangge.core.errors import DomainError
 from wangge.core.models import Notification
@@ -33,7 +33,7 @@ def _create(world, **kw):
         channel=Channel.MEMBER,
     )
     defaults.update(kw)
-    return request_create(**defaults)
+    return appeal_create(**defaults)
 
 
 def test_member_intake_routes_to_l4_and_writes_timeline(world, django_capture_on_commit_callbacks):
@@ -46,7 +46,7 @@ def test_member_intake_routes_to_l4_and_writes_timeline(world, django_capture_on
     assert req.contact_name == "李大毛"
     assert req.contact_phone_masked == "138****0001"
     assert len(req.ticket) == 12
-    event = RequestEvent.objects.get(request=req)
+    event = AppealEvent.objects.get(appeal=req)
     assert event.kind == EventKind.CREATED and event.due_at == req.accept_due_at
     assert Notification.objects.filter(user=world.users[4], subject__contains=req.ticket).exists()
 
@@ -78,7 +78,7 @@ def test_idempotency_key_stores_once(world):
     first = _create(world, idempotency_key="abc-123")
     second = _create(world, idempotency_key="abc-123", text="不同的文字")
     assert first.pk == second.pk
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_member_outside_area_cannot_record(world, secretary_b):
@@ -98,15 +98,15 @@ def test_lifecycle_and_out_of_order(world):
     req = _create(world)
     user = world.users[4]
     with pytest.raises(DomainError) as err:
-        request_resolve(actor=user, request=req, note="修好了")
+        appeal_resolve(actor=user, appeal=req, note="修好了")
     assert "Submitted" in err.value.message and "Accept it first." in err.value.message
-    req = request_accept(actor=user, request=req)
+    req = appeal_accept(actor=user, appeal=req)
     assert req.state == State.ACCEPTED and req.due_at == req.resolve_due_at
     with pytest.raises(DomainError):
-        request_accept(actor=user, request=req)
-    req = request_start(actor=user, request=req)
-    req = request_resolve(actor=user, request=req, note="已修复水管")
-    req = request_rate(actor=None, request=req, rating=Rating.SATISFIED)
+        appeal_accept(actor=user, appeal=req)
+    req = appeal_start(actor=user, appeal=req)
+    req = appeal_resolve(actor=user, appeal=req, note="已修复水管")
+    req = appeal_rate(actor=None, appeal=req, rating=Rating.SATISFIED)
     assert req.state == State.RATED and req.rating == Rating.SATISFIED
     kinds = list(req.events.values_list("kind", flat=True))
     assert kinds == ["created", "accepted", "started", "resolved", "rated"]
@@ -115,20 +115,20 @@ def test_lifecycle_and_out_of_order(world):
 def test_plain_member_who_is_not_assignee_cannot_act(world, member_a):
     req = _create(world)
     with pytest.raises(PermissionDenied):
-        request_accept(actor=member_a, request=req)
+        appeal_accept(actor=member_a, appeal=req)
 
 
 def test_unsatisfied_reopens_once_and_escalates(world):
     user = world.users[4]
     req = _create(world)
-    req = request_accept(actor=user, request=req)
-    req = request_resolve(actor=user, request=req, note="处理了")
-    req = request_rate(actor=None, request=req, rating=Rating.UNSATISFIED)
+    req = appeal_accept(actor=user, appeal=req)
+    req = appeal_resolve(actor=user, appeal=req, note="处理了")
+    req = appeal_rate(actor=None, appeal=req, rating=Rating.UNSATISFIED)
     assert req.state == State.IN_PROGRESS
     assert req.reopen_count == 1 and req.level == 3
     assert req.assignee_member == world.members[3]
-    req = request_resolve(actor=world.users[3], request=req, note="再次处理")
-    req = request_rate(actor=None, request=req, rating=Rating.UNSATISFIED)
+    req = appeal_resolve(actor=world.users[3], appeal=req, note="再次处理")
+    req = appeal_rate(actor=None, appeal=req, rating=Rating.UNSATISFIED)
     assert req.state == State.RATED and req.reopen_count == 1 and req.level == 3
     kinds = list(req.events.values_list("kind", flat=True))
     assert kinds.count("reopened") == 1 and kinds.count("escalated") == 1
@@ -138,22 +138,22 @@ def test_manual_escalation_needs_reason_and_stops_at_top(world):
     req = _create(world)
     secretary = world.users[2]
     with pytest.raises(ValidationError):
-        request_escalate(actor=secretary, request=req, reason="")
+        appeal_escalate(actor=secretary, appeal=req, reason="")
     for level in (3, 2, 1):
-        req = request_escalate(actor=secretary, request=req, reason="需要上级协调")
+        req = appeal_escalate(actor=secretary, appeal=req, reason="需要上级协调")
         assert req.level == level
     with pytest.raises(DomainError) as err:
-        request_escalate(actor=secretary, request=req, reason="再上报")
+        appeal_escalate(actor=secretary, appeal=req, reason="再上报")
     assert "top level" in err.value.message
 
 
 def test_two_conditional_transitions_only_one_wins(world):
     req = _create(world)
-    stale = Request.objects.get(pk=req.pk)
-    request_accept(actor=world.users[4], request=req)
+    stale = Appeal.objects.get(pk=req.pk)
+    appeal_accept(actor=world.users[4], appeal=req)
     with pytest.raises(DomainError):
-        request_accept(actor=world.users[2], request=stale)
-    assert RequestEvent.objects.filter(request=req, kind=EventKind.ACCEPTED).count() == 1
+        appeal_accept(actor=world.users[2], appeal=stale)
+    assert AppealEvent.objects.filter(appeal=req, kind=EventKind.ACCEPTED).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,7 +165,7 @@ def test_concurrent_accepts_in_threads_only_one_wins(world):
 
     def act(user):
         try:
-            request_accept(actor=user, request=Request.objects.get(pk=req.pk))
+            appeal_accept(actor=user, appeal=Appeal.objects.get(pk=req.pk))
             results.append("won")
         except DomainError:
             results.append("lost")
@@ -179,7 +179,7 @@ def test_concurrent_accepts_in_threads_only_one_wins(world):
     for t in threads:
         t.join()
     assert sorted(results) == ["lost", "won"]
-    assert RequestEvent.objects.filter(request=req, kind=EventKind.ACCEPTED).count() == 1
+    assert AppealEvent.objects.filter(appeal=req, kind=EventKind.ACCEPTED).count() == 1
 
 
 def test_automatic_escalation_is_idempotent(world, django_capture_on_commit_callbacks):
@@ -190,11 +190,11 @@ def test_automatic_escalation_is_idempotent(world, django_capture_on_commit_call
         2026, 11, 30, 10, 0, tzinfo=SHANGHAI
     )
     sunday = datetime.datetime(2026, 11, 29, 12, 0, tzinfo=SHANGHAI)
-    assert requests_escalate_overdue(now=sunday) == 0
+    assert appeals_escalate_overdue(now=sunday) == 0
     monday = datetime.datetime(2026, 11, 30, 11, 0, tzinfo=SHANGHAI)
     with django_capture_on_commit_callbacks(execute=True):
-        assert requests_escalate_overdue(now=monday) == 1
-        assert requests_escalate_overdue(now=monday) == 0
+        assert appeals_escalate_overdue(now=monday) == 1
+        assert appeals_escalate_overdue(now=monday) == 0
     req.refresh_from_db()
     assert req.level == 3 and req.escalation_count == 1
     assert req.events.filter(kind=EventKind.ESCALATED, automatic=True).count() == 1
@@ -249,15 +249,15 @@ def test_periodic_task_with_frozen_time_escalates_once(world, django_capture_on_
 
 
 def test_unrated_requests_close_after_a_week(world):
-    from wangge.appeals.services import requests_close_unrated
+    from wangge.appeals.services import appeals_close_unrated
 
     req = _create(world)
-    req = request_accept(actor=world.users[4], request=req)
-    req = request_resolve(actor=world.users[4], request=req, note="已处理")
-    assert requests_close_unrated(now=req.resolved_at + datetime.timedelta(days=6)) == 0
+    req = appeal_accept(actor=world.users[4], appeal=req)
+    req = appeal_resolve(actor=world.users[4], appeal=req, note="已处理")
+    assert appeals_close_unrated(now=req.resolved_at + datetime.timedelta(days=6)) == 0
     later = req.resolved_at + datetime.timedelta(days=8)
-    assert requests_close_unrated(now=later) == 1
-    assert requests_close_unrated(now=later) == 0
+    assert appeals_close_unrated(now=later) == 1
+    assert appeals_close_unrated(now=later) == 0
     req.refresh_from_db()
     assert req.state == State.CLOSED and req.rating == ""
     assert req.events.last().kind == EventKind.CLOSED and req.events.last().automatic

@@ -9,9 +9,9 @@ from django.urls import reverse
 from PIL import Image
 
 from wangge.appeals import public
-from wangge.appeals.models import Channel, Request, State
+from wangge.appeals.models import Appeal, Channel, State
 from wangge.appeals.posters import grid_qr_key
-from wangge.appeals.services import request_create
+from wangge.appeals.services import appeal_create
 from wangge.core.models import Notification
 
 
@@ -58,7 +58,7 @@ def _png(size=(40, 30)) -> bytes:
 def test_public_intake_happy_path_then_track(client, world):
     response = _post(client, world, photo=SimpleUploadedFile("a.png", _png(), "image/png"))
     assert response.status_code == 200
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     assert req.ticket.encode() in response.content
     assert req.channel == Channel.PUBLIC_QR and req.created_by is None
     assert req.assignee_member == world.members[4] and req.photo
@@ -73,7 +73,7 @@ def test_public_intake_happy_path_then_track(client, world):
 
 def test_tracking_wrong_phone_answers_like_a_missing_ticket(client, world):
     _post(client, world)
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     wrong = client.post(reverse("appeals:track"), {"ticket": req.ticket, "phone": "13800000000"})
     missing = client.post(
         reverse("appeals:track"), {"ticket": "000000-XXXXX", "phone": "13912345678"}
@@ -97,7 +97,7 @@ def test_same_form_sent_twice_is_stored_once(client, world):
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 200
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_rate_limit_per_phone(client, world, settings):
@@ -106,14 +106,14 @@ def test_rate_limit_per_phone(client, world, settings):
     refused = _post(client, world, contact_phone="139 1234 5678")
     assert refused.status_code == 400
     assert b"Too many requests" in refused.content
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_rate_limit_per_ip(client, world, settings):
     settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0, "submit_per_ip": (1, 3600)}
     assert _post(client, world).status_code == 200
     assert _post(client, world, contact_phone="13711112222").status_code == 400
-    assert Request.objects.count() == 1
+    assert Appeal.objects.count() == 1
 
 
 def test_challenge_wrong_answer_honeypot_and_speed(client, world, settings):
@@ -122,7 +122,7 @@ def test_challenge_wrong_answer_honeypot_and_speed(client, world, settings):
     settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 60}
     assert b"very fast" in _post(client, world).content
     assert _post(client, world, token="forged").status_code == 400
-    assert not Request.objects.exists()
+    assert not Appeal.objects.exists()
 
 
 def test_photo_errors(client, world):
@@ -132,18 +132,18 @@ def test_photo_errors(client, world):
     big = SimpleUploadedFile("b.jpg", b"\xff" * (5 * 1024 * 1024 + 10), "image/jpeg")
     response = _post(client, world, photo=big)
     assert response.status_code == 400 and b"larger than 5 MB" in response.content
-    assert not Request.objects.exists()
+    assert not Appeal.objects.exists()
 
 
 def test_invalid_phone_refused(client, world):
     response = _post(client, world, contact_phone="123")
     assert response.status_code == 400
-    assert not Request.objects.exists()
+    assert not Appeal.objects.exists()
 
 
 def test_html_in_text_is_shown_escaped(client, world):
     _post(client, world, text="<script>alert(1)</script>")
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     client.force_login(world.users[4])
     page = client.get(reverse("appeals:detail", args=[req.pk]))
     assert b"<script>alert(1)</script>" not in page.content
@@ -173,7 +173,7 @@ def test_lifecycle_through_pages(client, world):
             "text": "水管漏水",
         },
     )
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/requests/{req.pk}/"
     mine = client.get(reverse("appeals:mine"))
     assert req.ticket.encode() in mine.content
@@ -200,7 +200,7 @@ def test_lifecycle_through_pages(client, world):
 
 
 def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
-    req = request_create(
+    req = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],
@@ -208,10 +208,10 @@ def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
         channel=Channel.MEMBER,
         contact_phone="13912345678",
     )
-    from wangge.appeals.services import request_accept, request_resolve
+    from wangge.appeals.services import appeal_accept, appeal_resolve
 
-    request_accept(actor=world.users[4], request=req)
-    request_resolve(actor=world.users[4], request=req, note="调了阀门")
+    appeal_accept(actor=world.users[4], appeal=req)
+    appeal_resolve(actor=world.users[4], appeal=req, note="调了阀门")
     page = client.post(
         reverse("appeals:track"),
         {"ticket": req.ticket, "phone": "13912345678", "rating": "unsatisfied"},
@@ -223,7 +223,7 @@ def test_resident_rates_on_tracking_page_unsatisfied_reopens(client, world):
 
 
 def test_scope_404_and_read_only_403(client, world, secretary_b, member_a):
-    req = request_create(
+    req = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],
@@ -262,7 +262,7 @@ def test_phone_intake_by_township_staff(client, world, township_admin, member_a)
         },
     )
     assert response.status_code == 302
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     assert req.channel == Channel.PHONE_LINE and req.assignee_member == world.members[4]
 
 
@@ -280,7 +280,7 @@ def test_poster_page_and_png(client, world, member_a):
 
 def test_notifications_reach_the_inbox(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        req = request_create(
+        req = appeal_create(
             actor=world.users[2],
             household=world.household,
             category=world.categories["water"],
@@ -339,7 +339,7 @@ def test_township_office_edits_time_limits(client, world, township_admin, member
 
 def test_lists_run_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     for i in range(6):
-        request_create(
+        appeal_create(
             actor=world.users[4],
             household=world.household,
             category=world.categories["water"],
@@ -365,7 +365,7 @@ def test_village_posters_one_per_grid(client, world, member_a, secretary_b):
 
 
 def test_household_page_lists_its_requests(client, world, member_a):
-    req = request_create(
+    req = appeal_create(
         actor=world.users[4],
         household=world.household,
         category=world.categories["water"],
@@ -381,7 +381,7 @@ def test_household_page_lists_its_requests(client, world, member_a):
 
 def test_photo_is_served_only_within_scope(client, world, secretary_b):
     _post(client, world, photo=SimpleUploadedFile("a.png", _png((3000, 2000)), "image/png"))
-    req = Request.objects.get()
+    req = Appeal.objects.get()
     client.force_login(world.users[4])
     photo = client.get(reverse("appeals:photo", args=[req.pk]))
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"

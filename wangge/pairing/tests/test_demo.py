@@ -11,7 +11,7 @@ from wangge.audit.models import AuditEvent
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing, PairingProposal, PairingSource, ProposalStatus
 from wangge.pairing.rules import caps_for, rules_for
-from wangge.pairing.selectors import household_ids_paired_with, pairings_active
+from wangge.pairing.selectors import _pairings_active, household_ids_paired_with
 
 
 @pytest.fixture
@@ -27,14 +27,14 @@ def test_demo_pairs_every_key_household(db, demo_settings):
     assert "households paired with members" in out.getvalue()
     key = Household.objects.filter(tags__is_key=True).distinct()
     assert key.count() > 500
-    assert not key.exclude(pk__in=pairings_active().values("household_id")).exists()
+    assert not key.exclude(pk__in=_pairings_active().values("household_id")).exists()
     proposal = PairingProposal.objects.get()
     assert proposal.status == ProposalStatus.APPLIED and proposal.uncovered == 0
     assert AuditEvent.objects.filter(action="pairing.proposal_apply").count() == 1
     # Mobile members' old pairings were ended by the optimiser, and kept as history.
     ended = Pairing.objects.filter(ended_on__isnull=False)
     assert ended.exists() and all(p.end_reason for p in ended)
-    assert pairings_active().filter(source=PairingSource.OPTIMISER).exists()
+    assert _pairings_active().filter(source=PairingSource.OPTIMISER).exists()
     # Every member login has homes to visit, within its cap.
     logins = User.objects.filter(username__startswith="member-", member__isnull=False)
     assert logins.count() == 30

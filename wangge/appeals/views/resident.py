@@ -1,0 +1,137 @@
+"""Pages for residents without an account: the grid's QR form and the tracking page."""
+
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from wangge.appeals import public
+from wangge.appeals.forms import PublicForm, TrackForm, error_text, form_errors, service_errors
+from wangge.appeals.models import Channel, EventKind, Rating
+from wangge.appeals.selectors import (
+    categories_of,
+    category_for_township,
+    grid_for_qr,
+    request_track,
+)
+from wangge.appeals.services import appeal_create, appeal_rate, phone_index
+from wangge.core.errors import DomainError
+from wangge.core.identity import IdentityError, parse_phone
+
+
+def _public_context(grid, **extra):
+    challenge = public.challenge_new()
+    return {
+        "grid": grid,
+        "categories": categories_of(grid.township_code),
+        "challenge": challenge,
+        **extra,
+    }
+
+
+def _too_many(ip: str, phone: str) -> bool:
+    with contextlib.suppress(IdentityError):  # "139 1234 5678" is "13912345678"
+        phone = parse_phone(phone, allow_landline=True)
+    return public.rate_limited("submit_per_ip", ip) or bool(
+        phone and public.rate_limited("submit_per_phone", phone_index(phone))
+    )
+
+
+@never_cache
+def public_form(request, key: str):
+    grid = grid_for_qr(key)
+    if grid is None:
+        raise Http404
+    if request.method != "POST":
+        return render(request, "appeals/public_form.html", _public_context(grid, post={}))
+    form = PublicForm(request.POST, request.FILES)
+    errors: dict = {}
+    form_key = None
+    if not form.is_valid():
+        errors = form_errors(form)
+    else:
+        data = form.cleaned_data
+        try:
+            form_key = public.challenge_check(data["token"], data["answer"], data["website"])
+        except ValueError as exc:
+            errors["form"] = str(exc)
+        if form_key and _too_many(public.client_ip(request), data["contact_phone"]):
+            errors["form"] = _(
+                "Too many requests from this phone or connection. Please wait an hour, or call "
+                "the township office."
+            )
+    if not errors:
+        try:
+            category = category_for_township(grid.township_code, data["category"])
+            if category is None:
+                raise ValidationError({"category": _("Choose a category.")})
+            created = appeal_create(
+                actor=None,
+                grid=grid,
+                category=category,
+                text=data["text"],
+                channel=Channel.PUBLIC_QR,
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                address=data["address"],
+                photo=data["photo"],
+                idempotency_key=form_key,
+            )
+        except (ValidationError, DomainError) as exc:
+            errors = service_errors(exc)
+        else:
+            return render(request, "appeals/public_done.html", {"appeal": created, "grid": grid})
+    return render(
+        request,
+        "appeals/public_form.html",
+        _public_context(grid, post=request.POST, errors=errors),
+        status=400,
+    )
+
+
+PUBLIC_EVENT_KINDS = {
+    EventKind.CREATED,
+    EventKind.ACCEPTED,
+    EventKind.STARTED,
+    EventKind.RESOLVED,
+    EventKind.RATED,
+    EventKind.REOPENED,
+    EventKind.ESCALATED,
+    EventKind.CLOSED,
+}
+
+
+@never_cache
+def public_track(request):
+    """Ticket + phone → state and a short timeline; any mismatch gets the same answer."""
+    if request.method != "POST":
+        return render(
+            request, "appeals/public_track.html", {"ticket": "", "ratings": Rating.choices}
+        )
+    context: dict = {"ticket": request.POST.get("ticket", "")[:20], "ratings": Rating.choices}
+    if public.rate_limited("track_per_ip", public.client_ip(request)):
+        context["error"] = _("Too many look-ups from this connection. Please wait an hour.")
+        return render(request, "appeals/public_track.html", context, status=429)
+    form = TrackForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    appeal = request_track(data.get("ticket", ""), data.get("phone", "")) if data else None
+    if appeal is None:
+        context["error"] = _(
+            "No request matches this ticket number and phone. Check both and try again."
+        )
+        return render(request, "appeals/public_track.html", context, status=404)
+    message = ""
+    if data["rating"]:
+        try:
+            appeal = appeal_rate(
+                actor=None, appeal=appeal, rating=data["rating"], note=data["note"]
+            )
+            message = _("Thank you, your rating is recorded.")
+        except (ValidationError, DomainError) as exc:
+            context["error"] = error_text(exc)
+    events = [e for e in appeal.events.order_by("at", "id") if e.kind in PUBLIC_EVENT_KINDS]
+    context.update({"appeal": appeal, "events": events, "phone": data["phone"], "message": message})
+    return render(request, "appeals/public_track.html", context)
