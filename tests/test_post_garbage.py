@@ -161,8 +161,10 @@ def test_garbage_posts_to_the_administrators_pages_never_give_a_server_error(
         unverified = Client()
         unverified.force_login(admin)
         errors.update(_server_errors(unverified, ["/accounts/2fa/"]))
+    assert not errors, _report(errors)
 
 
+@pytest.fixture
 def appeals_in_every_state(township_admin, village_a_data):
     """One appeal of village A in each state, handled by the township admin."""
     template = Appeal.objects.get(pk__in=village_a_data["int"])

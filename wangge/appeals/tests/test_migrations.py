@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from wangge.core import testing
+from wangge import testing
 
 AT = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
 
