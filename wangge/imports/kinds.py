@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 from wangge.accounts.scope import in_areas, prefix_q
 from wangge.core.identity import normalise_text
 from wangge.imports.pipeline import LOOKUP_CHUNK
-from wangge.imports.spreadsheets import SheetColumn, SpreadsheetError, cell_record_id, cell_text
+from wangge.imports.spreadsheets import (
+    SheetColumn,
+    SpreadsheetError,
+    cell_code,
+    cell_record_id,
+    cell_text,
+)
 from wangge.regions.codes import ancestor_of, township_of
 from wangge.regions.models import Level, Region
 
@@ -73,6 +79,7 @@ def area_columns() -> list[Column]:
         Column(
             "area_code",
             "区划代码",
+            cell_code,
             width=20,
             text=True,
             note=_(
@@ -218,6 +225,8 @@ def column_values(rows, mapping, key: str) -> set[str]:
             out.add(value.strip()[:200])
         elif isinstance(value, int | float) and not isinstance(value, bool):
             out.add(cell_text(value))
+    if key == "area_code":
+        out = {cell_code(v) for v in out}
     return out
 
 

@@ -292,6 +292,14 @@ def cell_record_id(value) -> int | None:
     )
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def cell_code(value) -> str:
+    """A code cell (区划代码): whole numbers without ``.0``, full-width digits as ASCII."""
+    return cell_text(value).translate(_FULLWIDTH_DIGITS)
+
+
 def cell_phone(value) -> str:
     """A phone cell; a whole number of at most 15 digits survives Excel, so it is accepted."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -299,9 +307,11 @@ def cell_phone(value) -> str:
     return cell_text(value)
 
 
-# Converters that, for a string cell, only strip it (and check its length).
-TEXT_CONVERTERS = frozenset({cell_text, cell_id_number, cell_phone})
+# Converters that, for a string cell, only strip it (and check its length). Not
+# ``cell_id_number``: it refuses text in scientific notation (3.40827E+17).
+TEXT_CONVERTERS = frozenset({cell_text, cell_phone})
 
+_FULLWIDTH_DATE = str.maketrans("０１２３４５６７８９．／－：　", "0123456789./-: ")
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]0{1,2}:00(?::00)?)?$")
 
 
@@ -317,7 +327,7 @@ def cell_date(value) -> datetime.date | None:
         if 1 <= value < 2958466:  # Excel's serial range: 1900-01-01 .. 9999-12-31
             return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(_("%(v)s is not a date. Write dates as 2021-03-05.") % {"v": value})
-    text = _check_length(str(value).strip())
+    text = _check_length(str(value).strip()).translate(_FULLWIDTH_DATE)
     match = _DATE_RE.match(text)
     if match is None and len(text) == 8 and text.isdigit():
         match = re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
