@@ -402,3 +402,25 @@ def _members_quirks(kind, tmp_path):
     )
     book.close()
     resave(source, FIXTURES / "members-quirks.xlsx")
+
+
+def test_the_job_page_counts_in_chinese(registry, secretary_client, secretary_a, settings):
+    from wangge.imports.models import ImportJob
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    job = ImportJob.objects.create(
+        kind="households",
+        file="x.xlsx",
+        original_name="x.xlsx",
+        user=secretary_a,
+        status=ImportJob.Status.DONE,
+        committed=True,
+        total_rows=6,
+        unchanged=6,
+    )
+    page = secretary_client.get(
+        reverse("imports:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    for word in ("新建", "更新", "未变"):
+        assert word in page
+    assert "创建时间" not in page and "更新时间" not in page
