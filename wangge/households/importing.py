@@ -69,7 +69,13 @@ class HouseholdImport(ImportKind):
     label = gettext_lazy("Households")
     object_type = "households.household"
     key_field = "head_id_number"
+    key_attr = "head_id_hash"
     required = ("head_name", "head_id_number", "address")
+    model = Household
+    masked = {
+        "head_id_number": ("head_id_number", "head_id_masked"),
+        "phone": ("phone", "phone_masked"),
+    }
 
     def all_columns(self) -> list[Column]:
         return [
@@ -181,18 +187,22 @@ class HouseholdImport(ImportKind):
             h.head_id_hash: h
             for h in chunked_in(Household.objects.defer("head_id_number"), "head_id_hash", keys)
         }
-        if found:
-            tag_ids: dict[int, set[int]] = defaultdict(set)
-            through = Household.tags.through
-            pks = [h.pk for h in found.values()]
-            for start in range(0, len(pks), LOOKUP_CHUNK):
-                for hid, tid in through.objects.filter(
-                    household_id__in=pks[start : start + LOOKUP_CHUNK]
-                ).values_list("household_id", "tag_id"):
-                    tag_ids[hid].add(tid)
-            for household in found.values():
-                household._import_tag_ids = tag_ids.get(household.pk, set())
+        self.prepare_records(list(found.values()))
         return found
+
+    def prepare_records(self, records: list[Household]) -> None:
+        if not records:
+            return
+        tag_ids: dict[int, set[int]] = defaultdict(set)
+        through = Household.tags.through
+        pks = [h.pk for h in records]
+        for start in range(0, len(pks), LOOKUP_CHUNK):
+            for hid, tid in through.objects.filter(
+                household_id__in=pks[start : start + LOOKUP_CHUNK]
+            ).values_list("household_id", "tag_id"):
+                tag_ids[hid].add(tid)
+        for household in records:
+            household._import_tag_ids = tag_ids.get(household.pk, set())
 
     def conflicts(self, keys: list[str]) -> dict[str, str]:
         out = {}
@@ -219,7 +229,7 @@ class HouseholdImport(ImportKind):
             ) % {"name": mask_name(record.head_name)}
         return ""
 
-    _compared = ("head_name", "address", "area_code", "phone", "size", "note")
+    _compared = ("head_id_hash", "head_name", "address", "area_code", "phone", "size", "note")
 
     def changed(self, record: Household, data: HouseholdData) -> bool:
         values = data.field_values()
@@ -247,6 +257,9 @@ class HouseholdImport(ImportKind):
             ]
         fields = [
             "head_name",
+            "head_id_number",
+            "head_id_hash",
+            "head_id_masked",
             "address",
             "area",
             "area_code",
@@ -287,6 +300,7 @@ class HouseholdImport(ImportKind):
         for h in queryset.iterator(chunk_size=2000):
             village, hamlet, group = area_parts(h.area_code, names)
             yield [
+                h.pk,
                 h.head_name,
                 h.head_id_number if unmasked else h.head_id_masked,
                 h.phone if unmasked else h.phone_masked,

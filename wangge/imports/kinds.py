@@ -20,9 +20,16 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import prefix_q
+from wangge.accounts.scope import in_areas, prefix_q
+from wangge.core.identity import normalise_text
 from wangge.imports.pipeline import LOOKUP_CHUNK
-from wangge.imports.spreadsheets import SheetColumn, SpreadsheetError, cell_text
+from wangge.imports.spreadsheets import (
+    SheetColumn,
+    SpreadsheetError,
+    cell_code,
+    cell_record_id,
+    cell_text,
+)
 from wangge.regions.codes import ancestor_of, township_of
 from wangge.regions.models import Level, Region
 
@@ -37,9 +44,34 @@ class Column:
     text: bool = False
     note: str = ""
     example: str = ""
+    locked: bool = False
 
     def sheet_column(self) -> SheetColumn:
-        return SheetColumn(self.header, self.width, self.text, self.note, self.example)
+        return SheetColumn(
+            self.header, self.width, self.text, self.note, self.example, locked=self.locked
+        )
+
+
+RECORD_ID = "record_id"
+RECORD_HEADER = "系统编号（请勿修改）"
+
+
+def record_column() -> Column:
+    """The record's own number, first on every export: it matches an edited row to its record
+    even though the export masks the ID number and phone. Protected in the exported sheet."""
+    return Column(
+        RECORD_ID,
+        RECORD_HEADER,
+        cell_record_id,
+        aliases=("系统编号", "系统编号(请勿修改)", "系统编号（勿改）", "系统编号(勿改)"),
+        width=12,
+        locked=True,
+        note=_("Do not edit: the record's number in the system. Leave it empty for new rows."),
+    )
+
+
+def is_masked(text) -> bool:
+    return isinstance(text, str) and ("*" in text or "＊" in text)
 
 
 def area_columns() -> list[Column]:
@@ -47,6 +79,7 @@ def area_columns() -> list[Column]:
         Column(
             "area_code",
             "区划代码",
+            cell_code,
             width=20,
             text=True,
             note=_(
@@ -192,6 +225,8 @@ def column_values(rows, mapping, key: str) -> set[str]:
             out.add(value.strip()[:200])
         elif isinstance(value, int | float) and not isinstance(value, bool):
             out.add(cell_text(value))
+    if key == "area_code":
+        out = {cell_code(v) for v in out}
     return out
 
 
@@ -202,12 +237,58 @@ class ImportKind(ABC):
     label: Any = ""  # what the pages call it ("Party members")
     object_type = ""  # the audit log's object type
     key_field = ""
+    key_attr = ""  # the record's attribute that ``key`` matches (the keyed hash)
     required: tuple[str, ...] = ()
     field_headers: dict[str, str] = {}
+    model: Any = None
+    # Columns an export masks: column key → (the record's full value, its masked value).
+    masked: dict[str, tuple[str, str]] = {}
 
     @abstractmethod
     def all_columns(self) -> list[Column]:
         """Every column of this kind's template, in order."""
+
+    def columns(self) -> list[Column]:
+        """The columns of an export: the record's system number, then the template's."""
+        return [record_column(), *self.all_columns()]
+
+    def records(self, pks: list[int], prefixes: list[str]) -> dict[int, Any]:
+        """Records by system number, only those the user may edit, ready for ``changed``."""
+        queryset = in_areas(self.model.objects.all(), prefixes)
+        found = {r.pk: r for r in chunked_in(queryset, "pk", sorted(pks))}
+        self.prepare_records(list(found.values()))
+        return found
+
+    def prepare_records(self, records: list) -> None:
+        """Load what ``changed`` compares beyond the record's own fields (its tags...)."""
+        return None
+
+    def unmask(self, values: dict, record: Any) -> dict[str, str]:
+        """Put the stored full value in place of a masked cell that matches the stored mask.
+
+        Returns the problems by column key: a masked value that does not fit the record, or a
+        masked value on a row without a record to take the full value from.
+        """
+        problems = {}
+        for key, (full_attr, masked_attr) in self.masked.items():
+            text = values.get(key)
+            if not is_masked(text):
+                continue
+            if record is None:
+                problems[key] = _(
+                    "%(v)s is a masked number (with *), which can only stand for a number "
+                    "already in the registry. Type the full number for a new row."
+                ) % {"v": text[:20]}
+                continue
+            shown = normalise_text(text).replace("＊", "*").upper()
+            if shown == (getattr(record, masked_attr) or "").upper():
+                values[key] = getattr(record, full_attr)
+            else:
+                problems[key] = _(
+                    "%(v)s does not fit the number stored for this record (%(stored)s). Put back "
+                    "the exported value to keep it, or type the full new number."
+                ) % {"v": text[:20], "stored": getattr(record, masked_attr) or "—"}
+        return problems
 
     @abstractmethod
     def context(self, *, user, prefixes: list[str], rows, mapping: dict[int, Column]) -> Any:
@@ -246,12 +327,12 @@ class ImportKind(ABC):
 
     @abstractmethod
     def export_rows(self, queryset, *, unmasked: bool = False) -> Iterable[list]:
-        """Rows in the template's columns, so an unmasked export imports back."""
+        """Rows in the export's columns (``columns``): the record's number first."""
 
     def map_headers(self, headers: list[str]) -> dict[int, Column]:
         """Map header positions to columns; refuse missing required and unknown headers."""
         lookup = {}
-        for column in self.all_columns():
+        for column in self.columns():
             for label in (column.header, *column.aliases):
                 lookup[label.replace(" ", "")] = column
         mapping: dict[int, Column] = {}
@@ -265,7 +346,7 @@ class ImportKind(ABC):
             elif column not in mapping.values():
                 mapping[index] = column
         present = {c.key for c in mapping.values()}
-        header_of = {c.key: c.header for c in self.all_columns()}
+        header_of = {c.key: c.header for c in self.columns()}
         missing = [header_of[key] for key in self.required if key not in present]
         if "area_code" not in present and "village" not in present:
             missing.append(_("区划代码 or 村"))
@@ -289,13 +370,16 @@ class ImportKind(ABC):
         if key == "area":
             keys = {c.key for c in mapping.values()}
             key = "area_code" if "area_code" in keys else "village"
-        for column in self.all_columns():
+        for column in self.columns():
             if column.key == key:
                 return column.header
         return ""
 
     def template_columns(self) -> list[SheetColumn]:
         return [c.sheet_column() for c in self.all_columns()]
+
+    def export_columns(self) -> list[SheetColumn]:
+        return [c.sheet_column() for c in self.columns()]
 
 
 _PARTS = (Level.VILLAGE, Level.HAMLET, Level.GROUP)  # the area columns of a spreadsheet

@@ -3,9 +3,11 @@
 Each row goes through the same domain validators as the forms (``member_validate``,
 ``household_validate``). Errors are collected per row with the row number and column header the
 user sees in Excel. By default one bad row means nothing is imported; ``partial=True`` imports the
-good rows. Rows are matched to existing records by the keyed hash of the ID number: identical rows
-are left alone, changed rows update the record. The commit is one transaction of bulk writes, so an
-interrupted import leaves nothing behind.
+good rows. A row of an export carries its record's system number (系统编号) and is matched to that
+record; its masked ID number and phone stand for the stored values when they fit their masks.
+Other rows are matched to existing records by the keyed hash of the ID number. Identical rows are
+left alone (nothing is written for them), changed rows update the record. The commit is one
+transaction of bulk writes, so an interrupted import leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from wangge.imports.spreadsheets import (
     TEXT_CONVERTERS,
     CellError,
     SpreadsheetError,
+    cell_record_id,
     read_table,
 )
 
@@ -98,6 +101,7 @@ class Prepared:
     data: Any
     key: str
     existing: Any = None
+    record: Any = None  # the record named by the row's system number
 
 
 class ImportInterrupted(Exception):
@@ -147,7 +151,8 @@ def run_import(
         report.errors.append(RowError(row, column, message))
         bad_rows.add(row)
 
-    prepared = _validate_rows(kind, table.rows, mapping, context, prefixes, fail, progress)
+    records = _records(kind, table.rows, mapping, prefixes)
+    prepared = _validate_rows(kind, table.rows, mapping, context, prefixes, fail, progress, records)
     lap("validate")
     creates, updates, report.unchanged = _match(kind, prepared, mapping, prefixes, fail)
     report.errors.sort(key=lambda e: (e.row or 0, e.column))
@@ -190,7 +195,49 @@ def run_import(
     return report
 
 
-def _validate_rows(kind, rows, mapping, context, prefixes, fail, progress) -> list[Prepared]:
+def _records(kind, rows, mapping, prefixes) -> dict[int, Any]:
+    """The records the file's system numbers name (only those the user may edit)."""
+    index = next((i for i, c in mapping.items() if c.key == "record_id"), None)
+    if index is None:
+        return {}
+    pks = set()
+    for _row, cells in rows:
+        try:
+            pk = cell_record_id(cells[index])
+        except CellError:
+            continue
+        if pk is not None:
+            pks.add(pk)
+    return kind.records(sorted(pks), prefixes) if pks else {}
+
+
+def _link(kind, row_number, values, records, mapping, fail) -> tuple[bool, Any]:
+    """(ok, record): the record the row's system number names, its masked cells unmasked."""
+    pk = values.pop("record_id", None)
+    record = None
+    if pk is not None:
+        record = records.get(pk)
+        if record is None:
+            fail(
+                row_number,
+                kind.header_for("record_id", mapping),
+                _(
+                    "No record in the areas where you may edit the registry has the system "
+                    "number %(n)d. Keep the number the export wrote, or leave the cell empty to "
+                    "add the row as a new record."
+                )
+                % {"n": pk},
+            )
+            return False, None
+    problems = kind.unmask(values, record)
+    for key, message in problems.items():
+        fail(row_number, kind.header_for(key, mapping), message)
+    return not problems, record
+
+
+def _validate_rows(
+    kind, rows, mapping, context, prefixes, fail, progress, records
+) -> list[Prepared]:
     """Convert and validate every row; the good ones, each with its key."""
     total = len(rows)
     prepared: list[Prepared] = []
@@ -214,8 +261,11 @@ def _validate_rows(kind, rows, mapping, context, prefixes, fail, progress) -> li
                 fail(row_number, header, str(exc))
                 ok = False
         if ok:
+            ok, record = _link(kind, row_number, values, records, mapping, fail)
+        if ok:
             item = _prepare(kind, row_number, values, context, mapping, prefixes, allowed, fail)
             if item is not None:
+                item.record = record
                 prepared.append(item)
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total, "validating")
@@ -245,23 +295,45 @@ def _prepare(kind, row_number, values, context, mapping, prefixes, allowed, fail
     return Prepared(row_number, data, kind.key(data))
 
 
+def _duplicates(prepared, value, header: str, message: str, fail) -> set[int]:
+    """Rows whose ``value(item)`` (when not None) is also on another row, reported on both."""
+    first_row: dict[Any, int] = {}
+    duplicated: set[int] = set()
+    for item in prepared:
+        found = value(item)
+        if found is None:
+            continue
+        if found in first_row:
+            other = first_row[found]
+            fail(item.row, header, message % {"n": other})
+            fail(other, header, message % {"n": item.row})
+            duplicated.update((item.row, other))
+        else:
+            first_row[found] = item.row
+    return duplicated
+
+
 def _match(kind, prepared, mapping, prefixes, fail) -> tuple[list, list, int]:
     """(creates, updates, unchanged): duplicates in the file and refused matches are errors."""
     id_header = kind.header_for(kind.key_field, mapping)
-    first_row: dict[str, int] = {}
-    duplicated: set[int] = set()
-    for item in prepared:
-        if item.key in first_row:
-            other = first_row[item.key]
-            fail(item.row, id_header, _("The same ID number is also on row %(n)d.") % {"n": other})
-            fail(other, id_header, _("The same ID number is also on row %(n)d.") % {"n": item.row})
-            duplicated.update((item.row, other))
-        else:
-            first_row[item.key] = item.row
+    duplicated = _duplicates(
+        prepared, lambda p: p.key, id_header, _("The same ID number is also on row %(n)d."), fail
+    )
+    duplicated |= _duplicates(
+        prepared,
+        lambda p: None if p.record is None else p.record.pk,
+        kind.header_for("record_id", mapping),
+        _("The same system number is also on row %(n)d."),
+        fail,
+    )
     prepared = [p for p in prepared if p.row not in duplicated]
 
-    existing = kind.existing([p.key for p in prepared])
-    conflicts = kind.conflicts([p.key for p in prepared])
+    # A row matched by its system number with its own ID number needs no look-up by ID.
+    keys = [
+        p.key for p in prepared if p.record is None or getattr(p.record, kind.key_attr) != p.key
+    ]
+    existing = kind.existing(keys)
+    conflicts = kind.conflicts(keys)
     creates: list[Prepared] = []
     updates: list[Prepared] = []
     unchanged = 0
@@ -269,13 +341,12 @@ def _match(kind, prepared, mapping, prefixes, fail) -> tuple[list, list, int]:
         if item.key in conflicts:
             fail(item.row, id_header, conflicts[item.key])
             continue
-        record = existing.get(item.key)
-        if record is None:
-            creates.append(item)
-            continue
-        problem = kind.match_problem(record, item.data, prefixes)
+        record, problem = _matched(kind, item, existing, prefixes)
         if problem:
             fail(item.row, id_header, problem)
+            continue
+        if record is None:
+            creates.append(item)
             continue
         item.existing = record
         if kind.changed(record, item.data):
@@ -283,6 +354,23 @@ def _match(kind, prepared, mapping, prefixes, fail) -> tuple[list, list, int]:
         else:
             unchanged += 1
     return creates, updates, unchanged
+
+
+def _matched(kind, item: Prepared, existing: dict, prefixes: list[str]) -> tuple[Any, str]:
+    """(the record the row updates or None for a new one, why it may not be imported)."""
+    by_id = existing.get(item.key)
+    if item.record is not None:
+        # Matched by system number (in the user's areas, checked on look-up): the row may
+        # correct the name or, with a full number, the ID number — but not take another's.
+        if by_id is not None and by_id.pk != item.record.pk:
+            return None, _(
+                "This ID number already belongs to another record (system number %(n)d). "
+                "Check the number."
+            ) % {"n": by_id.pk}
+        return item.record, ""
+    if by_id is None:
+        return None, ""
+    return by_id, kind.match_problem(by_id, item.data, prefixes)
 
 
 class _Lap:

@@ -129,8 +129,15 @@ def _read_calamine(path: Path, kind: str) -> list[list]:
         workbook = CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:
             raise SpreadsheetError(_("The workbook has no sheets."))
-        sheet = workbook.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
+        # The first sheet with content, whatever it is called: a clerk may rename the data
+        # sheet or a spreadsheet program may add an empty one in front of it.
+        first = None
+        for index in range(len(workbook.sheet_names)):
+            grid = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            first = grid if first is None else first
+            if any(not _blank(v) for row in grid for v in row):
+                return grid
+        return first
     except SpreadsheetError:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -248,9 +255,14 @@ def cell_text(value) -> str:
     return _check_length(str(value).strip())
 
 
+_SCIENTIFIC_RE = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]*)?[eEｅＥ][+＋]?[0-9０-９]+$")
+
+
 def cell_id_number(value) -> str:
     """An ID number cell; numeric cells are refused because Excel kept only 15 digits."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+        type(value) is str and _SCIENTIFIC_RE.match(value.strip())
+    ):
         raise CellError(
             _(
                 "The ID number is stored as a number, so Excel has already changed its last "
@@ -260,6 +272,34 @@ def cell_id_number(value) -> str:
     return cell_text(value)
 
 
+def cell_record_id(value) -> int | None:
+    """The 系统编号 cell of an export: the record's number, or empty for a new row."""
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer() and value > 0:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    text = cell_text(value)
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise CellError(
+        _(
+            "%(v)s is not a system number. Keep the number the export wrote, or leave the cell "
+            "empty for a new row."
+        )
+        % {"v": text[:20]}
+    )
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def cell_code(value) -> str:
+    """A code cell (区划代码): whole numbers without ``.0``, full-width digits as ASCII."""
+    return cell_text(value).translate(_FULLWIDTH_DIGITS)
+
+
 def cell_phone(value) -> str:
     """A phone cell; a whole number of at most 15 digits survives Excel, so it is accepted."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -267,10 +307,12 @@ def cell_phone(value) -> str:
     return cell_text(value)
 
 
-# Converters that, for a string cell, only strip it (and check its length).
-TEXT_CONVERTERS = frozenset({cell_text, cell_id_number, cell_phone})
+# Converters that, for a string cell, only strip it (and check its length). Not
+# ``cell_id_number``: it refuses text in scientific notation (3.40827E+17).
+TEXT_CONVERTERS = frozenset({cell_text, cell_phone})
 
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_FULLWIDTH_DATE = str.maketrans("０１２３４５６７８９．／－：　", "0123456789./-: ")
+_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]0{1,2}:00(?::00)?)?$")
 
 
 def cell_date(value) -> datetime.date | None:
@@ -285,7 +327,7 @@ def cell_date(value) -> datetime.date | None:
         if 1 <= value < 2958466:  # Excel's serial range: 1900-01-01 .. 9999-12-31
             return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(_("%(v)s is not a date. Write dates as 2021-03-05.") % {"v": value})
-    text = _check_length(str(value).strip())
+    text = _check_length(str(value).strip()).translate(_FULLWIDTH_DATE)
     match = _DATE_RE.match(text)
     if match is None and len(text) == 8 and text.isdigit():
         match = re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
@@ -344,6 +386,20 @@ class SheetColumn:
     text: bool = False  # format as text so digits keep every character
     note: str = ""
     example: str = ""
+    locked: bool = False  # protected: the sheet's other cells stay editable
+
+
+# What a clerk may still do on a sheet whose key column is protected (no password: Review →
+# Unprotect sheet lifts it).
+_PROTECTION = {
+    "format_cells": True,
+    "format_columns": True,
+    "format_rows": True,
+    "insert_rows": True,
+    "delete_rows": True,
+    "sort": True,
+    "autofilter": True,
+}
 
 
 def write_workbook(
@@ -353,31 +409,46 @@ def write_workbook(
     *,
     sheet_name: str,
     notes_title: str = "",
+    properties: dict | None = None,
 ) -> None:
-    """Write one data sheet (and optionally a notes sheet) to a path or binary file object."""
+    """Write one data sheet (and optionally a notes sheet) to a path or binary file object.
+
+    When a column is ``locked`` the sheet is protected and every other cell (and the empty
+    rows below the data) is unlocked, so only the header and the locked columns are read-only.
+    """
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "in_memory": not isinstance(target, str | Path)}
     )
+    if properties:
+        workbook.set_properties(properties)
+    protect = any(c.locked for c in columns)
+    open_ = {"locked": False} if protect else {}
     header_fmt = workbook.add_format({"bold": True, "bg_color": "#E8EEF5", "border": 1})
-    text_fmt = workbook.add_format({"num_format": "@"})
-    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    text_fmt = workbook.add_format({"num_format": "@", **open_})
+    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd", **open_})
+    plain_fmt = workbook.add_format(open_) if protect else None
+    key_fmt = workbook.add_format({"bg_color": "#EEEEEE", "font_color": "#555555"})
+    formats = [key_fmt if c.locked else text_fmt if c.text else plain_fmt for c in columns]
     sheet = workbook.add_worksheet(sheet_name)
     sheet.freeze_panes(1, 0)
     for index, column in enumerate(columns):
-        sheet.set_column(index, index, column.width, text_fmt if column.text else None)
+        sheet.set_column(index, index, column.width, formats[index])
         sheet.write_string(0, index, column.header, header_fmt)
+    if protect:
+        sheet.protect("", _PROTECTION)
     row_index = 1
     for values in rows:
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
             if isinstance(value, datetime.date):
-                sheet.write_datetime(row_index, index, value, date_fmt)
+                sheet.write_datetime(
+                    row_index, index, value, key_fmt if columns[index].locked else date_fmt
+                )
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(row_index, index, value)
+                sheet.write_number(row_index, index, value, formats[index])
             else:
-                fmt = text_fmt if columns[index].text else None
-                sheet.write_string(row_index, index, escape_formula(str(value)), fmt)
+                sheet.write_string(row_index, index, escape_formula(str(value)), formats[index])
         row_index += 1
     if notes_title:
         notes = workbook.add_worksheet(notes_title)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:kind>/", views.upload, name="upload"),
     path("<str:kind>/template.xlsx", views.template, name="template"),
     path("<str:kind>/export.xlsx", views.export, name="export"),
+    path("<str:kind>/export-full/", views.export_full, name="export_full"),
 ]

@@ -10,10 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes
-from wangge.imports.exporting import export_workbook, template_workbook
+from wangge.core.forms import RevealForm
+from wangge.imports.exporting import can_export_full, export_workbook, template_workbook
 from wangge.imports.kinds import KINDS
 from wangge.imports.models import ImportJob
 from wangge.imports.pipeline import writer_prefixes
@@ -113,7 +115,33 @@ def export(request, kind: str):
         raise PermissionDenied
     buffer = io.BytesIO()
     export_workbook(import_kind, buffer, user=request.user, params=request.GET)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _download(buffer, f"{kind}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@never_cache
+def export_full(request, kind: str):
+    """The list with full ID numbers and phones, for editing them: asks why, records it."""
+    import_kind = _kind_or_404(kind)
+    if not can_export_full(request.user):
+        raise PermissionDenied(_("Only registry editors may export full numbers."))
+    form = RevealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        buffer = io.BytesIO()
+        export_workbook(
+            import_kind,
+            buffer,
+            user=request.user,
+            params=request.GET,
+            unmasked=True,
+            reason=form.cleaned_data["reason"],
+        )
+        return _download(buffer, f"{kind}-full-{timezone.localdate():%Y%m%d}.xlsx")
+    context = {"form": form, "kind": kind, "kind_label": import_kind.label}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "imports/export_full.html", context, status=status)
+
+
+def _download(buffer: io.BytesIO, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -42,7 +42,10 @@ class MemberImport(ImportKind):
     label = gettext_lazy("Party members")
     object_type = "party.member"
     key_field = "id_number"
+    key_attr = "id_hash"
     required = ("name", "id_number", "organisation")
+    model = Member
+    masked = {"id_number": ("id_number", "id_masked"), "phone": ("phone", "phone_masked")}
     field_headers = {"mobile_whereabouts": "whereabouts"}
 
     def all_columns(self) -> list[Column]:
@@ -197,6 +200,7 @@ class MemberImport(ImportKind):
         return ""
 
     _compared = (
+        "id_hash",
         "name",
         "phone",
         "organisation_id",
@@ -224,6 +228,11 @@ class MemberImport(ImportKind):
         )
         fields = [
             "name",
+            "id_number",
+            "id_hash",
+            "id_masked",
+            "gender",
+            "birth_date",
             "phone",
             "phone_masked",
             "organisation",
@@ -251,13 +260,14 @@ class MemberImport(ImportKind):
         filters = MemberFilters.from_params(params)
         return member_list(user, filters), filters
 
-    # Export: the same columns as the template, so an unmasked export imports back.
+    # Export: the system number, then the template's columns, so the file imports back.
     def export_rows(self, queryset, *, unmasked: bool = False):
         queryset = queryset.select_related("organisation")
         names = area_names(queryset.values_list("area_code", flat=True))
         for m in queryset.iterator(chunk_size=2000):
             village, hamlet, group = area_parts(m.area_code, names)
             yield [
+                m.pk,
                 m.name,
                 m.id_number if unmasked else m.id_masked,
                 m.birth_date,

@@ -155,17 +155,17 @@ def test_export_command_writes_the_filtered_list(regions, tags, tmp_path):
     out = tmp_path / "out.xlsx"
     call_command("export", "households", str(out), "--tag", "hardship")
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
-    assert rows[0][:3] == ["户主姓名", "户主身份证号", "联系电话"]
+    assert rows[0][:4] == ["系统编号（请勿修改）", "户主姓名", "户主身份证号", "联系电话"]
     assert len(rows) == 3
-    assert rows[1][0] == "'=SUM(A1)"
-    assert "*" in rows[1][1]
+    assert rows[1][1] == "'=SUM(A1)"
+    assert "*" in rows[1][2]
     assert AuditEvent.objects.filter(action="export").count() == 1
 
 
 def test_unmasked_export_imports_back_unchanged(regions, tags, tmp_path):
     testing.make_household(area_code=testing.VILLAGE_A + "001", seq=1, tags=tags[:2])
     out = tmp_path / "out.xlsx"
-    call_command("export", "households", str(out), "--unmasked")
+    call_command("export", "households", str(out), "--full", "--reason", "核对户籍")
     call_command("import", "households", str(out))
     household = Household.objects.get()
     assert household.version == 1

@@ -192,8 +192,12 @@ def test_household_export_by_tag(regions, tags, secretary_client):
 def _rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return (
+    grid = (
         CalamineWorkbook.from_filelike(io.BytesIO(response.content))
         .get_sheet_by_index(0)
         .to_python()
     )
+    # The first column is each record's system number; the rest are the template's columns.
+    assert grid[0][0] == "系统编号（请勿修改）"
+    assert all(isinstance(row[0], float) and row[0] > 0 for row in grid[1:])
+    return [row[1:] for row in grid]

@@ -1,8 +1,8 @@
-"""wangge export members|households FILE [filters] [--unmasked] [--user USERNAME]"""
+"""wangge export members|households FILE [filters] [--full --reason WHY] [--user USERNAME]"""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from wangge.imports.exporting import export_workbook
+from wangge.imports.exporting import can_export_full, export_workbook
 from wangge.imports.kinds import KINDS
 from wangge.imports.management.commands._registry import actor_for
 
@@ -10,8 +10,10 @@ from wangge.imports.management.commands._registry import actor_for
 class Command(BaseCommand):
     help = (
         "Export the member or household list to XLSX with the same filters as the list pages. "
-        "ID numbers and phones are masked unless --unmasked is given; every export is written "
-        "to the audit log. Without --user the export runs as the system with full scope."
+        "ID numbers and phones are masked unless --full is given (with --reason); every "
+        "export is written to the audit log. The first column is each record's system number: "
+        "edit the file and import it back. Without --user the export runs as the system with "
+        "full scope."
     )
 
     def add_arguments(self, parser):
@@ -24,13 +26,23 @@ class Command(BaseCommand):
         parser.add_argument("--age-band", default="", help="members: lt40, 40-59, 60plus, ...")
         parser.add_argument("--mobile", choices=["0", "1"], default=None, help="members: 1 or 0")
         parser.add_argument(
+            "--full",
             "--unmasked",
+            dest="unmasked",
             action="store_true",
-            help="write full ID numbers and phones (sensitive; audited) so the file imports back",
+            help="write full ID numbers and phones for editing them (sensitive; audited with "
+            "--reason; only the records in the areas where the user edits the registry)",
         )
+        parser.add_argument("--reason", default="", help="why the full numbers are needed")
         parser.add_argument("--user", help="act as this user (default: the system, full scope)")
 
-    def handle(self, *args, kind, file, user, unmasked, **options):
+    def handle(self, *args, kind, file, user, unmasked, reason, **options):
+        actor = actor_for(user)
+        reason = reason.strip()
+        if unmasked and not reason:
+            raise CommandError("--full needs --reason: say why the full numbers are needed.")
+        if unmasked and not can_export_full(actor):
+            raise CommandError(f"{user} may not export full numbers: they edit no registry.")
         params = {
             "q": options["q"],
             "area_code": options["area_code"],
@@ -40,6 +52,6 @@ class Command(BaseCommand):
             "mobile": options["mobile"] or "",
         }
         count = export_workbook(
-            KINDS[kind], file, user=actor_for(user), params=params, unmasked=unmasked
+            KINDS[kind], file, user=actor, params=params, unmasked=unmasked, reason=reason[:200]
         )
         self.stdout.write(f"{count} {kind} written to {file}.")
