@@ -10,6 +10,7 @@ from wangge.households.seed import seed_tags
 from wangge.households.services import household_create, household_validate
 from wangge.party.models import Organisation, OrgCategory, OrgKind
 from wangge.party.services import member_create, member_validate
+from wangge.regions.codes import township_of, village_of
 from wangge.regions.models import Region
 
 PASSWORD = "Test-pass-2026"
@@ -63,7 +64,7 @@ def branch_for(area_code: str, name: str) -> Organisation:
             "kind": OrgKind.BRANCH,
             "category": OrgCategory.VILLAGE,
             "area_code": area_code,
-            "township_code": area_code[:9],
+            "township_code": township_of(area_code),
         },
     )
     return org
@@ -76,7 +77,7 @@ def make_member(*, area_code: str, seq: int, name: str = "王建国", birth=None
         name=name,
         id_number=make_id(birth, seq),
         phone=f"139{seq:08d}",
-        organisation=branch_for(area_code[:12], f"{area_code[:12]}支部"),
+        organisation=branch_for(village_of(area_code), f"{village_of(area_code)}支部"),
         area=area,
     )
     return member_create(actor=actor, data=data)

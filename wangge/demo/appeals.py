@@ -27,6 +27,7 @@ from wangge.appeals.services import TICKET_ALPHABET, phone_index
 from wangge.core.identity import mask_phone
 from wangge.demo import vocabulary as V
 from wangge.grids.models import Grid, GridHousehold
+from wangge.regions.codes import township_of
 
 TEXTS = {
     "water": [
@@ -227,7 +228,7 @@ def build_demo_requests(seed: int, *, today: datetime.date | None = None) -> int
             created_at=created,
             area_id=area_code,
             area_code=area_code,
-            township_code=area_code[:9],
+            township_code=township_of(area_code),
             idempotency_key=f"demo:{seed}:{i}",
         )
         events = [

@@ -21,7 +21,8 @@ from wangge.demo import vocabulary as V
 from wangge.households.models import Household
 from wangge.households.seed import seed_tags
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind, Position
-from wangge.regions.models import Region
+from wangge.regions.codes import township_of, village_of
+from wangge.regions.models import Level, Region
 
 BATCH = 500
 
@@ -48,7 +49,7 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 def _scoped(obj, code: str):
     obj.area_id = code
     obj.area_code = code
-    obj.township_code = code[:9]
+    obj.township_code = township_of(code)
     return obj
 
 
@@ -112,11 +113,11 @@ def _build_regions(rng: random.Random) -> dict:
     county, township = V.COUNTY, V.TOWNSHIP
     rows = [
         Region(code=county[0], name=county[1], level="county", parent_id=None),
-        Region(code=township[0], name=township[1], level="township", parent_id=county[0]),
+        Region(code=township[0], name=township[1], level=Level.TOWNSHIP, parent_id=county[0]),
     ]
     hamlets_of: dict[str, list[Region]] = {}
     for code, name, _short, n_hamlets, _members, _subs in V.VILLAGES:
-        rows.append(Region(code=code, name=name, level="village", parent_id=township[0]))
+        rows.append(Region(code=code, name=name, level=Level.VILLAGE, parent_id=township[0]))
         hamlets_of[code] = [
             Region(code=f"{code}{i:03d}", name=hamlet, level="hamlet", parent_id=code)
             for i, hamlet in enumerate(_hamlet_names(rng, code, n_hamlets), start=1)
@@ -239,7 +240,7 @@ def _build_organisations(rng: random.Random, regions: dict) -> dict:
             OrgKind.COUNCIL,
             OrgCategory.VILLAGE,
             h.code,
-            villages[h.code[:12]].top,
+            villages[village_of(h.code)].top,
         )
         for h in all_hamlets
         if h.code not in without
@@ -442,12 +443,12 @@ def _build_households(rng: random.Random, people: _People, regions: dict, scale:
                 {
                     "area_id": group.code,
                     "area_code": group.code,
-                    "township_code": group.code[:9],
+                    "township_code": township_of(group.code),
                     "head_name": people.name(male, surname),
                     "head_id_number": encrypt(id_number),
                     "head_id_hash": blind_index(id_number),
                     "head_id_masked": mask_id(id_number),
-                    "address": f"{short_of[group.code[:12]]}{name}{numbers[hamlet]}号",
+                    "address": f"{short_of[village_of(group.code)]}{name}{numbers[hamlet]}号",
                     "phone": encrypt(phone) if phone else "",
                     "phone_masked": mask_phone(phone),
                     "size": rng.choices(range(1, 7), weights=SIZE_WEIGHTS)[0],

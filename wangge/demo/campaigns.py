@@ -8,6 +8,7 @@ from collections import defaultdict
 from wangge.campaigns.models import Campaign, CampaignKind, Opinion, OpinionCategory
 from wangge.households.models import Household
 from wangge.party.models import Member
+from wangge.regions.codes import township_of, village_of
 from wangge.visits.models import Visit, VisitKind
 
 NAME = "千名党员大走访"
@@ -52,20 +53,20 @@ def campaign_demo_load(*, township, seed: int, today: datetime.date, scale: floa
     for pk, area in (
         Household.objects.filter(township_code=code).order_by("pk").values_list("pk", "area_code")
     ):
-        households[area[:12]].append((pk, area))
+        households[village_of(area)].append((pk, area))
     members = [
         (pk, area)
         for pk, area in Member.objects.filter(township_code=code, is_mobile=False)
         .order_by("pk")
         .values_list("pk", "area_code")
-        if households.get(area[:12])
+        if households.get(village_of(area))
     ]
     wanted = min(len(members), max(1, round(MEMBERS_VISITED * scale)))
     visitors = rng.sample(members, wanted)
     days = (campaign.ends_on - campaign.starts_on).days
     visits: list[Visit] = []
     for member_id, member_area in visitors:
-        pool = households[member_area[:12]]
+        pool = households[village_of(member_area)]
         for household_id, area in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
             visit = Visit(
                 household_id=household_id,
@@ -76,7 +77,7 @@ def campaign_demo_load(*, township, seed: int, today: datetime.date, scale: floa
                 campaign=campaign,
             )
             visit.area_id = visit.area_code = area
-            visit.township_code = area[:9]
+            visit.township_code = township_of(area)
             visits.append(visit)
     Visit.objects.bulk_create(visits, batch_size=1000)
     if any(v.pk is None for v in visits):

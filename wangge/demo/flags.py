@@ -17,6 +17,7 @@ from wangge.flags.models import AgencySource
 from wangge.flags.reading import read_table
 from wangge.flags.services import agency_batch_commit, rules_seed, sources_seed
 from wangge.flags.tests_support import stranger_id
+from wangge.regions.codes import township_of
 
 YEAR = 2021
 AS_OF = datetime.date(YEAR, 12, 31)
@@ -179,7 +180,7 @@ def agency_demo_files(
 def agency_demo_load(*, actor, area_code: str, households: list[Person], **counts) -> list:
     """Upload the demo files through the officer's pipeline (evaluated as of 2021-12-31)."""
     sources_seed()
-    rules_seed(township_code=area_code[:9], actor=actor)
+    rules_seed(township_code=township_of(area_code), actor=actor)
     batches = []
     for kind, name, content in agency_demo_files(households, **counts):
         source = AgencySource.objects.get(kind=kind)

@@ -15,6 +15,7 @@ from wangge.grids.models import Grid, GridHousehold, GridMember
 from wangge.grids.services import grid_layers_seed
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgKind, Position
+from wangge.regions.codes import township_of
 from wangge.regions.models import Region
 
 EPIDEMIC_GRIDS = 353
@@ -28,7 +29,7 @@ def _grid(layer, name, area_code, *, level=None, parent=None, responsible=None) 
         name=name,
         area_id=area_code,
         area_code=area_code,
-        township_code=area_code[:9],
+        township_code=township_of(area_code),
         level=level,
         parent=parent,
         responsible=responsible,

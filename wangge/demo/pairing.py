@@ -17,6 +17,7 @@ from wangge.households.models import Household
 from wangge.pairing.models import Pairing, PairingSource
 from wangge.pairing.services import proposal_apply, proposal_create
 from wangge.party.models import Member
+from wangge.regions.codes import township_of
 
 PER_LOGIN = 3
 MOBILE_WITH_OLD_PAIRINGS = 20
@@ -60,7 +61,7 @@ def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
                 household_id=household_id,
                 area_id=area,
                 area_code=area,
-                township_code=area[:9],
+                township_code=township_of(area),
                 started_on=since + datetime.timedelta(days=rng.randrange(60)),
                 source=PairingSource.MANUAL,
                 created_by=actor,

@@ -14,6 +14,7 @@ from collections import defaultdict
 from wangge.accounts.models import User
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing
+from wangge.regions.codes import township_of
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitKind, VisitPolicy
 from wangge.visits.services import policies_seed
 
@@ -119,7 +120,7 @@ def visits_demo_load(*, township_code: str, seed: int, today: datetime.date) -> 
                 needs=needs,
             )
             visit.area_id = visit.area_code = area
-            visit.township_code = area[:9]
+            visit.township_code = township_of(area)
             rows.append(visit)
     Visit.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
