@@ -30,3 +30,4 @@ urlpatterns = [
 ]
 handler403 = "wangge.core.views.forbidden"
 handler404 = "wangge.core.views.not_found"
+handler500 = "wangge.core.views.server_error"
