@@ -6,6 +6,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from wangge.accounts.models import REGISTRY_WRITERS
+from wangge.accounts.scope import area_prefixes
+
 register = template.Library()
 
 
@@ -55,3 +58,11 @@ def tag_chip(tag) -> str:
 def or_dash(value) -> str:
     """Show an em dash for empty values so a blank cell reads as "none", not "missing"."""
     return value if value not in (None, "") else "—"
+
+
+@register.filter
+def writes_in(user, area_code: str) -> bool:
+    """True when ``user`` may edit registry records (and decide flags) in ``area_code``: forms
+    for a write are shown only to the roles whose post would not be refused."""
+    code = str(area_code or "")
+    return bool(code) and any(code.startswith(p) for p in area_prefixes(user, REGISTRY_WRITERS))
