@@ -112,3 +112,12 @@ def test_rate_limited_lookups_get_the_429_page(client, settings):
     assert "一小时" in body
     assert f'href="tel:{PHONE}"' in body
     assert 'class="topbar"' in body
+
+
+def test_grid_levels_in_plain_words():
+    from wangge.core.templatetags.wangge_tags import grid_level
+
+    assert grid_level(4) == "第四级网格"
+    with translation.override("en"):
+        assert grid_level(4) == "level-4 grid"
+    assert grid_level(None) == ""
