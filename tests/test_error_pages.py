@@ -121,3 +121,11 @@ def test_grid_levels_in_plain_words():
     with translation.override("en"):
         assert grid_level(4) == "level-4 grid"
     assert grid_level(None) == ""
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain[0][1] == 301
+    assert response.status_code == 200
+    assert "svg" in response["Content-Type"]

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 
@@ -54,3 +56,9 @@ def locked_out(request, credentials, *args, **kwargs):
             status=429,
         )
     return render(request, "accounts/locked.html", status=429)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
