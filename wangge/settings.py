@@ -59,7 +59,11 @@ if PRODUCTION:
     if DATA_KEY == DEMO_DATA_KEY:
         raise ImproperlyConfigured("Set WANGGE_DATA_KEY: production refuses the demo data key.")
 
-DEBUG = env_bool("WANGGE_DEBUG", not PRODUCTION and not TESTING)
+# Debug pages list the site's URLs in English: a developer turns them on with WANGGE_DEBUG=1;
+# the demo and every server otherwise show the site's own error pages.
+DEBUG = env_bool("WANGGE_DEBUG", False)
+# The number residents and members are told to call on the error pages (empty: no number shown).
+WANGGE_TOWNSHIP_PHONE = os.environ.get("WANGGE_TOWNSHIP_PHONE", "").strip()
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("WANGGE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from wangge.accounts.urls import audit_urlpatterns
 from wangge.api import api
 from wangge.core import notify_views
+from wangge.core.views import favicon
 
 urlpatterns = [
     path("", include("wangge.dashboard.urls")),
@@ -27,6 +28,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("backoffice/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says: answer with the site's icon.
+    path("favicon.ico", favicon),
 ]
 handler403 = "wangge.core.views.forbidden"
 handler404 = "wangge.core.views.not_found"
+handler500 = "wangge.core.views.server_error"

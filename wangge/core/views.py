@@ -1,13 +1,21 @@
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+
+
+def _phone() -> str:
+    return getattr(settings, "WANGGE_TOWNSHIP_PHONE", "")
 
 
 def not_found(request, exception=None):
     """404 for every unmatched URL: JSON under /api/, the site's page elsewhere."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
-    return render(request, "404.html", status=404)
+    return render(request, "errors/404.html", {"township_phone": _phone()}, status=404)
 
 
 def forbidden(request, exception=None):
@@ -16,7 +24,22 @@ def forbidden(request, exception=None):
     if request.path_info.startswith("/api/"):
         text = message or _("You may not change this.")
         return JsonResponse({"code": "forbidden", "message": text}, status=403)
-    return render(request, "403.html", {"message": message}, status=403)
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def server_error(request=None):
+    """500 without the database or a request context: the failure may be either of them."""
+    if request is not None and request.path_info.startswith("/api/"):
+        message = _("Something went wrong on our side. Please try again later.")
+        return JsonResponse({"code": "server_error", "message": message}, status=500)
+    html = loader.get_template("errors/500.html").render({"township_phone": _phone()})
+    return HttpResponseServerError(html)
+
+
+def too_many_requests(request, message: str = "") -> HttpResponse:
+    """429 for a rate limit: what happened, when to try again, whom to call meanwhile."""
+    context = {"message": message, "township_phone": _phone()}
+    return render(request, "errors/429.html", context, status=429)
 
 
 def locked_out(request, credentials, *args, **kwargs):
@@ -33,3 +56,9 @@ def locked_out(request, credentials, *args, **kwargs):
             status=429,
         )
     return render(request, "accounts/locked.html", status=429)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -20,6 +20,7 @@ from wangge.appeals.selectors import (
 from wangge.appeals.services import appeal_create, appeal_rate, phone_index
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
+from wangge.core.views import too_many_requests
 
 
 def _public_context(grid, **extra):
@@ -113,8 +114,8 @@ def public_track(request):
         )
     context: dict = {"ticket": request.POST.get("ticket", "")[:20], "ratings": Rating.choices}
     if public.rate_limited("track_per_ip", public.client_ip(request)):
-        context["error"] = _("Too many look-ups from this connection. Please wait an hour.")
-        return render(request, "appeals/public_track.html", context, status=429)
+        message = _("Too many look-ups from this connection. Please wait an hour.")
+        return too_many_requests(request, message)
     form = TrackForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {}
     appeal = request_track(data.get("ticket", ""), data.get("phone", "")) if data else None

@@ -5,6 +5,10 @@ from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from wangge.accounts.models import REGISTRY_WRITERS
+from wangge.accounts.scope import area_prefixes
 
 register = template.Library()
 
@@ -55,3 +59,25 @@ def tag_chip(tag) -> str:
 def or_dash(value) -> str:
     """Show an em dash for empty values so a blank cell reads as "none", not "missing"."""
     return value if value not in (None, "") else "—"
+
+
+@register.filter
+def writes_in(user, area_code: str) -> bool:
+    """True when ``user`` may edit registry records (and decide flags) in ``area_code``: forms
+    for a write are shown only to the roles whose post would not be refused."""
+    code = str(area_code or "")
+    return bool(code) and any(code.startswith(p) for p in area_prefixes(user, REGISTRY_WRITERS))
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+@register.filter
+def grid_level(level) -> str:
+    """A grid level in plain words ("第四级网格", "level-4 grid") instead of the jargon "L4"."""
+    try:
+        n = int(level)
+    except (TypeError, ValueError):
+        return ""
+    shown = _CN_DIGITS[n] if get_language().startswith("zh") and 0 <= n <= 9 else str(n)
+    return _("level-%(n)s grid") % {"n": shown}

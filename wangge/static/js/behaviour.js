@@ -1,7 +1,9 @@
 /* Small page behaviours declared with data-* attributes, so pages need no inline handlers
    (the Content Security Policy forbids them):
    - data-confirm="question" on a button or link: ask before going on;
-   - data-autosubmit on a select or input: submit its form when it changes. */
+   - data-autosubmit on a select or input: submit its form when it changes;
+   - every table with a header row gets class "stack" and each cell its column's name as
+     data-label, so that the stylesheet shows the rows as cards on phones. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -17,4 +19,33 @@
       if (el.form.requestSubmit) { el.form.requestSubmit(); } else { el.form.submit(); }
     }
   });
+  function stackTables(root) {
+    var tables = (root || document).querySelectorAll("table:not(.stack):not(.no-stack)");
+    Array.prototype.forEach.call(tables, function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) { return; }
+      var labels = Array.prototype.map.call(head.cells, function (cell) {
+        return cell.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var col = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            // A lone cell spanning the row ("nothing yet") is not one column's value.
+            var label = row.cells.length === 1 ? "" : labels[col] || "";
+            if (!cell.hasAttribute("data-label")) { cell.setAttribute("data-label", label); }
+            col += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("stack");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { stackTables(); });
+  } else {
+    stackTables();
+  }
+  // Tables swapped in by htmx.
+  document.addEventListener("htmx:afterSwap", function (event) { stackTables(event.target); });
 })();
