@@ -297,3 +297,15 @@ LOGGING = {
 
 FORMAT_MODULE_PATH = ["wangge.core.formats"]
 NAV_TITLE = _("Grid service platform")
+
+# Operation (issue 15): the audit chain's key (default: derived from the data key under its own
+# label), where the chain's head is anchored outside the database, how long events are kept
+# (the law asks for at least 6 months), the queue heartbeat and disk floor /healthz checks, and
+# how long agency uploads may wait on disk.
+AUDIT_KEY = os.environ.get("WANGGE_AUDIT_KEY", "")
+AUDIT_ANCHOR_DIR = Path(os.environ.get("WANGGE_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("WANGGE_AUDIT_RETENTION_DAYS", "183")))
+HEALTHZ_HEARTBEAT_FILE = VAR_DIR / "queue-heartbeat"
+HEALTHZ_HEARTBEAT_STALE_MINUTES = int(os.environ.get("WANGGE_HEARTBEAT_STALE_MINUTES", "10"))
+HEALTHZ_MIN_FREE_MB = int(os.environ.get("WANGGE_MIN_FREE_MB", "500"))
+UPLOAD_KEEP_DAYS = int(os.environ.get("WANGGE_UPLOAD_KEEP_DAYS", "2"))

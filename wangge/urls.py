@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from wangge.accounts.urls import audit_urlpatterns
 from wangge.api import api
-from wangge.core import notify_views
+from wangge.core import health, notify_views
 from wangge.core.views import favicon
 
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),
     path("api/v1/", api.urls),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("backoffice/", admin.site.urls),

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.errors import DomainError
 from wangge.flags.models import AgencySource
+from wangge.flags.reading import check_archive
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
@@ -55,6 +57,12 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than 50 MB; split it into smaller files.")
             )
+        try:
+            check_archive(upload.file)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        finally:
+            upload.seek(0)
         return upload
 
 

@@ -2,17 +2,17 @@
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from wangge.core.errors import DomainError
+from wangge.imports.spreadsheets import SpreadsheetError
+from wangge.imports.spreadsheets import _check_zip as _check_registry_zip
 
 MAX_ROWS = 200_000
-# An XLSX is a ZIP: refuse archives that would expand beyond this before reading them.
-MAX_UNCOMPRESSED = 400 * 1024 * 1024
 
 
 @dataclass
@@ -48,17 +48,24 @@ def read_table(file_name: str, content: bytes) -> Table:
     return Table(headers=headers, rows=body)
 
 
+def check_archive(content: bytes | BinaryIO) -> None:
+    """An XLSX is a ZIP: the registry import's checks (uncompressed size, compression ratio,
+    a workbook inside) before anything inflates it, so a ZIP bomb costs no worker time. Only
+    the archive's directory is read."""
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    start = source.tell()
+    is_zip = source.read(2) == b"PK"
+    source.seek(start)
+    if not is_zip:
+        return
+    try:
+        _check_registry_zip(source)
+    except SpreadsheetError as exc:
+        raise DomainError(exc.message, code="bad_file") from exc
+
+
 def _read_workbook(content: bytes) -> list[list]:
-    if content[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                total = sum(info.file_size for info in archive.infolist())
-        except zipfile.BadZipFile as exc:
-            raise DomainError(
-                _("The workbook is damaged; save it again in Excel."), code="bad_file"
-            ) from exc
-        if total > MAX_UNCOMPRESSED:
-            raise DomainError(_("The workbook is too large once unpacked."), code="too_large")
+    check_archive(content)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)

@@ -2,12 +2,14 @@
 the session by a random token, so a file is parsed again on commit rather than trusted."""
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404
 
 _KEY = "flags_uploads"
+_KEEP_PER_SESSION = 5
 
 
 def _dir() -> Path:
@@ -21,7 +23,11 @@ def stage(request, *, content: bytes, file_name: str, source_kind: str, area_cod
     (_dir() / token).write_bytes(content)
     uploads = request.session.get(_KEY, {})
     uploads[token] = {"file_name": file_name, "source": source_kind, "area_code": area_code}
-    request.session[_KEY] = dict(list(uploads.items())[-5:])
+    kept = list(uploads.items())[-_KEEP_PER_SESSION:]
+    # Files the session forgets are unreachable: remove them now rather than leave them.
+    for old in set(uploads) - {t for t, _info in kept}:
+        (_dir() / old).unlink(missing_ok=True)
+    request.session[_KEY] = dict(kept)
     return token
 
 
@@ -38,3 +44,15 @@ def unstage(request, token: str) -> None:
     uploads.pop(token, None)
     request.session[_KEY] = uploads
     (_dir() / token).unlink(missing_ok=True)
+
+
+def purge_stale(*, older_than_days: int) -> int:
+    """Delete staged files nobody committed or discarded (a closed tab, an expired session);
+    return how many. Run daily by ``flags.tasks.agency_uploads_cleanup_task``."""
+    cutoff = time.time() - older_than_days * 86400
+    removed = 0
+    for path in _dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -5,12 +5,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from wangge.accounts.models import Role, RoleAssignment
 from wangge.audit.services import audit_record
 from wangge.core.crypto import blind_index
 from wangge.core.errors import ConflictError
 from wangge.core.identity import IdentityError, mask_id, mask_phone, parse_id_number, parse_phone
+from wangge.core.notify import notify
 from wangge.households.models import Household, Tag
 from wangge.regions.codes import township_of
 from wangge.regions.models import Level, Region
@@ -105,30 +109,96 @@ def household_validate(
     )
 
 
-def _check_head_free(data: HouseholdData, *, exclude_pk: int | None = None) -> None:
-    clash = Household.objects.filter(head_id_hash=data.head_id_hash).exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError(
-            {"head_id_number": _("This ID number is already the head of another household.")}
+# The one answer to every duplicate head, inside the user's area or not: it never says where the
+# other household is, so the form is no oracle on ID numbers elsewhere (issue 15, finding 8).
+DUPLICATE_HEAD = gettext_lazy(
+    "This ID number is already registered as the head of a household. The township office has "
+    "been asked to check the duplicate and will contact you."
+)
+
+
+def _check_head_free(*, actor, data: HouseholdData, exclude_pk: int | None = None) -> None:
+    clash = (
+        Household.objects.filter(head_id_hash=data.head_id_hash)
+        .exclude(pk=exclude_pk)
+        .only("pk", "area_code", "township_code")
+        .first()
+    )
+    if clash is None:
+        return
+    _duplicate_route(actor=actor, data=data, existing=clash)
+    raise ValidationError({"head_id_number": str(DUPLICATE_HEAD)})
+
+
+def _duplicate_route(*, actor, data: HouseholdData, existing: Household) -> None:
+    """Tell the township office(s) concerned, and record the attempt: they see both records and
+    resolve the duplicate; the person entering it learns nothing about the other household.
+
+    Its own savepoint, so it stays when the caller's form is refused; inside an import that is
+    rolled back as a whole, it goes with it (a preview routes nothing)."""
+    attempted_township = township_of(data.area.code) or ""
+    townships = {attempted_township, existing.township_code} - {""}
+    link = reverse("households:household_detail", args=[existing.pk])
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="household.duplicate_head",
+            obj=existing,
+            detail={
+                "attempted_area": data.area.code,
+                "head_id_masked": mask_id(data.head_id_number),
+            },
         )
+        admins = (
+            RoleAssignment.objects.filter(role=Role.TOWNSHIP_ADMIN, area__code__in=townships)
+            .select_related("user", "area")
+            .order_by("user_id")
+        )
+        for assignment in admins:
+            sees_existing = existing.township_code == assignment.area.code
+            notify(
+                user=assignment.user,
+                subject=_("Possible duplicate household: please check"),
+                body=_(
+                    "%(who)s tried to enter a household in %(area)s whose head's ID number "
+                    "(%(masked)s) is already the head of another household. Check whether it is "
+                    "the same family and correct the registry."
+                )
+                % {
+                    "who": str(actor or ""),
+                    "area": data.area.name,
+                    "masked": mask_id(data.head_id_number),
+                },
+                link=link if sees_existing else "",
+            )
 
 
-@transaction.atomic
 def household_create(*, actor, data: HouseholdData) -> Household:
-    _check_head_free(data)
-    household = Household(**data.field_values())
-    household.save()
-    household.tags.set(data.tags)
-    audit_record(actor=actor, action="household.create", obj=household)
+    # Checked before the write's transaction, so a refusal's routing is not rolled back with it
+    # (the unique index on the head's ID hash still stops two simultaneous creations).
+    _check_head_free(actor=actor, data=data)
+    with transaction.atomic():
+        household = Household(**data.field_values())
+        household.save()
+        household.tags.set(data.tags)
+        audit_record(actor=actor, action="household.create", obj=household)
     return household
 
 
-@transaction.atomic
 def household_update(
     *, actor, household: Household, data: HouseholdData, expected_version: int
 ) -> Household:
     """Save an edit only if nobody changed the household since ``expected_version`` was read."""
-    _check_head_free(data, exclude_pk=household.pk)
+    _check_head_free(actor=actor, data=data, exclude_pk=household.pk)
+    with transaction.atomic():
+        return _household_update(
+            actor=actor, household=household, data=data, expected_version=expected_version
+        )
+
+
+def _household_update(
+    *, actor, household: Household, data: HouseholdData, expected_version: int
+) -> Household:
     changed = Household.objects.filter(pk=household.pk, version=expected_version).update(
         **data.field_values(), version=F("version") + 1
     )

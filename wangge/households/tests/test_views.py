@@ -81,7 +81,7 @@ def test_duplicate_head_id_is_refused(client, secretary_a):
         _form_data(head_id_number=existing.head_id_number),
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "already the head of another household" in response.content.decode()
+    assert "already registered as the head of a household" in response.content.decode()
     assert Household.objects.count() == 1
 
 
