@@ -19,6 +19,7 @@ from wangge.accounts.selectors import (
     users_for_admin,
 )
 from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
+from wangge.accounts.tokens import tokens_revoke_all
 from wangge.audit.services import audit_verify_chain
 from wangge.core.forms import add_service_errors
 from wangge.regions.models import Level, Region
@@ -86,6 +87,20 @@ def user_active(request, pk):
         user_set_active(actor=request.user, user=user, active=form.cleaned_data["active"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:user_index")
+
+
+@require_POST
+def user_tokens_revoke(request, pk):
+    """Revoke every API token of a user (a lost phone, a leaver, a suspicion)."""
+    _only(request.user, Role.SYSTEM_ADMIN)
+    user = get_object_or_404(users_for_admin(request.user), pk=pk)
+    count = tokens_revoke_all(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("%(count)s API tokens of %(name)s revoked; their apps must log in again.")
+        % {"count": count, "name": user.username},
+    )
     return redirect("accounts:user_index")
 
 

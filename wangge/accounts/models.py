@@ -71,6 +71,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The rules the token was issued under: a fingerprint of the password, and the authenticator
+    # whose code was given (none when the user needed no second factor). A change of either
+    # refuses the token (wangge.accounts.tokens.token_check).
+    password_stamp = models.CharField(max_length=64, default="")
+    otp_verified = models.BooleanField(default=False)
+    otp_device = models.ForeignKey(
+        "otp_totp.TOTPDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -3,13 +3,14 @@ import base64
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from wangge.accounts.forms import LargeTextForm, TwoFactorForm, safe_next
+from wangge.accounts.tokens import token_for_owner, token_revoke, tokens_of
 from wangge.accounts.twofactor import (
     confirmed_device,
     enrolment_device,
@@ -80,3 +81,22 @@ def two_factor(request):
         context["qr_svg"] = qr_svg(device)
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", context)
+
+
+def token_index(request):
+    """The user's own API tokens (apps logged in with this account), each revocable."""
+    return render(request, "accounts/token_index.html", {"tokens": tokens_of(request.user)})
+
+
+@require_POST
+def token_remove(request, pk: int):
+    token = token_for_owner(request.user, pk)
+    if token is None:
+        raise Http404
+    token_revoke(actor=request.user, token=token)
+    messages.success(
+        request,
+        _("Token %(prefix)s… revoked: the app using it must log in again.")
+        % {"prefix": token.prefix},
+    )
+    return redirect("accounts:token_index")
