@@ -7,6 +7,7 @@ from wangge.accounts.models import Role, RoleAssignment, User
 from wangge.accounts.tokens import token_issue
 from wangge.accounts.twofactor import confirmed_device
 from wangge.core.identity import check_character
+from wangge.core.reveal import purposes_for_area
 from wangge.households.models import Tag
 from wangge.households.seed import seed_tags
 from wangge.households.services import household_create, household_validate
@@ -104,3 +105,9 @@ def api_token(user) -> str:
     (as if the 6-digit code had been given)."""
     raw, _token = token_issue(user=user, otp_device=confirmed_device(user))
     return raw
+
+
+def reveal_data(area_code: str, reason: str, *, code: str = "hukou") -> dict:
+    """The reveal form's POST: one of the township's seeded purposes and the user's words."""
+    purpose = purposes_for_area(area_code).get(code=code)
+    return {"purpose": str(purpose.pk), "reason": reason}
