@@ -275,6 +275,27 @@ else:
         "immediate": TESTING,
     }
 
+# The cache holds the rate limits (public form, tracking page) and the login throttles, so it
+# must be one every web process shares: Redis when configured, otherwise a table in the
+# database (created after every ``migrate``). Culling is set high so that a flood of new keys
+# cannot evict the counters an attacker wants reset.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wangge",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wangge_cache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+        }
+    }
+
 # Where notifications go (wangge.core.notify): the in-app inbox by default; an SMS gateway
 # adapter is a subclass of wangge.core.notify.SmsGatewayBackend.
 WANGGE_NOTIFY_BACKEND = os.environ.get("WANGGE_NOTIFY_BACKEND", "wangge.core.notify.InboxBackend")
