@@ -185,13 +185,24 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "wangge.accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after 5 failed logins of one user name from one address, for 15 minutes (S13).
-AXES_FAILURE_LIMIT = 5
+# Per account (wangge.accounts.throttle, in the shared cache): 4 failures free, then pauses of
+# 1, 2, 4 and at most 5 minutes from any address; forgotten an hour after the last failure.
+WANGGE_LOGIN_THROTTLE = {
+    "free_failures": 4,
+    "first_pause": 60,
+    "max_pause": 5 * 60,
+    "forget_after": 3600,
+}
+# Per address, across user names (django-axes): 20 failures from one address pause logins from
+# it for 15 minutes. A success does not clear the count, so a guesser holding one account
+# cannot reset it.
+AXES_FAILURE_LIMIT = int(os.environ.get("WANGGE_LOGIN_FAILURES_PER_IP", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "wangge.core.views.locked_out"
 AXES_VERBOSE = False
 

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from wangge.accounts.models import Role
 from wangge.accounts.selectors import users_for_admin
 from wangge.accounts.services import require_role
+from wangge.accounts.throttle import THROTTLED, login_success_clear, pause_message
 from wangge.accounts.tokens import (
     token_for_owner,
     token_issue,
@@ -53,6 +54,9 @@ def token_create(request, payload: TokenIn):
     # form rather than let a malformed multipart header fail there.
     request._post, request._files = QueryDict(), MultiValueDict()
     user = authenticate(request, username=payload.username, password=payload.password)
+    paused = getattr(request, THROTTLED, 0)
+    if user is None and paused:
+        return Status(429, {"code": "locked", "message": pause_message(paused)})
     if user is None:
         return Status(
             401, {"code": "unauthorized", "message": _("The user name or password is wrong.")}
@@ -70,6 +74,7 @@ def token_create(request, payload: TokenIn):
                 ),
             },
         )
+    login_success_clear(user.get_username())
     raw, token = token_issue(user=user, otp_device=device)
     return Status(200, {"token": raw, "expires_at": token.expires_at})
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from wangge.accounts.forms import LargeTextForm, TwoFactorForm, safe_next
+from wangge.accounts.throttle import THROTTLED, pause_message
 from wangge.accounts.tokens import token_for_owner, token_revoke, tokens_of
 from wangge.accounts.twofactor import (
     confirmed_device,
@@ -19,6 +20,7 @@ from wangge.accounts.twofactor import (
     two_factor_check,
     two_factor_confirm,
 )
+from wangge.core.views import login_paused
 
 
 @login_not_required
@@ -43,6 +45,12 @@ def toggle_large_text(request):
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        paused = getattr(self.request, THROTTLED, 0)
+        if paused:
+            return login_paused(self.request, pause_message(paused))
+        return super().form_invalid(form)
 
 
 def two_factor(request):
