@@ -261,6 +261,25 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HTTPS only: plain HTTP is redirected and browsers are told (HSTS) never to use it again.
+    # Behind a TLS-terminating proxy, name the header it sets (WANGGE_PROXY_SSL_HEADER=
+    # X-Forwarded-Proto) so Django knows the request was secure; the proxy must overwrite it.
+    SECURE_SSL_REDIRECT = env_bool("WANGGE_SSL_REDIRECT", True)
+    # /healthz stays reachable over plain HTTP for the monitor on the machine itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("WANGGE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WANGGE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("WANGGE_HSTS_PRELOAD", False)
+    _proxy_header = os.environ.get("WANGGE_PROXY_SSL_HEADER", "").strip()
+    if _proxy_header:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _proxy_header.upper().replace("-", "_"),
+            "https",
+        )
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a promise to the browsers' list that a township cannot take back
+        # quickly; it is the operator's choice (WANGGE_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Uploads: imports stream to disk; the spreadsheet reader enforces its own limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
