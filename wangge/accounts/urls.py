@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("users/<int:pk>/active/", manage_views.user_active, name="user_active"),
     path("roles/", manage_views.role_index, name="role_index"),
+    path("roles/activation/", manage_views.activation_issue, name="activation_issue"),
     path("roles/<int:pk>/remove/", manage_views.role_remove, name="role_remove"),
 ]
 
