@@ -25,7 +25,9 @@ print("healthz", health.status_code)
 
 
 def _env(tmp_path: Path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WANGGE_")}
+    # A production-like process: none of the test run's own settings (e.g. a browser test's
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly warns about).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANGGE_", "DJANGO_"))}
     env.update(
         PYTHONPATH=str(ROOT),
         DJANGO_SETTINGS_MODULE="wangge.settings",
