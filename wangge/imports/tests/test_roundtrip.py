@@ -178,6 +178,8 @@ def test_full_export_from_the_command_line(registry, secretary_a, tmp_path):
     out = tmp_path / "full.xlsx"
     with pytest.raises(CommandError, match="--reason"):
         call_command("export", "households", str(out), "--full")
+    with pytest.raises(CommandError, match="at least 4 characters"):
+        call_command("export", "households", str(out), "--full", "--reason", "\u200b.")
     call_command(
         "export",
         "households",
