@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -30,6 +31,14 @@ def _reset_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and login throttles live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

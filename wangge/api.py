@@ -20,9 +20,10 @@ from wangge.core.errors import ConflictError, DomainError
 
 
 class TokenAuthError(AuthenticationError):
-    def __init__(self, message: str):
+    def __init__(self, message: str, code: str = "unauthorized"):
         super().__init__(401, message)
         self.message = message
+        self.code = code
 
 
 class VerifiedSession(SessionAuth):
@@ -40,7 +41,7 @@ class BearerToken(HttpBearer):
         try:
             checked = token_check(token)
         except TokenError as exc:
-            raise TokenAuthError(str(exc)) from exc
+            raise TokenAuthError(str(exc), exc.code) from exc
         request.user = checked.user
         request.api_token = checked
         return checked.user
@@ -79,7 +80,7 @@ def _error(request, status: int, code: str, message: str, **extra):
 
 @api.exception_handler(TokenAuthError)
 def _token_error(request, exc):
-    return _error(request, 401, "unauthorized", exc.message)
+    return _error(request, 401, exc.code, exc.message)
 
 
 @api.exception_handler(AuthenticationError)

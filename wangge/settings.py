@@ -185,13 +185,24 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "wangge.accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after 5 failed logins of one user name from one address, for 15 minutes (S13).
-AXES_FAILURE_LIMIT = 5
+# Per account (wangge.accounts.throttle, in the shared cache): 4 failures free, then pauses of
+# 1, 2, 4 and at most 5 minutes from any address; forgotten an hour after the last failure.
+WANGGE_LOGIN_THROTTLE = {
+    "free_failures": 4,
+    "first_pause": 60,
+    "max_pause": 5 * 60,
+    "forget_after": 3600,
+}
+# Per address, across user names (django-axes): 20 failures from one address pause logins from
+# it for 15 minutes. A success does not clear the count, so a guesser holding one account
+# cannot reset it.
+AXES_FAILURE_LIMIT = int(os.environ.get("WANGGE_LOGIN_FAILURES_PER_IP", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "wangge.core.views.locked_out"
 AXES_VERBOSE = False
 
@@ -250,6 +261,25 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HTTPS only: plain HTTP is redirected and browsers are told (HSTS) never to use it again.
+    # Behind a TLS-terminating proxy, name the header it sets (WANGGE_PROXY_SSL_HEADER=
+    # X-Forwarded-Proto) so Django knows the request was secure; the proxy must overwrite it.
+    SECURE_SSL_REDIRECT = env_bool("WANGGE_SSL_REDIRECT", True)
+    # /healthz stays reachable over plain HTTP for the monitor on the machine itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("WANGGE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WANGGE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("WANGGE_HSTS_PRELOAD", False)
+    _proxy_header = os.environ.get("WANGGE_PROXY_SSL_HEADER", "").strip()
+    if _proxy_header:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _proxy_header.upper().replace("-", "_"),
+            "https",
+        )
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a promise to the browsers' list that a township cannot take back
+        # quickly; it is the operator's choice (WANGGE_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Uploads: imports stream to disk; the spreadsheet reader enforces its own limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -273,6 +303,27 @@ else:
         "name": "wangge",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+    }
+
+# The cache holds the rate limits (public form, tracking page) and the login throttles, so it
+# must be one every web process shares: Redis when configured, otherwise a table in the
+# database (created after every ``migrate``). Culling is set high so that a flood of new keys
+# cannot evict the counters an attacker wants reset.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wangge",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wangge_cache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+        }
     }
 
 # Where notifications go (wangge.core.notify): the in-app inbox by default; an SMS gateway

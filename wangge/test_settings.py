@@ -13,3 +13,6 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # The suite asserts messages by their English source text; the product's default language
 # (Simplified Chinese) is checked on its own in core/tests/test_translations.py.
 LANGUAGE_CODE = "en"
+# Each test process counts its rate limits in its own memory (tests clear it); the shared
+# cache of production is exercised by appeals/tests/test_shared_limits.py with real processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

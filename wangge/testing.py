@@ -4,7 +4,10 @@ import datetime
 import random
 
 from wangge.accounts.models import Role, RoleAssignment, User
+from wangge.accounts.tokens import token_issue
+from wangge.accounts.twofactor import confirmed_device
 from wangge.core.identity import check_character
+from wangge.core.reveal import purposes_for_area
 from wangge.households.models import Tag
 from wangge.households.seed import seed_tags
 from wangge.households.services import household_create, household_validate
@@ -95,3 +98,16 @@ def make_household(*, area_code: str, seq: int, head_name: str = "李大毛", ta
         tags=list(tags),
     )
     return household_create(actor=actor, data=data)
+
+
+def api_token(user) -> str:
+    """A bearer token as the API issues it: with the user's authenticator when they have one
+    (as if the 6-digit code had been given)."""
+    raw, _token = token_issue(user=user, otp_device=confirmed_device(user))
+    return raw
+
+
+def reveal_data(area_code: str, reason: str, *, code: str = "hukou") -> dict:
+    """The reveal form's POST: one of the township's seeded purposes and the user's words."""
+    purpose = purposes_for_area(area_code).get(code=code)
+    return {"purpose": str(purpose.pk), "reason": reason}

@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from wangge.accounts.urls import audit_urlpatterns
 from wangge.api import api
-from wangge.core import health, notify_views
+from wangge.core import health, notify_views, reveal_views
 from wangge.core.views import favicon
 
 urlpatterns = [
@@ -22,6 +22,12 @@ urlpatterns = [
     path("campaigns/", include("wangge.campaigns.urls")),
     path("requests/metrics/", include("wangge.appeals.metrics_urls")),
     path("requests/", include("wangge.appeals.urls")),
+    path("reveal-purposes/", reveal_views.purpose_index, name="reveal_purposes"),
+    path(
+        "reveal-purposes/<int:pk>/active/",
+        reveal_views.purpose_active,
+        name="reveal_purpose_active",
+    ),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),
     path("api/v1/", api.urls),

@@ -48,6 +48,7 @@ def test_reveal_with_a_reason(page, township_data, log_in):
     household = township_data["households"][0]
     log_in(page, "secretary-a")
     page.goto(f"/households/{household.pk}/")
+    page.select_option("#id_purpose", label="办理低保")
     page.fill("#id_reason", "核对低保申请")
     page.locator("#reveal button[type=submit]").click()
     expect(page.locator("#reveal .revealed").first).to_have_text(household.head_id_number)

@@ -88,3 +88,17 @@ def test_field_home_weighs_under_150_kb(phone_page, field_member, log_in):
     assert not any("echarts" in u for u in loaded), loaded
     print(f"field home: {total:,} bytes in {len(sizes)} responses")
     assert 0 < total < FIELD_HOME_BUDGET, (total, loaded)
+
+
+def test_member_taps_to_call_a_paired_household(phone_page, field_member, log_in):
+    """Issue 16: the masked phone becomes a tel: link after one tap, recorded as 联系农户."""
+    page = phone_page
+    log_in(page, "member-phone")
+    first = field_member["homes"][0]
+    item = page.locator(f".due-item[data-household='{first.pk}']")
+    assert first.phone not in item.inner_text()
+    item.locator("form.call button").click()
+    link = item.locator("a[href^='tel:']")
+    expect(link).to_have_attribute("href", f"tel:{first.phone}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-visits-call-phone.png", full_page=True)

@@ -3,6 +3,7 @@ message, never a server error."""
 
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 ON_OFF = [("0", "0"), ("1", "1")]
 
@@ -31,6 +32,25 @@ class LargeTextForm(forms.Form):
 class TwoFactorForm(forms.Form):
     token = forms.CharField(max_length=20, strip=True)
     next = NextField()
+
+
+class ActivationForm(forms.Form):
+    activation_code = forms.CharField(max_length=40, strip=True)
+    next = NextField()
+
+
+class ActivationIssueForm(forms.Form):
+    """The security administrator's: a code for one user, optionally removing their
+    authenticators first (a lost or replaced phone)."""
+
+    user = forms.ModelChoiceField(label=_("User"), queryset=None)
+    reset = forms.BooleanField(
+        label=_("Remove the authenticator the user has now (lost or new phone)"), required=False
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
 
 
 class ActiveForm(forms.Form):

@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.forms import ActiveForm
+from wangge.accounts.forms import ActivationIssueForm, ActiveForm
 from wangge.accounts.models import Role
 from wangge.accounts.scope import has_role, visible
 from wangge.accounts.selectors import (
@@ -19,6 +20,8 @@ from wangge.accounts.selectors import (
     users_for_admin,
 )
 from wangge.accounts.services import role_grant, role_revoke, user_create, user_set_active
+from wangge.accounts.tokens import tokens_revoke_all
+from wangge.accounts.twofactor import ACTIVATION_LIFETIME, activation_code_issue
 from wangge.audit.services import audit_verify_chain
 from wangge.core.forms import add_service_errors
 from wangge.regions.models import Level, Region
@@ -89,9 +92,26 @@ def user_active(request, pk):
     return redirect("accounts:user_index")
 
 
-def role_index(request):
+@require_POST
+def user_tokens_revoke(request, pk):
+    """Revoke every API token of a user (a lost phone, a leaver, a suspicion)."""
+    _only(request.user, Role.SYSTEM_ADMIN)
+    user = get_object_or_404(users_for_admin(request.user), pk=pk)
+    count = tokens_revoke_all(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("%(count)s API tokens of %(name)s revoked; their apps must log in again.")
+        % {"count": count, "name": user.username},
+    )
+    return redirect("accounts:user_index")
+
+
+def role_index(request, *, activation_form=None, issued=None):
     _only(request.user, Role.SECURITY_ADMIN)
-    form = GrantForm(request.POST or None, admin=request.user)
+    form = GrantForm(
+        request.POST if request.method == "POST" and activation_form is None else None,
+        admin=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             role_grant(actor=request.user, **form.cleaned_data)
@@ -101,7 +121,37 @@ def role_index(request):
             messages.success(request, _("Role granted."))
             return redirect("accounts:role_index")
     page = Paginator(assignments_for_admin(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/role_index.html", {"form": form, "page": page})
+    activation_form = activation_form or ActivationIssueForm(
+        users=users_for_admin(request.user), prefix="activation"
+    )
+    context = {"form": form, "page": page, "activation_form": activation_form, "issued": issued}
+    return render(request, "accounts/role_index.html", context)
+
+
+@never_cache
+@require_POST
+def activation_issue(request):
+    """Issue a one-time code with which a user sets up their authenticator; shown once here."""
+    _only(request.user, Role.SECURITY_ADMIN)
+    form = ActivationIssueForm(
+        request.POST, users=users_for_admin(request.user), prefix="activation"
+    )
+    issued = None
+    if form.is_valid():
+        user = form.cleaned_data["user"]
+        try:
+            code = activation_code_issue(
+                actor=request.user, user=user, reset=form.cleaned_data["reset"]
+            )
+        except PermissionDenied as exc:
+            form.add_error("user", str(exc))
+        else:
+            issued = {
+                "user": user,
+                "code": code,
+                "hours": int(ACTIVATION_LIFETIME.total_seconds() // 3600),
+            }
+    return role_index(request, activation_form=form, issued=issued)
 
 
 @require_POST

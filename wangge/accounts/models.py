@@ -71,6 +71,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The rules the token was issued under: a fingerprint of the password, and the authenticator
+    # whose code was given (none when the user needed no second factor). A change of either
+    # refuses the token (wangge.accounts.tokens.token_check).
+    password_stamp = models.CharField(max_length=64, default="")
+    otp_verified = models.BooleanField(default=False)
+    otp_device = models.ForeignKey(
+        "otp_totp.TOTPDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("API token")
@@ -78,3 +86,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class ActivationCode(models.Model):
+    """A one-time code from the security administrator that lets its user set up the second
+    login step. Only a hash is stored; the code is shown once, to the administrator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

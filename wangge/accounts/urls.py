@@ -10,9 +10,15 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("large-text/", views.toggle_large_text, name="large_text"),
     path("2fa/", views.two_factor, name="two_factor"),
+    path("tokens/", views.token_index, name="token_index"),
+    path("tokens/<int:pk>/revoke/", views.token_remove, name="token_remove"),
     path("users/", manage_views.user_index, name="user_index"),
+    path(
+        "users/<int:pk>/tokens/revoke/", manage_views.user_tokens_revoke, name="user_tokens_revoke"
+    ),
     path("users/<int:pk>/active/", manage_views.user_active, name="user_active"),
     path("roles/", manage_views.role_index, name="role_index"),
+    path("roles/activation/", manage_views.activation_issue, name="activation_issue"),
     path("roles/<int:pk>/remove/", manage_views.role_remove, name="role_remove"),
 ]
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,11 @@ class CoreConfig(AppConfig):
         from wangge.core.middleware import session_renewed_at_login
 
         user_logged_in.connect(session_renewed_at_login, dispatch_uid="wangge-session-renewed")
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="wangge-cache-table")
+
+
+def create_cache_table(using="default", **kwargs) -> None:
+    """The shared cache's table (when the cache is the database), made after every migrate."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

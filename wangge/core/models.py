@@ -79,3 +79,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class RevealPurpose(models.Model):
+    """A reason a township accepts for looking at a full ID number or phone (办理低保, …).
+
+    Each township keeps its own list, seeded with common purposes on first use; the township
+    office adds and retires entries. ``code`` marks the seeded ones the product itself uses
+    (``contact``: the paired member's tap to call).
+    """
+
+    township_code = models.CharField(_("township code"), max_length=9, db_index=True)
+    name = models.CharField(_("purpose"), max_length=40)
+    code = models.CharField(max_length=20, blank=True, editable=False)
+    active = models.BooleanField(_("in use"), default=True)
+    sort = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("reveal purpose")
+        verbose_name_plural = _("reveal purposes")
+        ordering = ["township_code", "sort", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township_code", "name"], name="reveal_purpose_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

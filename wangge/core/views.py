@@ -43,19 +43,23 @@ def too_many_requests(request, message: str = "") -> HttpResponse:
 
 
 def locked_out(request, credentials, *args, **kwargs):
-    """django-axes lockout: JSON for API clients, a page that says what to do for people."""
+    """django-axes lockout (too many failures from one address, whatever the user names):
+    JSON for API clients, a page that says what happened for people."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many wrong logins from this network address, for any account: logins from here "
+        "are paused for %(minutes)d minutes. Your account itself is not locked; if you share "
+        "the office network, ask colleagues to check their passwords, or tell the township "
+        "administrator."
+    ) % {"minutes": minutes}
+    return login_paused(request, message)
+
+
+def login_paused(request, message: str) -> HttpResponse:
+    """429 for a paused login, in the words of whatever paused it."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse(
-            {
-                "code": "locked",
-                "message": _(
-                    "Too many failed logins: this account is locked for 15 minutes. "
-                    "Wait and try again, or ask the township administrator."
-                ),
-            },
-            status=429,
-        )
-    return render(request, "accounts/locked.html", status=429)
+        return JsonResponse({"code": "locked", "message": message}, status=429)
+    return render(request, "accounts/locked.html", {"message": message}, status=429)
 
 
 @login_not_required

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 
 from wangge.accounts.models import Role, RoleAssignment, User
+from wangge.accounts.twofactor import activation_code_issue, confirmed_device, needs_two_factor
 from wangge.demo import vocabulary as V
 
 
@@ -94,3 +95,15 @@ def create_demo_users(result) -> list[User]:
         ]
     )
     return users
+
+
+def demo_activation_codes() -> list[tuple[str, str]]:
+    """Fresh activation codes for the demo logins that need a second login step and have not
+    set it up yet, so a developer can log in as them (issued as by the command line)."""
+    codes = []
+    for login in demo_logins():
+        user = User.objects.filter(username=login.username).first()
+        if user is None or not needs_two_factor(user) or confirmed_device(user) is not None:
+            continue
+        codes.append((login.username, activation_code_issue(actor=None, user=user)))
+    return codes

@@ -68,7 +68,7 @@ def _detail_context(request, household, **extra) -> dict:
         "residents": household.residents.all(),
         "duplicates": duplicates.select_related("area").defer("head_id_number", "phone"),
         "can_write": can_write_registry(request.user, household.area_code),
-        "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
+        "reveal_form": extra.pop("reveal_form", None) or RevealForm(area_code=household.area_code),
         "reveal_url": reverse("households:household_reveal", args=[household.pk]),
         "timeline": timeline[:TIMELINE_ON_PAGE],
         "timeline_more": len(timeline) > TIMELINE_ON_PAGE,
@@ -97,12 +97,13 @@ def household_reveal(request, pk: int):
     household = household_for_user(request.user, pk)
     if not can_write_registry(request.user, household.area_code):
         raise PermissionDenied
-    form = RevealForm(request.POST)
+    form = RevealForm(request.POST, area_code=household.area_code)
     if form.is_valid():
         full = reveal(
             actor=request.user,
             obj=household,
             fields=["head_id_number", "phone"],
+            purpose=form.cleaned_data["purpose"],
             reason=form.cleaned_data["reason"],
         )
         revealed = {"id_number": full["head_id_number"], "phone": full["phone"]}

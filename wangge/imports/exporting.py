@@ -36,12 +36,20 @@ def can_export_full(user) -> bool:
 
 
 def export_workbook(
-    kind: ImportKind, target, *, user, params, unmasked: bool = False, reason: str = ""
+    kind: ImportKind,
+    target,
+    *,
+    user,
+    params,
+    unmasked: bool = False,
+    purpose: str = "",
+    reason: str = "",
 ) -> int:
     """Write the filtered list to ``target``; record the export in the audit log.
 
     ``unmasked`` writes the full numbers of the records the user may edit (the caller checks
-    ``can_export_full`` and asks for ``reason``); the audit row names the fields and reason.
+    ``can_export_full`` and asks for ``purpose`` and ``reason``); the audit row names the fields,
+    the purpose and the reason.
     """
     queryset, filters = kind.export_queryset(user=user, params=params)
     if unmasked:
@@ -52,7 +60,9 @@ def export_workbook(
         kind.export_columns(),
         kind.export_rows(queryset, unmasked=unmasked),
         sheet_name=full_sheet_name() if unmasked else _("Data"),
-        properties={"title": full_sheet_name(), "comments": reason} if unmasked else None,
+        properties={"title": full_sheet_name(), "comments": f"{purpose}: {reason}"}
+        if unmasked
+        else None,
     )
     detail = {
         "kind": kind.name,
@@ -61,7 +71,7 @@ def export_workbook(
         "filters": {k: v for k, v in vars(filters).items() if v not in ("", None)},
     }
     if unmasked:
-        detail.update(fields=sorted(kind.masked), reason=reason)
+        detail.update(fields=sorted(kind.masked), purpose=purpose, reason=reason)
     audit_record(
         actor=user,
         action="export",

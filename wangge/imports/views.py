@@ -124,7 +124,7 @@ def export_full(request, kind: str):
     import_kind = _kind_or_404(kind)
     if not can_export_full(request.user):
         raise PermissionDenied(_("Only registry editors may export full numbers."))
-    form = RevealForm(request.POST or None)
+    form = RevealForm(request.POST or None, area_code=writer_prefixes(request.user)[0])
     if request.method == "POST" and form.is_valid():
         buffer = io.BytesIO()
         export_workbook(
@@ -133,6 +133,7 @@ def export_full(request, kind: str):
             user=request.user,
             params=request.GET,
             unmasked=True,
+            purpose=form.cleaned_data["purpose"].name,
             reason=form.cleaned_data["reason"],
         )
         return _download(buffer, f"{kind}-full-{timezone.localdate():%Y%m%d}.xlsx")

@@ -59,7 +59,7 @@ def _detail_context(request, member, **extra) -> dict:
         "member": member,
         "positions": member.positions.select_related("organisation"),
         "can_write": can_write_registry(request.user, member.area_code),
-        "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
+        "reveal_form": extra.pop("reveal_form", None) or RevealForm(area_code=member.area_code),
         "reveal_url": reverse("party:member_reveal", args=[member.pk]),
         **extra,
     }
@@ -72,12 +72,13 @@ def member_reveal(request, pk: int):
     member = member_for_user(request.user, pk)
     if not can_write_registry(request.user, member.area_code):
         raise PermissionDenied
-    form = RevealForm(request.POST)
+    form = RevealForm(request.POST, area_code=member.area_code)
     if form.is_valid():
         revealed = reveal(
             actor=request.user,
             obj=member,
             fields=["id_number", "phone"],
+            purpose=form.cleaned_data["purpose"],
             reason=form.cleaned_data["reason"],
         )
         context = _detail_context(request, member, revealed=revealed)

@@ -243,6 +243,17 @@ def household_for_visit(user, pk: int) -> Household:
         raise Http404 from exc
 
 
+def household_paired_with_user(user, pk: int) -> Household:
+    """A household paired with the user's member record today; else 404 (whoever the user is)."""
+    member = getattr(user, "member", None)
+    if member is None:
+        raise Http404
+    try:
+        return Household.objects.filter(pk__in=household_ids_paired_with(member)).get(pk=pk)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def visit_list(user) -> QuerySet:
     """Visits the user may read: a cadre's area, and a member's own and paired households'."""
     member = getattr(user, "member", None)

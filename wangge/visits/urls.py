@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("log/", views.log, name="log"),
     path("log/<int:household_id>/", views.log, name="log_for"),
+    path("call/<int:household_id>/", views.call, name="call"),
     path("list/", views.visit_index, name="visit_list"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),
     path("<int:pk>/photo/", views.visit_photo, name="photo"),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
@@ -17,12 +18,14 @@ from wangge.accounts.scope import has_role
 from wangge.core.api_helpers import MAX_ID
 from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
+from wangge.core.reveal import contact_purpose, reveal
 from wangge.visits.forms import PolicyForm, VisitForm
 from wangge.visits.hooks import bound_extensions, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
     can_edit_policies,
     household_for_visit,
+    household_paired_with_user,
     is_cadre,
     my_due,
     my_households,
@@ -222,3 +225,17 @@ def policy_save(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(f"{reverse('visits:policies')}?township={township}")
+
+
+@never_cache
+@require_POST
+def call(request, household_id: int):
+    """The paired member's tap to call: the household's full phone as a tel: link, revealed
+    and recorded with the township's purpose "联系农户"."""
+    household = household_paired_with_user(request.user, household_id)
+    purpose = contact_purpose(household.area_code)
+    full = reveal(actor=request.user, obj=household, fields=["phone"], purpose=purpose)
+    context = {"household": household, "phone": full["phone"], "purpose": purpose.name}
+    if request.htmx:
+        return render(request, "visits/_call.html", context)
+    return render(request, "visits/call.html", context)

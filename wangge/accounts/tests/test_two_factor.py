@@ -3,6 +3,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge import testing
 from wangge.accounts.models import Role
+from wangge.accounts.twofactor import activation_code_issue
 from wangge.audit.models import AuditEvent
 
 
@@ -14,13 +15,17 @@ def _password_login(client, username):
     return client.post("/accounts/login/", {"username": username, "password": testing.PASSWORD})
 
 
-def test_admin_enrols_then_reaches_pages(client, regions):
-    testing.make_user("sysadmin", Role.SYSTEM_ADMIN, testing.TOWNSHIP)
+def test_admin_enrols_with_activation_code_then_reaches_pages(client, regions):
+    sysadmin = testing.make_user("sysadmin", Role.SYSTEM_ADMIN, testing.TOWNSHIP)
+    code = activation_code_issue(actor=None, user=sysadmin)
     _password_login(client, "sysadmin")
     blocked = client.get("/members/")
     assert blocked.status_code == 302 and "/accounts/2fa/" in blocked["Location"]
 
-    page = client.get("/accounts/2fa/").content.decode()
+    asked = client.get("/accounts/2fa/").content.decode()
+    assert "<svg" not in asked and 'name="activation_code"' in asked
+    client.post("/accounts/2fa/", {"activation_code": code.lower(), "next": "/members/"})
+    page = client.get("/accounts/2fa/?next=/members/").content.decode()
     assert "<svg" in page  # the QR code to scan
     device = TOTPDevice.objects.get(user__username="sysadmin", confirmed=False)
 

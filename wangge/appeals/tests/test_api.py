@@ -1,11 +1,11 @@
 import pytest
 
-from wangge.accounts.tokens import token_issue
+from wangge import testing
 from wangge.appeals.models import Appeal, State
 
 
 def _auth(user):
-    raw, _token = token_issue(user=user)
+    raw = testing.api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -307,3 +308,15 @@ def test_serve_runs_web_and_worker_and_serves_static_with_debug_off(tmp_path):
     assert subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True).returncode == 1
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
+
+
+def test_demo_prints_activation_codes_for_the_admin_logins(db, demo_settings, client):
+    """The admin logins set up their second login step with a code the demo prints."""
+    output = run_demo("--scale", "0.05")
+    codes = dict(re.findall(r"^\s+([a-z-]+): ([0-9A-Z]{5}-[0-9A-Z]{5})$", output, re.M))
+    assert set(codes) == {"township-admin", "sysadmin", "secadmin", "auditadmin"}
+    client.post(
+        "/accounts/login/", {"username": "sysadmin", "password": demo_settings.DEMO_PASSWORD}
+    )
+    client.post("/accounts/2fa/", {"activation_code": codes["sysadmin"], "next": "/"})
+    assert "<svg" in client.get("/accounts/2fa/").content.decode()

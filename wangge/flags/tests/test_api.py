@@ -1,14 +1,13 @@
 import pytest
 
 from wangge import testing
-from wangge.accounts.tokens import token_issue
 from wangge.flags.models import Flag
 from wangge.flags.services import rules_seed
 from wangge.flags.tests.conftest import MEDICAL_HEADERS, head_id, upload
 
 
 def bearer(user) -> dict:
-    raw, _token = token_issue(user=user)
+    raw = testing.api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -1,11 +1,10 @@
 from wangge import testing
-from wangge.accounts.tokens import token_issue
 from wangge.grids.models import GridHousehold
 from wangge.grids.services import grid_layers_seed
 
 
 def _auth(user):
-    raw, _token = token_issue(user=user)
+    raw = testing.api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

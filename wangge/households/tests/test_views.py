@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from wangge import testing
 from wangge.audit.models import AuditEvent
 from wangge.households.models import Household, Resident, Tag
 from wangge.testing import VILLAGE_A, VILLAGE_B, make_household, make_id
@@ -171,7 +172,7 @@ def test_reveal_is_audited(client, secretary_a):
     household = make_household(area_code=GROUP_A, seq=9)
     _login(client, secretary_a)
     url = reverse("households:household_reveal", args=[household.pk])
-    response = client.post(url, {"reason": "核对身份"})
+    response = client.post(url, testing.reveal_data(household.area_code, "核对身份"))
     assert household.head_id_number in response.content.decode()
     event = AuditEvent.objects.get(action="reveal")
     assert event.actor == secretary_a
@@ -183,13 +184,19 @@ def test_reveal_audit_row_names_the_fields_and_the_reason(client, secretary_a):
     household = make_household(area_code=GROUP_A, seq=10)
     _login(client, secretary_a)
     url = reverse("households:household_reveal", args=[household.pk])
-    body = client.post(url, {"reason": "核对低保"}, HTTP_HX_REQUEST="true").content.decode()
+    body = client.post(
+        url, testing.reveal_data(household.area_code, "核对低保"), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert household.head_id_number in body
     assert "13800000010" in body
     event = AuditEvent.objects.get(action="reveal")
     assert event.object_id == str(household.pk)
     assert event.area_code == household.area_code
-    assert event.detail == {"fields": ["head_id_number", "phone"], "reason": "核对低保"}
+    assert event.detail == {
+        "fields": ["head_id_number", "phone"],
+        "purpose": "户籍核对",
+        "reason": "核对低保",
+    }
 
 
 def test_list_search_filter_and_pagination(client, township_admin, tags):

@@ -178,6 +178,8 @@ def test_full_export_from_the_command_line(registry, secretary_a, tmp_path):
     out = tmp_path / "full.xlsx"
     with pytest.raises(CommandError, match="--reason"):
         call_command("export", "households", str(out), "--full")
+    with pytest.raises(CommandError, match="at least 4 characters"):
+        call_command("export", "households", str(out), "--full", "--reason", "\u200b.")
     call_command(
         "export",
         "households",
@@ -223,7 +225,10 @@ def test_full_export_page_asks_why_and_records_it(registry, secretary_client, se
     refused = secretary_client.post(url + f"?area_code={roundtrip.HAMLET}", {"reason": " "})
     assert refused.status_code == 400
     assert "Say why" in refused.content.decode()
-    response = secretary_client.post(url + f"?area_code={roundtrip.HAMLET}", {"reason": "核对"})
+    response = secretary_client.post(
+        url + f"?area_code={roundtrip.HAMLET}",
+        testing.reveal_data(roundtrip.HAMLET, "核对党员身份证号"),
+    )
     assert response.status_code == 200
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     assert workbook.sheet_names == [full_sheet_name()]
@@ -231,7 +236,8 @@ def test_full_export_page_asks_why_and_records_it(registry, secretary_client, se
     assert set(rows) == {701, 703, 705}
     assert rows[701][2] == Member.objects.get(pk=701).id_number
     event = AuditEvent.objects.filter(action="export").get()
-    assert event.detail["reason"] == "核对" and event.actor == secretary_a
+    assert event.detail["reason"] == "核对党员身份证号" and event.actor == secretary_a
+    assert event.detail["purpose"] == "户籍核对"
 
 
 def test_full_export_link_only_for_registry_editors(registry, secretary_client, client):

@@ -3,7 +3,6 @@
 import pytest
 
 from wangge import testing
-from wangge.accounts.tokens import token_issue
 from wangge.audit.models import AuditEvent
 from wangge.pairing.models import Pairing
 
@@ -11,7 +10,7 @@ GROUP_A = testing.VILLAGE_A + "001001"
 
 
 def _auth(user):
-    raw, _token = token_issue(user=user)
+    raw = testing.api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

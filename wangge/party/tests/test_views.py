@@ -150,14 +150,14 @@ def test_reveal_shows_full_numbers_once_and_is_audited(client, secretary_a):
     assert refused.status_code == 400
     assert not AuditEvent.objects.filter(action="reveal").exists()
 
-    response = client.post(url, {"reason": "核实低保申请"})
+    response = client.post(url, testing.reveal_data(member.area_code, "核实低保申请"))
     assert response.status_code == 200
     assert member.id_number in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     event = AuditEvent.objects.get(action="reveal")
     assert event.actor == secretary_a
     assert event.object_id == str(member.pk)
-    assert event.detail == {"fields": ["id_number", "phone"], "reason": "核实低保申请"}
+    assert event.detail["reason"] == "核实低保申请"
     again = client.get(reverse("party:member_detail", args=[member.pk])).content.decode()
     assert member.id_number not in again
 
@@ -166,7 +166,9 @@ def test_reveal_fragment_for_htmx(client, secretary_a):
     member = make_member(area_code=VILLAGE_A, seq=6)
     _login(client, secretary_a)
     url = reverse("party:member_reveal", args=[member.pk])
-    response = client.post(url, {"reason": "走访核对"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, testing.reveal_data(member.area_code, "走访核对"), HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert member.id_number in body
     assert "<html" not in body
@@ -176,13 +178,19 @@ def test_reveal_audit_row_names_the_fields_and_the_reason(client, secretary_a):
     member = make_member(area_code=VILLAGE_A, seq=7)
     _login(client, secretary_a)
     url = reverse("party:member_reveal", args=[member.pk])
-    body = client.post(url, {"reason": "组织关系转接"}, HTTP_HX_REQUEST="true").content.decode()
+    body = client.post(
+        url, testing.reveal_data(member.area_code, "组织关系转接"), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert member.id_number in body
     event = AuditEvent.objects.get(action="reveal")
     assert event.object_type == "party.member"
     assert event.object_id == str(member.pk)
     assert event.area_code == member.area_code
-    assert event.detail == {"fields": ["id_number", "phone"], "reason": "组织关系转接"}
+    assert event.detail == {
+        "fields": ["id_number", "phone"],
+        "purpose": "户籍核对",
+        "reason": "组织关系转接",
+    }
 
 
 def test_read_only_user_cannot_reveal(client, member_a):

@@ -1,11 +1,10 @@
 from wangge import testing
-from wangge.accounts.tokens import token_issue
 from wangge.party.models import Organisation
 from wangge.regions.models import Region
 
 
 def _auth(user):
-    raw, _token = token_issue(user=user)
+    raw = testing.api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -7,12 +7,11 @@ import pytest
 from django.utils import timezone
 
 from wangge import testing
-from wangge.accounts.tokens import token_issue
 from wangge.visits.models import Visit, VisitPolicy
 
 
 def _auth(user):
-    raw, _token = token_issue(user=user)
+    raw = testing.api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -20,7 +20,7 @@ from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
 from wangge.demo.pairing import pairing_demo_load
-from wangge.demo.users import create_demo_users, demo_logins
+from wangge.demo.users import create_demo_users, demo_activation_codes, demo_logins
 from wangge.demo.visits import visits_demo_load
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgKind
@@ -239,9 +239,11 @@ class Command(BaseCommand):
             "",
             _(
                 "township-admin, sysadmin, secadmin and auditadmin have a second login step: at "
-                "the first login they scan a QR code with an authenticator app (TOTP)."
+                "the first login they enter their activation code below, then scan a QR code "
+                "with an authenticator app (TOTP). New codes are printed on every run."
             ),
         ]
+        out += [f"  {username}: {code}" for username, code in demo_activation_codes()]
         out += [
             "",
             _(

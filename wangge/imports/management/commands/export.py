@@ -1,7 +1,9 @@
 """wangge export members|households FILE [filters] [--full --reason WHY] [--user USERNAME]"""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from wangge.core.reveal import validate_reason
 from wangge.imports.exporting import can_export_full, export_workbook
 from wangge.imports.kinds import KINDS
 from wangge.imports.management.commands._registry import actor_for
@@ -43,6 +45,11 @@ class Command(BaseCommand):
             raise CommandError("--full needs --reason: say why the full numbers are needed.")
         if unmasked and not can_export_full(actor):
             raise CommandError(f"{user} may not export full numbers: they edit no registry.")
+        if unmasked:
+            try:
+                reason = validate_reason(reason)
+            except ValidationError as exc:
+                raise CommandError(f"--reason: {' '.join(exc.messages)}") from exc
         params = {
             "q": options["q"],
             "area_code": options["area_code"],
