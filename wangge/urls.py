@@ -22,6 +22,7 @@ urlpatterns = [
     path("campaigns/", include("wangge.campaigns.urls")),
     path("requests/metrics/", include("wangge.appeals.metrics_urls")),
     path("requests/", include("wangge.appeals.urls")),
+    path("notices/", include("wangge.notices.urls")),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),
     path("api/v1/", api.urls),
