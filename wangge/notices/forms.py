@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Role
+from wangge.households.forms import IdMultipleChoiceField
 from wangge.notices.attachments import MAX_ATTACHMENTS
 from wangge.notices.models import Addressee, NoticeKind, Topic
 
@@ -43,8 +44,9 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-def _multi(queryset=None, **kwargs):
-    return forms.ModelMultipleChoiceField(
+def _multi(queryset=None, *, by_id: bool = False, **kwargs):
+    field = IdMultipleChoiceField if by_id else forms.ModelMultipleChoiceField
+    return field(
         queryset=queryset,
         required=False,
         error_messages={"invalid_choice": _OUTSIDE, "invalid_pk_value": _OUTSIDE},
@@ -66,9 +68,9 @@ class NoticeForm(forms.Form):
     )
     everyone = forms.BooleanField(required=False)
     villages = _multi(to_field_name="code")
-    grids = _multi()
+    grids = _multi(by_id=True)
     layers = _multi(to_field_name="slug")
-    branches = _multi()
+    branches = _multi(by_id=True)
     roles = forms.MultipleChoiceField(
         choices=AUDIENCE_ROLES, required=False, error_messages={"invalid_choice": DAMAGED}
     )

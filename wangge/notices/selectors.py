@@ -223,9 +223,14 @@ def feedback_counts(user) -> dict:
 
 
 def grids_for_feedback(user, feedback: Feedback) -> QuerySet:
-    """Grids of the writer's village, for routing a request made from the feedback."""
+    """Grids of the writer's village (not the members' own fourth level), service grids first,
+    for routing a request made from the feedback."""
     village = feedback.village_code or feedback.origin_code
-    return grid_list(user, area_code=village).filter(level__isnull=False).order_by("level", "name")
+    return (
+        grid_list(user, area_code=village)
+        .exclude(level=4)
+        .order_by("-layer__has_levels", "layer__sort", "level", "name")
+    )
 
 
 def campaigns_for_feedback(user, feedback: Feedback) -> list[Campaign]:
