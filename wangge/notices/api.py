@@ -129,7 +129,7 @@ class FeedbackThreadOut(FeedbackOut):
 class FeedbackIn(Schema):
     subject: str = Field("", max_length=100)
     text: str = Field(..., max_length=5000)
-    topic: Topic = Topic.OTHER
+    topic: Topic | None = Field(None, description="Empty: the notice's topic, else other.")
     addressed_to: Addressee = Addressee.TOWNSHIP
     notice_id: int | None = Field(None, ge=1, le=MAX_ID)
 
@@ -237,7 +237,7 @@ def feedback_add(request, payload: FeedbackIn):
         actor=request.user,
         subject=_clean(payload.subject),
         text=_clean(payload.text),
-        topic=payload.topic,
+        topic=payload.topic or "",
         addressed_to=payload.addressed_to,
         notice=notice,
     )

@@ -248,7 +248,7 @@ def feedback_create(
     actor,
     subject: str,
     text: str,
-    topic: str = Topic.OTHER,
+    topic: str = "",
     addressed_to: str = Addressee.TOWNSHIP,
     notice: Notice | None = None,
 ) -> Feedback:

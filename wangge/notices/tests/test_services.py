@@ -177,6 +177,7 @@ def test_feedback_thread_reply_and_close(scene, django_capture_on_commit_callbac
             actor=scene["reader"], subject="", text="秸秆怎么处理？", notice=notice
         )
     assert feedback.subject == notice.title and feedback.area_code == testing.TOWNSHIP
+    assert feedback.topic == notice.topic
     assert feedback.village_code == testing.VILLAGE_A
     assert Notification.objects.filter(user=scene["admin"]).exists()
     with django_capture_on_commit_callbacks(execute=True):
