@@ -4,6 +4,7 @@ notice's reach is counts per village and grid only."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -31,6 +32,7 @@ from wangge.notices.services import (
     feedback_reply,
     feedback_to_opinion,
     feedback_to_request,
+    notice_open,
     notice_send,
 )
 from wangge.party.models import Organisation
@@ -40,6 +42,18 @@ notices_router = Router(tags=["notices"])
 feedback_router = Router(tags=["feedback"])
 
 _OUTSIDE = _("Choose only areas, grids and branches of your area.")
+
+
+class NoticeAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse("notices:attachment", args=[obj.notice_id, obj.pk])
 
 
 class NoticeOut(Schema):
@@ -54,11 +68,11 @@ class NoticeOut(Schema):
     audience_label: str
     recipient_count: int
     sent_at: datetime.datetime
-    attachment_count: int = 0
+    attachments: list[NoticeAttachmentOut]
 
     @staticmethod
-    def resolve_attachment_count(obj) -> int:
-        return obj.attachments.count()
+    def resolve_attachments(obj) -> list:
+        return list(obj.attachments.all())
 
 
 class NoticeIn(Schema):
@@ -211,7 +225,10 @@ def notices_send(request, payload: NoticeIn):
 
 @notices_router.get("/{int:notice_id}", response={200: NoticeOut, **READ_ERRORS})
 def notices_detail(request, notice_id: int):
-    return notice_for_user(request.user, notice_id)
+    """The notice (counted as opened when the caller is one of its recipients)."""
+    notice = notice_for_user(request.user, notice_id)
+    notice_open(user=request.user, notice=notice)
+    return notice
 
 
 @notices_router.get("/{int:notice_id}/reach", response={200: NoticeReachOut, **WRITE_ERRORS})

@@ -18,6 +18,7 @@ from wangge.audit.services import audit_record
 from wangge.campaigns.models import Campaign, Opinion
 from wangge.campaigns.services import opinion_record, require_campaign_staff
 from wangge.core.errors import DomainError
+from wangge.core.models import Notification
 from wangge.core.notify import in_quiet_hours, notify, notify_many
 from wangge.grids.models import Grid
 from wangge.notices.attachments import attachments_clean
@@ -190,8 +191,18 @@ def notice_open(*, user, notice: Notice) -> bool:
     mine = Q(user_id=user.pk)
     if user.member_id:
         mine |= Q(member_id=user.member_id)
+    now = timezone.now()
     unopened = Delivery.objects.filter(mine, notice=notice, opened_at__isnull=True)
-    return unopened.update(opened_at=timezone.now()) > 0
+    if not unopened.update(opened_at=now):
+        return False
+    # The inbox message that announced it is read too.
+    inbox_q = Q(user_id=user.pk)
+    if user.member_id:
+        inbox_q |= Q(member_id=user.member_id, user__isnull=True)
+    Notification.objects.filter(
+        inbox_q, read_at__isnull=True, link=reverse("notices:detail", args=[notice.pk])
+    ).update(read_at=now)
+    return True
 
 
 def notices_release_held(*, at: datetime.datetime | None = None) -> int:

@@ -150,3 +150,53 @@ def test_convert_to_request_from_the_page_once(client, scene):
     assert Appeal.objects.count() == 1
     client.force_login(scene["reader"])
     assert client.post(url, {"grid": scene["grid"].pk}).status_code == 403
+
+
+def _queries(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_lists_do_not_grow_their_queries_with_their_rows(client, scene):
+    def more(n):
+        for i in range(n):
+            notice = notice_send(
+                actor=scene["admin"],
+                area=scene["township"],
+                title=f"通知{i}",
+                body="正文",
+                targets=Targets(everyone=True),
+            )
+            feedback_create(actor=scene["reader"], subject=f"反馈{i}", text="t", notice=notice)
+
+    more(1)
+    paths = ["/notices/", "/notices/sent/", "/notices/feedback/"]
+    client.force_login(scene["admin"])
+    few = {p: _queries(client, p) for p in paths}
+    more(4)
+    assert {p: _queries(client, p) for p in paths} == few
+    client.force_login(scene["reader"])
+    assert _queries(client, "/notices/") == _queries(client, "/notices/")
+
+
+def test_opening_a_notice_reads_its_inbox_message(
+    client, scene, django_capture_on_commit_callbacks
+):
+    from wangge.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = notice_send(
+            actor=scene["admin"],
+            area=scene["township"],
+            title="通知",
+            body="正文",
+            targets=Targets(everyone=True),
+        )
+    client.force_login(scene["reader"])
+    client.get(f"/notices/{notice.pk}/")
+    message = Notification.objects.get(member=scene["reader"].member)
+    assert message.read_at is not None
