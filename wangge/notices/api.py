@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from wangge.accounts.models import Role
@@ -148,6 +148,12 @@ class FeedbackIn(Schema):
     notice_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
+class FeedbackQuery(Schema):
+    topic: Topic | None = None
+    village: str | None = Field(None, pattern=r"^\d{12}$", description="The writer's village.")
+    state: FeedbackState | None = None
+
+
 class FeedbackReplyIn(Schema):
     text: str = Field(..., max_length=5000)
 
@@ -242,9 +248,12 @@ def notices_reach(request, notice_id: int):
 
 @feedback_router.get("", response={200: list[FeedbackOut], **READ_ERRORS})
 @paginate(Page)
-def feedback_index(request):
-    """The caller's own feedback and, for staff, the feedback written to their area."""
-    return feedback_list(request.user)
+def feedback_index(request, query: Query[FeedbackQuery]):
+    """The caller's own feedback and, for staff, the feedback written to their area; by topic,
+    the writer's village and state."""
+    return feedback_list(
+        request.user, topic=query.topic or "", village=query.village or "", state=query.state or ""
+    )
 
 
 @feedback_router.post("", response={201: FeedbackOut, **WRITE_ERRORS})

@@ -185,16 +185,19 @@ def feedback_queue(user, *, topic: str = "", village: str = "", state: str = "")
     return qs.select_related("notice", "area").order_by("-updated_at", "-id")
 
 
-def feedback_list(user) -> QuerySet:
-    """The user's own feedback and the feedback written to their area (staff)."""
+def feedback_list(user, *, topic: str = "", village: str = "", state: str = "") -> QuerySet:
+    """The user's own feedback and the feedback written to their area (staff), filtered."""
     if not getattr(user, "is_authenticated", False):
         return Feedback.objects.none()
     queue = feedback_queue(user).order_by().values("pk")
-    return (
-        Feedback.objects.filter(Q(author=user) | Q(pk__in=queue))
-        .select_related("notice", "area")
-        .order_by("-updated_at", "-id")
-    )
+    qs = Feedback.objects.filter(Q(author=user) | Q(pk__in=queue))
+    if topic:
+        qs = qs.filter(topic=topic)
+    if village:
+        qs = qs.filter(village_code=village)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("notice", "area").order_by("-updated_at", "-id")
 
 
 def feedback_for_user(user, pk: int) -> Feedback:

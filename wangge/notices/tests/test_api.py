@@ -47,7 +47,7 @@ def test_bad_notices_are_refused_and_nothing_stored(client, scene):
 
 
 def test_feedback_round_trip_and_scope(client, scene):
-    notice_id = _send(client, scene["admin"], everyone=True).json()["id"]
+    notice_id = _send(client, scene["admin"], everyone=True, topic="safety").json()["id"]
     created = client.post(
         "/api/v1/feedback",
         {"text": "秸秆能卖给谁？", "notice_id": notice_id},
@@ -66,6 +66,9 @@ def test_feedback_round_trip_and_scope(client, scene):
     thread = client.get(f"/api/v1/feedback/{feedback_id}", **_auth(scene["reader"])).json()
     assert [r["text"] for r in thread["replies"]] == ["乡里联系了收购点。"]
     assert client.get("/api/v1/feedback", **_auth(scene["admin"])).json()["count"] == 1
+    by_topic = f"/api/v1/feedback?topic=safety&village={testing.VILLAGE_A}&state=answered"
+    assert client.get(by_topic, **_auth(scene["admin"])).json()["count"] == 1
+    assert client.get("/api/v1/feedback?topic=grid", **_auth(scene["admin"])).json()["count"] == 0
     assert (
         client.get(f"/api/v1/feedback/{feedback_id}", **_auth(scene["secretary_b"])).status_code
         == 404
