@@ -108,9 +108,17 @@ def notice_new(request):
     may_urgent = any(may_send_urgent(request.user, r.code) for r in choices["senders"])
     status = 200
     values = {"kind": NoticeKind.NOTICE, "topic": Topic.OTHER}
+    values.update({k: [] for k in ("villages", "grids", "layers", "branches", "roles")})
     if request.method == "POST":
         form = NoticeForm(request.POST, request.FILES, **choices)
         values = {k: request.POST.get(k, "") for k in ("title", "body", "kind", "topic", "area")}
+        values.update(
+            {
+                k: request.POST.getlist(k)
+                for k in ("villages", "grids", "layers", "branches", "roles")
+            }
+        )
+        values.update({k: bool(request.POST.get(k)) for k in ("everyone", "by_sms", "urgent")})
         if not form.is_valid():
             messages.error(request, error_text(form))
             status = 400

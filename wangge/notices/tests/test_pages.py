@@ -96,6 +96,9 @@ def test_bad_notices_are_refused_in_plain_words(client, scene, settings, tmp_pat
     base = {"area": testing.TOWNSHIP, "title": "t", "body": "b", "kind": "notice", "topic": "other"}
     page = client.post("/notices/new/", base)
     assert page.status_code == 400 and "Choose who receives" in page.content.decode()
+    page = client.post("/notices/new/", {**base, "title": "", "villages": [testing.VILLAGE_A]})
+    assert "Give the notice a title" in page.content.decode()
+    assert f'<option value="{testing.VILLAGE_A}" selected>' in page.content.decode()  # kept
     exe = {"attachments": SimpleUploadedFile("a.pdf", b"MZ\x90\x00")}
     page = client.post("/notices/new/", {**base, "everyone": "1", **exe})
     assert page.status_code == 400 and "neither a PDF nor a picture" in page.content.decode()
