@@ -4,13 +4,14 @@ notice's reach is counts per village and grid only."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import in_areas, visible
+from wangge.accounts.scope import can_see_area, in_areas, visible
 from wangge.appeals.categories import categories_for
 from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
 from wangge.grids.models import Grid, GridLayer
@@ -195,8 +196,9 @@ def notices_index(request):
 
 @notices_router.post("", response={201: NoticeOut, **WRITE_ERRORS})
 def notices_send(request, payload: NoticeIn):
-    codes = sender_areas(request.user)
-    if payload.area_code not in codes:
+    if not can_see_area(request.user, payload.area_code):
+        raise Http404  # the same answer whether or not the area exists
+    if payload.area_code not in sender_areas(request.user):
         raise PermissionDenied(
             _("Only the township office or the village's secretary may send notices here.")
         )
@@ -251,6 +253,8 @@ def notices_reach(request, notice_id: int):
 def feedback_index(request, query: Query[FeedbackQuery]):
     """The caller's own feedback and, for staff, the feedback written to their area; by topic,
     the writer's village and state."""
+    if query.village and not can_see_area(request.user, query.village):
+        raise Http404
     return feedback_list(
         request.user, topic=query.topic or "", village=query.village or "", state=query.state or ""
     )

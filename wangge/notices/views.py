@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import in_areas
+from wangge.accounts.scope import can_see_area, in_areas
 from wangge.appeals.categories import categories_for
 from wangge.core.errors import DomainError
 from wangge.grids.models import GridLayer
@@ -214,7 +214,8 @@ def feedback_index(request):
     state = request.GET.get("state", "")
     topic = topic if topic in Topic.values else ""
     state = state if state in FeedbackState.values else ""
-    village = village if village.isdigit() and len(village) <= 12 else ""
+    if village and not (village.isdigit() and can_see_area(request.user, village)):
+        raise Http404  # an area outside the user's scope, or none at all
     context = {"mine": my_feedback(request.user)[:50], "is_reader": reader}
     if reader:
         queue = feedback_queue(request.user, topic=topic, village=village, state=state)

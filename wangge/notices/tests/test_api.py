@@ -41,8 +41,15 @@ def test_bad_notices_are_refused_and_nothing_stored(client, scene):
         client, scene["secretary_a"], area_code=testing.VILLAGE_A, villages=[testing.VILLAGE_B]
     )
     assert outside.status_code == 422
-    assert _send(client, scene["reader"], everyone=True).status_code == 403
+    assert (
+        _send(client, scene["reader"], area_code=testing.VILLAGE_A, everyone=True).status_code
+        == 403
+    )
     assert _send(client, scene["admin"], grids=[999999]).status_code == 422
+    assert _send(client, scene["secretary_a"], area_code=testing.VILLAGE_B).status_code == 404
+    assert _send(client, scene["secretary_a"], area_code="340827200999").status_code == 404
+    queue = f"/api/v1/feedback?village={testing.VILLAGE_B}"
+    assert client.get(queue, **_auth(scene["secretary_a"])).status_code == 404
     assert not Notice.objects.exists()
 
 

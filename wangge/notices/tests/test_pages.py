@@ -68,6 +68,7 @@ def test_outsider_gets_404_for_notice_and_attachment(client, scene):
     assert response.status_code == 404 and not Feedback.objects.exists()
     client.force_login(scene["secretary_a"])
     assert client.get(f"/notices/{notice.pk}/").status_code == 404
+    assert client.get(f"/notices/feedback/?village={testing.VILLAGE_B}").status_code == 404
 
 
 def test_send_a_notice_from_the_page(client, scene, settings, tmp_path):
