@@ -13,17 +13,22 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from wangge import testing
+from wangge.accounts.models import Role
 from wangge.accounts.tokens import token_issue
 from wangge.api import api
 from wangge.appeals.categories import categories_for
 from wangge.appeals.services import appeal_create
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
+from wangge.notices.audience import Targets
+from wangge.notices.services import feedback_create, notice_send
 from wangge.regions.models import Region
 
 SECRET_HEAD = "甲村秘户"
 SECRET_MEMBER = "甲村秘员"
 SECRET_GRID = "甲村秘格"
-SECRETS = [SECRET_HEAD, SECRET_MEMBER, SECRET_GRID]
+SECRET_NOTICE = "甲村秘通知"
+SECRET_FEEDBACK = "甲村秘反馈"
+SECRETS = [SECRET_HEAD, SECRET_MEMBER, SECRET_GRID, SECRET_NOTICE, SECRET_FEEDBACK]
 
 # Pages anyone may open (they show no registry data).
 PUBLIC = {"/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json", "/requests/track/"}
@@ -90,7 +95,21 @@ def village_a_data(regions, tags):
         text="水管漏水",
         channel="member",
     )
-    ints = sorted({household.pk, member.pk, grid.pk, member.organisation_id, appeal.pk})
+    sender = testing.make_user("notice-sender-a", Role.VILLAGE_SECRETARY, testing.VILLAGE_A)
+    village = Region.objects.get(code=testing.VILLAGE_A)
+    notice = notice_send(
+        actor=sender, area=village, title=SECRET_NOTICE, body="村内", targets=Targets(everyone=True)
+    )
+    writer = testing.make_user("notice-writer-a", Role.MEMBER, testing.VILLAGE_A)
+    writer.member = member
+    writer.save(update_fields=["member"])
+    feedback = feedback_create(
+        actor=writer, subject=SECRET_FEEDBACK, text="村内", addressed_to="village", notice=notice
+    )
+    ints = sorted(
+        {household.pk, member.pk, grid.pk, member.organisation_id, appeal.pk}
+        | {notice.pk, feedback.pk}
+    )
     return {
         "int": [str(i) for i in ints],
         "slug": SLUG_VALUES,
@@ -178,5 +197,8 @@ def test_the_walk_reaches_village_a_data_for_its_own_secretary(client, secretary
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     api_hits = [p for p in _api_paths(village_a_data) if _leaks(client.get(p, **auth).content)]
     assert any(p.startswith("/grids/") for p in page_hits), page_hits
+    assert any(p.startswith("/notices/feedback/") for p in page_hits), page_hits
+    assert any(p.startswith("/api/v1/notices") for p in api_hits), api_hits
+    assert any(p.startswith("/api/v1/feedback") for p in api_hits), api_hits
     assert any(p.startswith("/api/v1/households") for p in api_hits), api_hits
     assert any(p.startswith("/api/v1/members") for p in api_hits), api_hits

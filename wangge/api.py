@@ -146,6 +146,7 @@ def _register() -> None:
     from wangge.flags.api import router as flags_router
     from wangge.grids.api import router as grids_router
     from wangge.households.api import router as households_router
+    from wangge.notices.api import feedback_router, notices_router
     from wangge.pairing.api import router as pairing_router
     from wangge.party.api import members_router, organisations_router
     from wangge.visits.api import router as visits_router
@@ -163,6 +164,8 @@ def _register() -> None:
     api.add_router("/campaigns", campaigns_router)
     api.add_router("/requests", appeals_router)
     api.add_router("/requests-metrics", appeals_metrics_router)
+    api.add_router("/notices", notices_router)
+    api.add_router("/feedback", feedback_router)
 
 
 _register()

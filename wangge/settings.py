@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "wangge.visits",
     "wangge.campaigns",
     "wangge.appeals",
+    "wangge.notices",
     "wangge.dashboard",
     "wangge.demo",
 ]
@@ -329,6 +330,13 @@ else:
 # Where notifications go (wangge.core.notify): the in-app inbox by default; an SMS gateway
 # adapter is a subclass of wangge.core.notify.SmsGatewayBackend.
 WANGGE_NOTIFY_BACKEND = os.environ.get("WANGGE_NOTIFY_BACKEND", "wangge.core.notify.InboxBackend")
+# Quiet hours (principle 4), local time "from-to": no text messages in between, except the
+# urgent notices of a declared emergency; held messages go out when the quiet hours end.
+WANGGE_QUIET_HOURS = os.environ.get("WANGGE_QUIET_HOURS", "21-7")
+# Notice attachments (PDF or picture): largest file accepted, and files per notice.
+WANGGE_NOTICE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("WANGGE_NOTICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+)
 
 # Public request form (no account): submissions per phone and per address per hour.
 WANGGE_PUBLIC_LIMITS = {

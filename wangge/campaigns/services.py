@@ -102,13 +102,16 @@ def category_rename(*, actor, category: OpinionCategory, name: str) -> OpinionCa
     return category
 
 
-def opinion_record(*, actor, campaign: Campaign, household, text: str, visit=None) -> Opinion:
-    """Called by the visit log while a campaign runs; the visit's writer is the actor."""
+def opinion_record(
+    *, actor, campaign: Campaign, household, text: str, visit=None, area=None
+) -> Opinion:
+    """Called by the visit log while a campaign runs (the visit's writer is the actor), and by
+    feedback turned into an opinion (no household: ``area`` is the writer's)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"opinion": _("Write down the opinion.")})
     opinion = Opinion(campaign=campaign, visit=visit, household=household, text=text[:2000])
-    opinion.set_area(household.area)
+    opinion.set_area(household.area if household is not None else area)
     opinion.save()
     audit_record(actor=actor, action="campaigns.opinion_record", obj=opinion)
     return opinion

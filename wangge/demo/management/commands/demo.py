@@ -19,6 +19,7 @@ from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
+from wangge.demo.notices import notices_demo_load
 from wangge.demo.pairing import pairing_demo_load
 from wangge.demo.users import create_demo_users, demo_activation_codes, demo_logins
 from wangge.demo.visits import visits_demo_load
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             )
             result.counts["visits"] = self._visit_data(seed, result.today, scale)
             result.counts["requests"] = build_demo_requests(seed, today=today)
+            result.counts["notices"] = notices_demo_load(seed=seed, today=result.today)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -213,6 +215,8 @@ class Command(BaseCommand):
                 "o": f"{counts['visits']['opinions']:,}",
             },
             _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
+            _("  %(n)d notices sent, %(f)d feedback threads from members")
+            % {"n": counts["notices"]["notices"], "f": counts["notices"]["feedback"]},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
