@@ -3,15 +3,13 @@
 import pytest
 
 from wangge import testing
-from wangge.accounts.tokens import token_issue
 from wangge.notices.models import Feedback, Notice
 
 pytestmark = pytest.mark.django_db
 
 
 def _auth(user) -> dict:
-    raw, _token = token_issue(user=user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {testing.api_token(user)}"}
 
 
 def _send(client, user, **payload):
