@@ -3,11 +3,50 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wangge.assistance.models import Measure, PlanStatus, StepStatus
+from wangge.assistance.models import Measure, Outcome, PlanSource, PlanStatus, StepStatus
+from wangge.assistance.selectors import member_label
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
 _DAMAGED_CHOICE = {"invalid_choice": DAMAGED, "required": DAMAGED}
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """Members shown with branch and grid, so that two of one name are told apart."""
+
+    def label_from_instance(self, obj) -> str:
+        return member_label(obj)
+
+
+class NewPlanForm(forms.Form):
+    """A plan opened from a household page, a visit's needs or a resident's request."""
+
+    needs = forms.CharField(
+        max_length=2000,
+        error_messages={"required": _("Describe the household's need the plan answers.")},
+    )
+    measures = forms.MultipleChoiceField(
+        choices=Measure.choices, required=False, error_messages=_DAMAGED_CHOICE
+    )
+    responsible = MemberChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
+    )
+    source = forms.ChoiceField(
+        choices=[c for c in PlanSource.choices if c[0] != PlanSource.FLAG],
+        error_messages=_DAMAGED_CHOICE,
+    )
+    source_ref = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"invalid": DAMAGED, "min_value": DAMAGED, "max_value": DAMAGED},
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = members
 
 
 class PlanForm(forms.Form):
@@ -25,13 +64,16 @@ class PlanForm(forms.Form):
     measures = forms.MultipleChoiceField(
         choices=Measure.choices, required=False, error_messages=_DAMAGED_CHOICE
     )
-    responsible = forms.ModelChoiceField(
+    responsible = MemberChoiceField(
         queryset=None,
         required=False,
         error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
     )
     status = forms.ChoiceField(choices=PlanStatus.choices, error_messages=_DAMAGED_CHOICE)
     outcome = forms.CharField(required=False)
+    outcome_kind = forms.ChoiceField(
+        choices=[("", "—"), *Outcome.choices], required=False, error_messages=_DAMAGED_CHOICE
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +88,15 @@ class StepForm(forms.Form):
     due_date = forms.DateField(
         required=False, error_messages={"invalid": _("Enter the due date as YYYY-MM-DD.")}
     )
+    owner = MemberChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
 
 
 class StepStatusForm(forms.Form):
