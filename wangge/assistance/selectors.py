@@ -43,11 +43,8 @@ def steps_due(user, *, days: int = 14) -> QuerySet:
     mine = Q(owner_id=member_id) | Q(owner__isnull=True, plan__responsible_id=member_id)
     writes = area_prefixes(user, REGISTRY_WRITERS)
     staff = in_areas(qs, writes, field="plan__area_code") if writes else qs.none()
-    if member_id:
-        qs = staff | qs.filter(mine)
-    else:
-        qs = staff
-    return qs.distinct().order_by("due_date", "id")
+    found = staff | qs.filter(mine) if member_id else staff
+    return found.distinct().order_by("due_date", "id")
 
 
 def plans_by_outcome(area_code: str | None) -> dict[str, int]:
