@@ -17,12 +17,17 @@ from wangge.flags.forms import DecisionForm, MappingForm, RuleForm, UploadForm, 
 from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
 from wangge.flags.selectors import (
+    AttentionFilters,
     FlagFilters,
     _batch_problem_rows,
     _flag_evidence,
     _sources_all,
+    attention_choices,
+    attention_households,
+    attention_rows,
     batch_for_user,
     batch_list,
+    data_years,
     figures_for_user,
     flag_for_user,
     flag_list,
@@ -53,11 +58,14 @@ def _first_error(exc: ValidationError) -> str:
 
 def dashboard(request):
     today = timezone.localdate()
+    with_data = data_years(request.user, today)
+    default = with_data[0] if with_data else today.year
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = today.year
+        year = default
     year = min(max(year, 2000), today.year)
+    years = sorted({*range(today.year, today.year - 6, -1), *with_data}, reverse=True)
     figures = (
         figures_for_user(
             request.user, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
@@ -75,7 +83,8 @@ def dashboard(request):
         {
             "figures": figures,
             "year": year,
-            "years": range(today.year, today.year - 6, -1),
+            "years": years,
+            "with_data": with_data,
             "by_status": [(FlagStatus(s).label, n) for s, n in by_status.items()],
             "can_upload": bool(upload_areas(request.user)),
         },
@@ -130,6 +139,23 @@ def flag_decide(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("flags:flag_detail", pk=flag.pk)
+
+
+def attention(request):
+    """重点关注: households with a status tag or an open flag, by village and grid."""
+    filters = AttentionFilters.from_params(request.GET)
+    page = _page(request, attention_households(request.user, filters))
+    return render(
+        request,
+        "flags/attention.html",
+        {
+            "page": page,
+            "rows": attention_rows(page.object_list),
+            "filters": filters,
+            "choices": attention_choices(request.user, filters.area_code),
+            "export_query": request.GET.urlencode(),
+        },
+    )
 
 
 # ---- agency data -----------------------------------------------------------------------------

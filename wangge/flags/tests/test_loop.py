@@ -73,3 +73,31 @@ def test_a_flag_lapsed_by_re_evaluation_cannot_be_accepted(secretary_a, officer,
     with pytest.raises(ConflictError):
         flag_accept(actor=secretary_a, flag=flag)
     assert not Plan.objects.exists() and "severe_illness" not in _tags(homes["a1"])
+
+
+def test_attention_list_by_village_with_paired_member_and_scope(
+    client, secretary_a, secretary_b, township_admin, homes, flags, django_assert_max_num_queries
+):
+    """GIVEN a tagged household and two flagged ones WHEN the secretary of A opens the attention
+    list THEN A's three show with their statuses, flags and paired member; B's secretary sees
+    none of them."""
+    from wangge.households.models import Tag
+
+    homes["a3"].tags.add(Tag.objects.get(slug="left_behind_elderly"))
+    member = testing.make_member(area_code=HAMLET_A, seq=7, name="陈平")
+    pairing_create(actor=township_admin, member=member, household=homes["a1"])
+    client.force_login(secretary_a)
+    with django_assert_max_num_queries(25):
+        page = client.get("/flags/attention/").content.decode()
+    for name in ("汪一", "汪二", "汪三", "陈平", "留守老人", "大病家庭"):
+        assert name in page
+    filtered = client.get("/flags/attention/?tag=left_behind_elderly").content.decode()
+    assert "汪三" in filtered and "汪一" not in filtered
+    client.force_login(secretary_b)
+    assert "汪一" not in client.get("/flags/attention/").content.decode()
+
+
+def test_flags_page_opens_on_the_latest_year_with_data(client, secretary_a, flags):
+    client.force_login(secretary_a)
+    page = client.get("/flags/").content.decode()
+    assert '<option value="2021" selected>' in page
