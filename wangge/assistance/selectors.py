@@ -1,6 +1,7 @@
 """Reads of assistance plans, always through the user's scope."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -8,9 +9,26 @@ from django.utils import timezone
 
 from wangge.accounts.models import REGISTRY_WRITERS
 from wangge.accounts.scope import area_prefixes, get_visible_or_404, in_areas, prefix_q, visible
-from wangge.assistance.models import Plan, PlanStatus, PlanStep, StepStatus
+from wangge.assistance.models import Outcome, Plan, PlanStatus, PlanStep, StepStatus
 from wangge.party.models import Member
 from wangge.regions.codes import village_of
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    status: str = ""
+    outcome: str = ""
+    area_code: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "PlanFilters":
+        status = (params.get("status") or "").strip()
+        outcome = (params.get("outcome") or "").strip()
+        return cls(
+            status=status if status in PlanStatus.values else "",
+            outcome=outcome if outcome in Outcome.values else "",
+            area_code=(params.get("area_code") or "").strip()[:18],
+        )
 
 
 def plan_list(

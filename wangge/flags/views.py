@@ -1,5 +1,6 @@
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +107,7 @@ def queue(request):
             "filters": filters,
             "statuses": FlagStatus.choices,
             "rules": rule_list(request.user),
+            "export_query": urlencode({k: v for k, v in vars(filters).items() if v}),
         },
     )
 
