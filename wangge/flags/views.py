@@ -17,6 +17,7 @@ from wangge.flags.formats import FORMATS, default_mapping
 from wangge.flags.forms import DecisionForm, MappingForm, RuleForm, UploadForm, error_text
 from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
+from wangge.flags.rules import describe_conditions
 from wangge.flags.selectors import (
     AttentionFilters,
     FlagFilters,
@@ -41,9 +42,11 @@ from wangge.flags.services import (
     agency_parse,
     flag_accept,
     flag_dismiss,
+    require_rule_edit,
     rule_update,
     upload_areas,
 )
+from wangge.households.selectors import tags_all
 
 PREVIEW_ROWS = 10
 ERRORS_SHOWN = 200
@@ -235,13 +238,26 @@ def agency_preview(request, token: str):
             "file_name": info["file_name"],
             "fields": [(f, mapping.get(f.name, "")) for f in fmt.fields],
             "headers": table.headers,
-            "rows": preview.rows[:PREVIEW_ROWS],
+            "rows": [
+                {
+                    "row": r.row,
+                    "name": r.name,
+                    "values": [(_field_label(fmt, k), v) for k, v in r.values.items()],
+                }
+                for r in preview.rows[:PREVIEW_ROWS]
+            ],
             "row_count": len(preview.rows),
             "errors": preview.errors[:ERRORS_SHOWN],
             "error_count": len(preview.errors),
             "ok": preview.ok,
         },
     )
+
+
+def _field_label(fmt, name: str) -> str:
+    """The column's name as the page shows it (身份证号, 个人自付...), not the internal key."""
+    field = fmt.field(name)
+    return str(field.label) if field else name
 
 
 def batch_detail(request, pk: int):
@@ -293,11 +309,22 @@ def rule_detail(request, pk: int):
             return redirect("flags:rule_detail", pk=rule.pk)
         except ValidationError as exc:
             error = _first_error(exc)
+    try:
+        require_rule_edit(request.user, rule.township_code)
+        can_edit = True
+    except PermissionDenied:
+        can_edit = False
+    tags = dict(tags_all(request.user).values_list("slug", "name"))
+    sources = dict(_sources_all().values_list("kind", "name"))
     return render(
         request,
         "flags/rule_detail.html",
         {
             "rule": rule,
+            "can_edit": can_edit,
+            "plain": describe_conditions(
+                rule.current.conditions if rule.current else {}, sources=sources, tags=tags
+            ),
             "versions": rule.versions.select_related("created_by"),
             "conditions": text,
             "error": error,

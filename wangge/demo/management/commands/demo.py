@@ -14,6 +14,7 @@ from wangge.accounts.models import User
 from wangge.core.crypto import DecryptionError
 from wangge.demo import vocabulary as V
 from wangge.demo.appeals import build_demo_requests
+from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.flags import Person, agency_demo_load
@@ -94,6 +95,9 @@ class Command(BaseCommand):
                 seed=seed,
             )
             result.counts["visits"] = self._visit_data(seed, result.today, scale)
+            result.counts["assistance"] = assistance_demo_load(
+                township_code=V.TOWNSHIP[0], seed=seed
+            )
             result.counts["requests"] = build_demo_requests(seed, today=today)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
@@ -110,7 +114,12 @@ class Command(BaseCommand):
             ).values_list("head_name", "head_id_number")
         ]
         batches = agency_demo_load(
-            actor=officer, area_code=V.TOWNSHIP[0], households=people, seed=seed
+            actor=officer,
+            area_code=V.TOWNSHIP[0],
+            households=people,
+            seed=seed,
+            dismissed=7,
+            monitored=15,
         )
         return len(batches)
 
@@ -213,6 +222,16 @@ class Command(BaseCommand):
                 "o": f"{counts['visits']['opinions']:,}",
             },
             _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
+            _(
+                "  flags reviewed: %(a)d accepted, %(d)d dismissed; assistance plans: %(c)d "
+                "closed with an outcome, %(o)d open with steps due"
+            )
+            % {
+                "a": counts["assistance"]["accepted"],
+                "d": counts["assistance"]["dismissed"],
+                "c": counts["assistance"]["closed"],
+                "o": counts["assistance"]["open"],
+            },
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
