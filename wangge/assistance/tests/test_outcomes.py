@@ -131,3 +131,26 @@ def test_steps_due_for_the_owner_and_the_secretary(client, secretary_a, househol
     for who in (user, secretary_a):
         client.force_login(who)
         assert "陪同就医" in client.get("/assistance/steps-due/").content.decode()
+
+
+def test_a_request_page_offers_a_plan_for_its_household(client, secretary_a, household):
+    from wangge.appeals.categories import categories_for
+    from wangge.appeals.services import appeal_create
+
+    appeal = appeal_create(
+        actor=secretary_a,
+        household=household,
+        category=categories_for(testing.TOWNSHIP).first(),
+        text="家里老人住院，医药费负担重",
+        channel="phone_line",
+        contact_name="汪一",
+        contact_phone="13800000000",
+    )
+    client.force_login(secretary_a)
+    page = client.get(f"/requests/{appeal.pk}/").content.decode()
+    assert f"/assistance/new/{household.pk}/?source=request&amp;ref={appeal.pk}" in page
+    form = client.get(
+        f"/assistance/new/{household.pk}/",
+        {"source": "request", "ref": appeal.pk, "needs": appeal.text},
+    ).content.decode()
+    assert "医药费负担重" in form and f'value="{appeal.pk}"' in form
