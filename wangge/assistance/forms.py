@@ -18,6 +18,21 @@ class MemberChoiceField(forms.ModelChoiceField):
         return member_label(obj)
 
 
+def _member_field() -> MemberChoiceField:
+    """A member of the household's village (the queryset is set per form from the user)."""
+    return MemberChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
+    )
+
+
+def _measures_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=Measure.choices, required=False, error_messages=_DAMAGED_CHOICE
+    )
+
+
 class NewPlanForm(forms.Form):
     """A plan opened from a household page, a visit's needs or a resident's request."""
 
@@ -25,14 +40,8 @@ class NewPlanForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Describe the household's need the plan answers.")},
     )
-    measures = forms.MultipleChoiceField(
-        choices=Measure.choices, required=False, error_messages=_DAMAGED_CHOICE
-    )
-    responsible = MemberChoiceField(
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
-    )
+    measures = _measures_field()
+    responsible = _member_field()
     source = forms.ChoiceField(
         choices=[c for c in PlanSource.choices if c[0] != PlanSource.FLAG],
         error_messages=_DAMAGED_CHOICE,
@@ -61,14 +70,8 @@ class PlanForm(forms.Form):
         },
     )
     needs = forms.CharField(required=False)
-    measures = forms.MultipleChoiceField(
-        choices=Measure.choices, required=False, error_messages=_DAMAGED_CHOICE
-    )
-    responsible = MemberChoiceField(
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
-    )
+    measures = _measures_field()
+    responsible = _member_field()
     status = forms.ChoiceField(choices=PlanStatus.choices, error_messages=_DAMAGED_CHOICE)
     outcome = forms.CharField(required=False)
     outcome_kind = forms.ChoiceField(
@@ -88,11 +91,7 @@ class StepForm(forms.Form):
     due_date = forms.DateField(
         required=False, error_messages={"invalid": _("Enter the due date as YYYY-MM-DD.")}
     )
-    owner = MemberChoiceField(
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": _("Choose a member of the household's own village.")},
-    )
+    owner = _member_field()
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,17 +7,11 @@ import pytest
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
-from wangge import testing
 from wangge.assistance.services import plan_close, step_add, step_set_status
 from wangge.audit.models import AuditEvent
 from wangge.flags.models import Flag
-from wangge.flags.services import flag_accept, rules_seed
+from wangge.flags.services import flag_accept
 from wangge.flags.tests.conftest import MEDICAL_HEADERS, head_id, upload
-
-
-@pytest.fixture
-def rules(township_admin, tags):
-    return rules_seed(township_code=testing.TOWNSHIP)
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ from wangge import testing
 from wangge.assistance.models import Plan
 from wangge.core.errors import ConflictError
 from wangge.flags.models import Flag, FlagStatus
-from wangge.flags.services import flag_accept, flag_dismiss, flags_evaluate, rules_seed
+from wangge.flags.services import flag_accept, flag_dismiss, flags_evaluate
 from wangge.flags.tests.conftest import HAMLET_A, MEDICAL_HEADERS, TODAY, head_id, upload
 from wangge.pairing.services import pairing_create
-
-
-@pytest.fixture
-def rules(township_admin, tags):
-    return rules_seed(township_code=testing.TOWNSHIP)
 
 
 @pytest.fixture
