@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import formset_factory
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +15,19 @@ from wangge.accounts.scope import area_prefixes
 from wangge.core.errors import DomainError
 from wangge.flags import staging
 from wangge.flags.formats import FORMATS, default_mapping
-from wangge.flags.forms import DecisionForm, MappingForm, RuleForm, UploadForm, error_text
+from wangge.flags.forms import (
+    CONDITION_KINDS,
+    ConditionRowForm,
+    DecisionForm,
+    MappingForm,
+    RuleForm,
+    UploadForm,
+    condition_rows,
+    error_text,
+)
 from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
-from wangge.flags.rules import describe_conditions
+from wangge.flags.rules import MAX_LEAVES, describe_conditions
 from wangge.flags.selectors import (
     AttentionFilters,
     FlagFilters,
@@ -291,42 +301,70 @@ def rules(request):
     return render(request, "flags/rules.html", {"rules": rule_list(request.user)})
 
 
+ConditionRows = formset_factory(ConditionRowForm, extra=2, max_num=MAX_LEAVES, absolute_max=40)
+
+
 def rule_detail(request, pk: int):
+    """The rule in plain words; the township administrator edits its conditions in a form of
+    rows (one condition each, in Chinese) or, for nested conditions, in the JSON view."""
     rule = rule_for_user(request.user, pk)
-    text = json.dumps(rule.current.conditions if rule.current else {}, ensure_ascii=False, indent=2)
+    current = rule.current.conditions if rule.current else {}
+    text = json.dumps(current, ensure_ascii=False, indent=2)
+    sources = list(_sources_all().values_list("kind", "name"))
+    tags = dict(tags_all(request.user).values_list("slug", "name"))
+    flat = condition_rows(current)
+    post = request.POST if request.method == "POST" else None
+    rows = ConditionRows(
+        post if post and post.get("mode") == "form" else None,
+        prefix="c",
+        initial=flat[1] if flat else None,
+        form_kwargs={"sources": sources},
+    )
     error = ""
-    form = RuleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not form.is_valid():
+    form = RuleForm(post)
+    if post is not None and not form.is_valid():
         error = error_text(form)
-    elif request.method == "POST":
+    elif post is not None:
         values = form.values()
-        text = values["conditions"]
-        try:
-            rule_update(actor=request.user, rule=rule, **values)
-            messages.success(
-                request, _("Saved as a new version. Flags follow at the next evaluation.")
-            )
-            return redirect("flags:rule_detail", pk=rule.pk)
-        except ValidationError as exc:
-            error = _first_error(exc)
+        if form.cleaned_data["mode"] == "form":
+            if rows.is_valid():
+                leaves = [c for c in (row.condition() for row in rows) if c]
+                values["conditions"] = {form.cleaned_data["match"] or "all": leaves}
+                text = json.dumps(values["conditions"], ensure_ascii=False, indent=2)
+            else:
+                error = " ".join(str(e) for f in rows.errors for es in f.values() for e in es)
+                error = error or " ".join(str(e) for e in rows.non_form_errors())
+        else:
+            text = values["conditions"]
+        if not error:
+            try:
+                rule_update(actor=request.user, rule=rule, **values)
+                messages.success(
+                    request, _("Saved as a new version. Flags follow at the next evaluation.")
+                )
+                return redirect("flags:rule_detail", pk=rule.pk)
+            except ValidationError as exc:
+                error = _first_error(exc)
     try:
         require_rule_edit(request.user, rule.township_code)
         can_edit = True
     except PermissionDenied:
         can_edit = False
-    tags = dict(tags_all(request.user).values_list("slug", "name"))
-    sources = dict(_sources_all().values_list("kind", "name"))
     return render(
         request,
         "flags/rule_detail.html",
         {
             "rule": rule,
             "can_edit": can_edit,
-            "plain": describe_conditions(
-                rule.current.conditions if rule.current else {}, sources=sources, tags=tags
-            ),
+            "plain": describe_conditions(current, sources=dict(sources), tags=tags),
             "versions": rule.versions.select_related("created_by"),
             "conditions": text,
+            "rows": rows if flat or (post and post.get("mode") == "form") else None,
+            "match": flat[0] if flat else "all",
+            "kinds": CONDITION_KINDS,
+            "sources": sources,
+            "tags": sorted(tags.items()),
             "error": error,
         },
+        status=400 if error else 200,
     )

@@ -314,5 +314,5 @@ def test_a_rule_posted_with_a_null_character_is_refused(client, township_admin, 
         f"/flags/rules/{rule.pk}/",
         {"name": "规则\x00", "description": "", "conditions": '{"on_list": "disability"}'},
     )
-    assert response.status_code == 200 and "Null characters" in response.content.decode()
+    assert response.status_code == 400 and "Null characters" in response.content.decode()
     assert rule.versions.count() == 1

@@ -50,3 +50,47 @@ def test_agency_preview_names_the_columns_in_chinese(
     rows = page.split("前几行的读取结果")[-1]
     assert "self_paid=" not in rows and "settle_date" not in rows
     assert "个人自付：120.5" in page or "个人自付：120.50" in page
+
+
+def _rows_post(rule, rows, **extra):
+    data = {
+        "mode": "form",
+        "match": "all",
+        "name": rule.name,
+        "description": rule.description,
+        "note": "门槛调整",
+        "c-TOTAL_FORMS": str(len(rows)),
+        "c-INITIAL_FORMS": "0",
+        "c-MIN_NUM_FORMS": "0",
+        "c-MAX_NUM_FORMS": "20",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"c-{i}-{k}": v for k, v in row.items()})
+    data.update(extra)
+    return data
+
+
+def test_conditions_are_edited_as_chinese_rows(client, township_admin, rules):
+    """GIVEN the 大病 rule WHEN the administrator raises its threshold in the condition rows
+    THEN a new version holds the same condition with 60000; bad rows are refused in words."""
+    rule = rules["severe_illness"]
+    client.force_login(township_admin)
+    page = client.get(f"/flags/rules/{rule.pk}/").content.decode()
+    assert 'id="condition-rows"' in page and "金额合计" in page and 'value="50000"' in page
+    sum_row = {"kind": "sum", "source": "medical_insurance", "within_months": "12", "op": "gt"}
+    response = client.post(
+        f"/flags/rules/{rule.pk}/", _rows_post(rule, [{**sum_row, "limit": "60000"}])
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.current.number == 2 and rule.current.note == "门槛调整"
+    assert rule.current.conditions == {
+        "all": [
+            {"source": "medical_insurance", "sum": "self_paid", "within_months": 12, "gt": 60000}
+        ]
+    }
+    bad = client.post(f"/flags/rules/{rule.pk}/", _rows_post(rule, [{**sum_row, "limit": "五万"}]))
+    assert bad.status_code == 400 and "50000" in bad.content.decode()
+    assert rule.versions.count() == 2
+    nested = client.get(f"/flags/rules/{rules['severe_disability'].pk}/").content.decode()
+    assert 'id="condition-rows"' not in nested and "JSON" in nested
