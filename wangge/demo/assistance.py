@@ -14,7 +14,6 @@ Runs after the agency files, the pairing and the visits; idempotent only on an e
 """
 
 import datetime
-import logging
 import random
 
 from django.utils import timezone
@@ -112,17 +111,6 @@ def _steps(*, actor, plan: Plan, outcome, opened: datetime.date, done: bool) -> 
 
 
 def assistance_demo_load(*, township_code: str, seed: int) -> dict:
-    # The paired members' notices are stored in their inboxes; not logged line by line here.
-    notices = logging.getLogger("wangge.notify")
-    level = notices.level
-    notices.setLevel(logging.WARNING)
-    try:
-        return _load(township_code=township_code, seed=seed)
-    finally:
-        notices.setLevel(level)
-
-
-def _load(*, township_code: str, seed: int) -> dict:
     rng = random.Random(f"{seed}:assistance")
     today = timezone.localdate()
     secretaries = _secretaries()

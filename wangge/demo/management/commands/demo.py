@@ -1,6 +1,7 @@
 """``wangge demo``: migrate, write local keys, load the Liangquan demo and print the logins."""
 
 import datetime
+import logging
 import time
 from pathlib import Path
 
@@ -83,6 +84,17 @@ class Command(BaseCommand):
         if demo_loaded():
             self._already_loaded()
             return
+        # The paired members' notices of the demo review land in their inboxes on commit; the
+        # console is spared one log line for each.
+        notices = logging.getLogger("wangge.notify")
+        level = notices.level
+        notices.setLevel(logging.WARNING)
+        try:
+            self._build(seed, scale, today)
+        finally:
+            notices.setLevel(level)
+
+    def _build(self, seed: int, scale: float, today) -> None:
         started = time.perf_counter()
         with transaction.atomic():
             result = build_demo(seed=seed, scale=scale, today=today)
