@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,7 +76,13 @@ def my_steps(request):
     )
 
 
-def _choices(members) -> list[tuple[int, str]]:
+def _choices(request, members, keep=None) -> list[tuple[int, str]]:
+    """The members to choose from, narrowed by the page's name search (``member_q``); the one
+    already chosen stays in the list."""
+    query = (request.GET.get("member_q") or "").strip()[:20]
+    if query:
+        found = Q(name__contains=query) | Q(pk=keep) if keep else Q(name__contains=query)
+        members = members.filter(found)
     return [(m.pk, member_label(m)) for m in members]
 
 
@@ -92,7 +99,10 @@ def _plan_page(request, plan, *, status: int = 200):
             "statuses": PlanStatus.choices,
             "outcomes": Outcome.choices,
             "step_statuses": StepStatus.choices,
-            "members": _choices(members_for_plan(request.user, plan)),
+            "members": _choices(
+                request, members_for_plan(request.user, plan), keep=plan.responsible_id
+            ),
+            "member_q": (request.GET.get("member_q") or "")[:20],
         },
         status=status,
     )
@@ -145,7 +155,8 @@ def plan_new(request, household_pk: int):
             "household": household,
             "form": form,
             "measures": Measure.choices,
-            "members": _choices(members),
+            "members": _choices(request, members),
+            "member_q": (request.GET.get("member_q") or "")[:20],
             "sources": [c for c in PlanSource.choices if c[0] != PlanSource.FLAG],
         },
         status=status,

@@ -154,3 +154,17 @@ def test_a_request_page_offers_a_plan_for_its_household(client, secretary_a, hou
         {"source": "request", "ref": appeal.pk, "needs": appeal.text},
     ).content.decode()
     assert "医药费负担重" in form and f'value="{appeal.pk}"' in form
+
+
+def test_responsible_choice_tells_namesakes_apart_and_searches(client, secretary_a, household):
+    """GIVEN two members called 陈平 and one 王强 WHEN the secretary searches 陈 on the new-plan
+    page THEN only the two 陈平 are offered, each with branch and phone tail to tell them apart."""
+    first = testing.make_member(area_code=HAMLET_A, seq=31, name="陈平")
+    second = testing.make_member(area_code=HAMLET_A, seq=32, name="陈平")
+    testing.make_member(area_code=HAMLET_A, seq=33, name="王强")
+    client.force_login(secretary_a)
+    page = client.get(f"/assistance/new/{household.pk}/", {"member_q": "陈"}).content.decode()
+    assert "王强" not in page
+    labels = next(line for line in page.splitlines() if "陈平 · " in line)
+    assert first.phone_masked in labels and second.phone_masked in labels
+    assert "支部" in labels
