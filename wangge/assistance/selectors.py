@@ -65,6 +65,18 @@ def steps_due(user, *, days: int = 14) -> QuerySet:
     return found.distinct().order_by("due_date", "id")
 
 
+def outcomes_for_user(user) -> list[tuple[str, str, int]]:
+    """(outcome, label, closed plans) in the user's scope, in the outcomes' order."""
+    counts = dict(
+        plan_list(user, status=PlanStatus.CLOSED)
+        .order_by()
+        .values("outcome_kind")
+        .annotate(n=Count("id"))
+        .values_list("outcome_kind", "n")
+    )
+    return [(value, label, counts[value]) for value, label in Outcome.choices if counts.get(value)]
+
+
 def plans_by_outcome(area_code: str | None) -> dict[str, int]:
     """Closed plans per outcome, for ``wangge stats`` (no user: the township's figures)."""
     qs = Plan.objects.filter(status=PlanStatus.CLOSED)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes
+from wangge.assistance.selectors import outcomes_for_user
 from wangge.core.errors import DomainError
 from wangge.flags import staging
 from wangge.flags.formats import FORMATS, default_mapping
@@ -100,6 +101,7 @@ def dashboard(request):
             "years": years,
             "with_data": with_data,
             "by_status": [(FlagStatus(s).label, n) for s, n in by_status.items()],
+            "outcomes": outcomes_for_user(request.user),
             "can_upload": bool(upload_areas(request.user)),
         },
     )

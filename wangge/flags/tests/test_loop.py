@@ -96,3 +96,15 @@ def test_flags_page_opens_on_the_latest_year_with_data(client, secretary_a, flag
     client.force_login(secretary_a)
     page = client.get("/flags/").content.decode()
     assert '<option value="2021" selected>' in page
+
+
+def test_flags_page_counts_closed_plans_by_outcome(client, secretary_a, homes, flags):
+    from wangge.assistance.services import plan_close, step_add, step_set_status
+
+    plan = flag_accept(actor=secretary_a, flag=flags[homes["a1"].pk])
+    step = step_add(actor=secretary_a, plan=plan, title="申请低保", measure="policy_aid")
+    step_set_status(actor=secretary_a, step=step, status="done")
+    plan_close(actor=secretary_a, plan=plan, expected_version=1, outcome_kind="dibao_new")
+    client.force_login(secretary_a)
+    page = client.get("/flags/").content.decode()
+    assert 'id="plan-outcomes"' in page and "outcome=dibao_new" in page
