@@ -5,7 +5,7 @@ import datetime
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.assistance.models import Measure, PlanStatus, StepStatus
+from wangge.assistance.models import Measure, Outcome, PlanSource, PlanStatus, StepStatus
 from wangge.assistance.selectors import members_for_plan, plan_for_user, plan_list, step_for_user
 from wangge.assistance.services import plan_update, step_add, step_set_status
 from wangge.core.api_helpers import READ_ERRORS, WRITE_ERRORS, Page
@@ -21,6 +21,7 @@ class StepOut(Schema):
     status: StepStatus
     done_at: datetime.datetime | None
     note: str
+    owner_id: int | None
 
 
 class PlanOut(Schema):
@@ -32,6 +33,9 @@ class PlanOut(Schema):
     responsible_id: int | None
     status: PlanStatus
     outcome: str
+    outcome_kind: str
+    source: PlanSource
+    closed_at: datetime.datetime | None
     area_code: str
     version: int
 
@@ -46,6 +50,7 @@ class PlanDetailOut(PlanOut):
 
 class PlanQuery(Schema):
     status: PlanStatus | None = None
+    outcome: Outcome | None = None
 
 
 class PlanPatch(Schema):
@@ -55,6 +60,7 @@ class PlanPatch(Schema):
     responsible_id: int | None = Field(None, ge=1, le=2**63 - 1)
     status: PlanStatus | None = None
     outcome: str | None = Field(None, max_length=5000)
+    outcome_kind: Outcome | None = None
 
 
 class StepIn(Schema):
@@ -75,7 +81,7 @@ def _clean(text: str | None) -> str | None:
 @router.get("/plans", response={200: list[PlanOut], **READ_ERRORS})
 @paginate(Page)
 def plans_index(request, query: Query[PlanQuery]):
-    return plan_list(request.user, status=query.status or "")
+    return plan_list(request.user, status=query.status or "", outcome=query.outcome or "")
 
 
 @router.get("/plans/{int:plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
@@ -103,6 +109,7 @@ def plans_change(request, plan_id: int, payload: PlanPatch):
         responsible=responsible,
         status=changes.get("status") or plan.status,
         outcome=_clean(changes.get("outcome", plan.outcome)),
+        outcome_kind=changes.get("outcome_kind") or "",
     )
 
 

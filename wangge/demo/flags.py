@@ -47,11 +47,18 @@ def agency_demo_files(
     hardship: int = 165,
     newly: int = 9,
     raised: int = 1,
+    dismissed: int = 0,
+    monitored: int = 0,
     seed: int = 2021,
 ) -> list[tuple[str, str, bytes]]:
-    """(source kind, file name, XLSX bytes), in upload order. Needs hardship + newly + raised +
-    some spare households; hardship families split over the three seeded rules."""
-    need = hardship + newly + raised
+    """(source kind, file name, XLSX bytes), in upload order. Hardship families split over the
+    three seeded rules. The newly low-income and raised households are 大病 families when there
+    are enough of them (the plans that follow the flags bring them onto 低保), otherwise
+    households of their own. ``dismissed`` more households cross the 50,000 line on costs an
+    insurer refunded (their flags are dismissed on review); ``monitored`` of the hardship
+    families are also on the poverty-monitoring list."""
+    from_ill = newly + raised <= hardship // 3
+    need = hardship + dismissed + (0 if from_ill else newly + raised)
     if len(households) < need + 10:
         raise ValueError(f"need at least {need + 10} households, got {len(households)}")
     rng = random.Random(seed)
@@ -60,8 +67,13 @@ def agency_demo_files(
     ill = people[: hardship // 3]
     tekun = people[hardship // 3 : 2 * hardship // 3]
     disabled = people[2 * hardship // 3 : hardship]
-    new = people[hardship : hardship + newly]
-    up = people[hardship + newly : need]
+    refunded = people[hardship : hardship + dismissed]
+    if from_ill:
+        new, up = ill[:newly], ill[newly : newly + raised]
+    else:
+        start = hardship + dismissed
+        new = people[start : start + newly]
+        up = people[start + newly : need]
     others = people[need:]
 
     def month(year: int) -> str:
@@ -142,6 +154,10 @@ def agency_demo_files(
                     f"{total // parts}.{k:02d}",
                 ]
             )
+    for p in refunded:  # one large bill, refunded by a commercial insurer: dismissed on review
+        medical_rows.append(
+            [p.name, p.id_number, "住院", "省立医院", f"{YEAR}/06/18", "120000.00", "61000.00"]
+        )
     for p in others:  # ordinary outpatient costs
         day = datetime.date(YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(360))
         medical_rows.append(
@@ -160,7 +176,19 @@ def agency_demo_files(
             [f"外乡{k}", stranger_id(k), "门诊", "县医院", f"{YEAR}-05-0{k + 1}", "100.00", "60.00"]
         )
 
-    return [
+    watched = (disabled + ill[newly + raised :])[:monitored]
+    monitoring_rows = [
+        [
+            p.name,
+            p.id_number,
+            rng.choice(["脱贫不稳定户", "边缘易致贫户", "突发严重困难户"]),
+            f"{YEAR}-{rng.randrange(1, 12):02d}-{rng.randrange(1, 28):02d}",
+            rng.choice(["因病", "因残", "因意外事故"]),
+            "否",
+        ]
+        for p in watched
+    ]
+    files = [
         ("civil_affairs_dibao", f"低保名册-{YEAR - 1}.xlsx", _xlsx(dibao_headers, dibao_2020)),
         ("civil_affairs_dibao", f"低保名册-{YEAR}.xlsx", _xlsx(dibao_headers, dibao_2021)),
         (
@@ -175,6 +203,10 @@ def agency_demo_files(
         ),
         ("medical_insurance", f"医保结算-{YEAR}.xlsx", _xlsx(medical_headers, medical_rows)),
     ]
+    if monitoring_rows:
+        headers = ["户主姓名", "身份证号", "监测类型", "纳入日期", "风险类型", "风险是否消除"]
+        files.append(("monitoring", f"防返贫监测-{YEAR}.xlsx", _xlsx(headers, monitoring_rows)))
+    return files
 
 
 def agency_demo_load(*, actor, area_code: str, households: list[Person], **counts) -> list:

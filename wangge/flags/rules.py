@@ -221,7 +221,7 @@ SEED_RULES = [
         "slug": "severe_illness",
         "name": "大病家庭",
         "tag_slug": "severe_illness",
-        "description": "Self-paid medical costs over 50,000 yuan in the last 12 months.",
+        "description": "近12个月医保结算个人自付费用合计超过5万元。",
         "conditions": {
             "all": [
                 {
@@ -237,7 +237,7 @@ SEED_RULES = [
         "slug": "extreme_hardship",
         "name": "特困家庭",
         "tag_slug": "extreme_hardship",
-        "description": "On the low-income (dibao) list and the extreme hardship list.",
+        "description": "同时在民政低保名册和特困人员名册中。",
         "conditions": {
             "all": [{"on_list": "civil_affairs_dibao"}, {"on_list": "civil_affairs_tekun"}]
         },
@@ -246,8 +246,7 @@ SEED_RULES = [
         "slug": "severe_disability",
         "name": "重残家庭",
         "tag_slug": "severe_disability",
-        "description": "A poor household (dibao, monitored or tagged hardship) with a "
-        "disability of grade 1 or 2.",
+        "description": "困难家庭（低保、防返贫监测或已标记为家庭困难户）中有一级或二级残疾人。",
         "conditions": {
             "all": [
                 {
@@ -261,4 +260,50 @@ SEED_RULES = [
             ]
         },
     },
+    {
+        "slug": "monitored",
+        "name": "防返贫监测户",
+        "tag_slug": "monitored",
+        "description": "在乡村振兴部门防返贫监测名单中"
+        "（脱贫不稳定户、边缘易致贫户、突发严重困难户）。",
+        "conditions": {"all": [{"on_list": "monitoring"}]},
+    },
 ]
+
+
+def describe_conditions(node, *, sources: dict[str, str], tags: dict[str, str]) -> str:
+    """The condition tree in plain words (the rule page shows it above the JSON)."""
+    if not isinstance(node, dict):
+        return ""
+    for combinator, joiner in (("all", _(" and ")), ("any", _(" or "))):
+        if combinator in node:
+            parts = [describe_conditions(c, sources=sources, tags=tags) for c in node[combinator]]
+            text = joiner.join(p for p in parts if p)
+            return f"（{text}）" if len(parts) > 1 else text
+    if "on_list" in node:
+        return _("on the list of %(source)s") % {"source": sources.get(node["on_list"], "?")}
+    if "has_tag" in node:
+        return _("tagged %(tag)s") % {"tag": tags.get(node["has_tag"], node["has_tag"])}
+    source = node.get("source", "")
+    fmt = FORMATS.get(source)
+    name = sources.get(source, source)
+    if "sum" in node:
+        field = fmt.field(node["sum"]) if fmt else None
+        limit = node.get("gt", node.get("gte"))
+        return _(
+            "%(field)s in %(source)s over the last %(n)s months adds up to %(op)s %(limit)s"
+        ) % {
+            "field": field.label if field else node["sum"],
+            "source": name,
+            "n": node.get("within_months", "?"),
+            "op": _("more than") if "gt" in node else _("at least"),
+            "limit": limit,
+        }
+    if "field" in node:
+        field = fmt.field(node["field"]) if fmt else None
+        return _("%(field)s in %(source)s is one of %(values)s") % {
+            "field": field.label if field else node["field"],
+            "source": name,
+            "values": "、".join(str(v) for v in node.get("in", [])),
+        }
+    return ""

@@ -4,12 +4,13 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from wangge.accounts.scope import area_prefixes, get_visible_or_404, in_areas, prefix_q, visible
 from wangge.assistance.models import Plan
+from wangge.assistance.selectors import plans_by_outcome
 from wangge.flags.formats import CATEGORY_RANK
 from wangge.flags.models import (
     OPEN_FLAG_STATUSES,
@@ -17,11 +18,17 @@ from wangge.flags.models import (
     AgencyRecord,
     AgencySource,
     Flag,
+    FlagStatus,
     MatchStatus,
     Rule,
     SourceKind,
 )
-from wangge.regions.codes import township_of
+from wangge.grids.models import Grid, GridHousehold
+from wangge.households.models import Household, Tag, TagKind
+from wangge.pairing.selectors import pairings_of_households
+from wangge.regions.codes import township_of, village_of
+from wangge.regions.models import Level, Region
+from wangge.visits.models import Visit
 
 
 def _sources_all() -> QuerySet:
@@ -167,6 +174,19 @@ def township_figures(area_code: str | None, *, start: datetime.date, end: dateti
     return Figures(hardship, newly, raised, start, end)
 
 
+def data_years(user, today: datetime.date | None = None) -> list[int]:
+    """Years the user's agency data covers (newest first, never after today); the year pages
+    open on the first of them rather than on a current year that has no data yet."""
+    today = today or timezone.localdate()
+    dates = visible(AgencyRecord.objects.filter(active=True, record_date__isnull=False), user)
+    bounds = dates.filter(record_date__lte=today).aggregate(
+        first=Min("record_date"), last=Max("record_date")
+    )
+    if not bounds["last"]:
+        return []
+    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+
+
 def flags_stats(area_code: str | None, today: datetime.date | None = None) -> dict:
     """Keys for ``wangge stats``: flags by rule and status, plans, and the low-income moves of
     the latest year the civil-affairs lists cover (``low_income_year``; townships report on
@@ -194,6 +214,8 @@ def flags_stats(area_code: str | None, today: datetime.date | None = None) -> di
         "flags_by_rule": by_rule,
         "flags_by_status": by_status,
         "assistance_plans": _scoped(Plan.objects.all(), area_code).count(),
+        "plans_by_outcome": plans_by_outcome(area_code),
+        "attention_households": attention_count(area_code),
         "households_newly_low_income": figures.newly_low_income,
         "households_low_income_raised": figures.low_income_raised,
         "low_income_year": year,
@@ -210,3 +232,134 @@ def figures_for_user(user, *, start: datetime.date, end: datetime.date) -> Figur
         period_start=start,
         period_end=end,
     )
+
+
+# ---- the attention list (重点关注) ------------------------------------------------------------
+
+SERVICE_LAYER = "service"
+
+
+@dataclass(frozen=True)
+class AttentionFilters:
+    area_code: str = ""
+    grid: int | None = None
+    tag: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "AttentionFilters":
+        grid = (params.get("grid") or "").strip()
+        return cls(
+            area_code=(params.get("area_code") or "").strip()[:18],
+            grid=int(grid) if grid.isdigit() and len(grid) < 10 else None,
+            tag=(params.get("tag") or "").strip()[:40],
+        )
+
+
+@dataclass
+class AttentionRow:
+    household: Household
+    village: str
+    grid: str
+    tags: list[str]
+    flags: list[str]
+    paired: list[str]
+    last_visit: datetime.date | None
+
+
+def _attention_q() -> Q:
+    open_flags = Flag.objects.filter(household=OuterRef("pk"), status__in=OPEN_FLAG_STATUSES)
+    return Q(tags__kind=TagKind.STATUS) | Q(Exists(open_flags))
+
+
+def attention_households(user, filters: AttentionFilters | None = None) -> QuerySet:
+    """Households to watch: any status tag (低保, 特困, 大病, 重残, 监测户, 留守老人/儿童: the
+    三户一体 and 老弱病残孤 households) or an open flag, in the user's scope."""
+    filters = filters or AttentionFilters()
+    qs = visible(Household.objects.all(), user).filter(_attention_q())
+    if filters.area_code:
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
+    if filters.grid:
+        qs = qs.filter(
+            grid_assignments__grid_id=filters.grid, grid_assignments__layer__slug=SERVICE_LAYER
+        )
+    if filters.tag:
+        qs = qs.filter(tags__slug=filters.tag)
+    ids = qs.values("pk")
+    return Household.objects.filter(pk__in=ids).order_by("area_code", "head_name", "id")
+
+
+def attention_count(area_code: str | None) -> int:
+    """How many households the attention list holds in an area (``wangge stats``)."""
+    qs = Household.objects.filter(_attention_q())
+    if area_code:
+        qs = qs.filter(prefix_q("area_code", area_code))
+    return qs.values("pk").distinct().count()
+
+
+def attention_rows(households) -> list[AttentionRow]:
+    """One row per household with its village, service grid, status tags, open flags, paired
+    members and last visit, read in a fixed number of queries for the whole page."""
+    households = list(households)
+    ids = [h.pk for h in households]
+    tags: dict[int, list[str]] = {}
+    for hid, name in (
+        Household.tags.through.objects.filter(household_id__in=ids, tag__kind=TagKind.STATUS)
+        .order_by("tag__sort")
+        .values_list("household_id", "tag__name")
+    ):
+        tags.setdefault(hid, []).append(name)
+    flags: dict[int, list[str]] = {}
+    for hid, name, status in Flag.objects.filter(
+        household_id__in=ids, status__in=OPEN_FLAG_STATUSES
+    ).values_list("household_id", "rule__name", "status"):
+        flags.setdefault(hid, []).append(f"{name}（{FlagStatus(status).label}）")
+    grids = dict(
+        GridHousehold.objects.filter(household_id__in=ids, layer__slug=SERVICE_LAYER).values_list(
+            "household_id", "grid__name"
+        )
+    )
+    paired: dict[int, list[str]] = {}
+    for pairing in pairings_of_households(ids):
+        paired.setdefault(pairing.household_id, []).append(pairing.member.name)
+    visits = dict(
+        Visit.objects.filter(household_id__in=ids)
+        .values("household_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("household_id", "last")
+    )
+    villages = dict(
+        Region.objects.filter(
+            code__in={village_of(h.area_code) or h.area_code for h in households}
+        ).values_list("code", "name")
+    )
+    return [
+        AttentionRow(
+            household=h,
+            village=villages.get(village_of(h.area_code) or "", ""),
+            grid=grids.get(h.pk, ""),
+            tags=tags.get(h.pk, []),
+            flags=flags.get(h.pk, []),
+            paired=paired.get(h.pk, []),
+            last_visit=visits.get(h.pk),
+        )
+        for h in households
+    ]
+
+
+def attention_choices(user, area_code: str = "") -> dict:
+    """The villages, service grids (of the chosen village) and status tags to filter by."""
+    villages = visible(Region.objects.filter(level=Level.VILLAGE), user, field="code").order_by(
+        "code"
+    )
+    return {
+        "villages": list(villages.values_list("code", "name")),
+        "tags": list(Tag.objects.filter(kind=TagKind.STATUS).values_list("slug", "name")),
+        "grids": list(
+            visible(Grid.objects.filter(layer__slug=SERVICE_LAYER), user)
+            .filter(prefix_q("area_code", area_code))
+            .order_by("level", "name", "id")
+            .values_list("pk", "name")
+        )
+        if area_code
+        else [],
+    }

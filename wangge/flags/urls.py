@@ -7,6 +7,7 @@ app_name = "flags"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("queue/", views.queue, name="queue"),
+    path("attention/", views.attention, name="attention"),
     path("<int:pk>/", views.flag_detail, name="flag_detail"),
     path("<int:pk>/decide/", views.flag_decide, name="flag_decide"),
     path("agency/", views.agency, name="agency"),

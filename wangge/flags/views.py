@@ -1,28 +1,46 @@
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import formset_factory
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes
+from wangge.assistance.selectors import outcomes_for_user
 from wangge.core.errors import DomainError
 from wangge.flags import staging
 from wangge.flags.formats import FORMATS, default_mapping
-from wangge.flags.forms import DecisionForm, MappingForm, RuleForm, UploadForm, error_text
+from wangge.flags.forms import (
+    CONDITION_KINDS,
+    ConditionRowForm,
+    DecisionForm,
+    MappingForm,
+    RuleForm,
+    UploadForm,
+    condition_rows,
+    error_text,
+)
 from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
+from wangge.flags.rules import MAX_LEAVES, describe_conditions
 from wangge.flags.selectors import (
+    AttentionFilters,
     FlagFilters,
     _batch_problem_rows,
     _flag_evidence,
     _sources_all,
+    attention_choices,
+    attention_households,
+    attention_rows,
     batch_for_user,
     batch_list,
+    data_years,
     figures_for_user,
     flag_for_user,
     flag_list,
@@ -35,9 +53,11 @@ from wangge.flags.services import (
     agency_parse,
     flag_accept,
     flag_dismiss,
+    require_rule_edit,
     rule_update,
     upload_areas,
 )
+from wangge.households.selectors import tags_all
 
 PREVIEW_ROWS = 10
 ERRORS_SHOWN = 200
@@ -53,11 +73,14 @@ def _first_error(exc: ValidationError) -> str:
 
 def dashboard(request):
     today = timezone.localdate()
+    with_data = data_years(request.user, today)
+    default = with_data[0] if with_data else today.year
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = today.year
+        year = default
     year = min(max(year, 2000), today.year)
+    years = sorted({*range(today.year, today.year - 6, -1), *with_data}, reverse=True)
     figures = (
         figures_for_user(
             request.user, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
@@ -75,8 +98,10 @@ def dashboard(request):
         {
             "figures": figures,
             "year": year,
-            "years": range(today.year, today.year - 6, -1),
+            "years": years,
+            "with_data": with_data,
             "by_status": [(FlagStatus(s).label, n) for s, n in by_status.items()],
+            "outcomes": outcomes_for_user(request.user),
             "can_upload": bool(upload_areas(request.user)),
         },
     )
@@ -97,6 +122,7 @@ def queue(request):
             "filters": filters,
             "statuses": FlagStatus.choices,
             "rules": rule_list(request.user),
+            "export_query": urlencode({k: v for k, v in vars(filters).items() if v}),
         },
     )
 
@@ -130,6 +156,23 @@ def flag_decide(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("flags:flag_detail", pk=flag.pk)
+
+
+def attention(request):
+    """重点关注: households with a status tag or an open flag, by village and grid."""
+    filters = AttentionFilters.from_params(request.GET)
+    page = _page(request, attention_households(request.user, filters))
+    return render(
+        request,
+        "flags/attention.html",
+        {
+            "page": page,
+            "rows": attention_rows(page.object_list),
+            "filters": filters,
+            "choices": attention_choices(request.user, filters.area_code),
+            "export_query": request.GET.urlencode(),
+        },
+    )
 
 
 # ---- agency data -----------------------------------------------------------------------------
@@ -207,13 +250,26 @@ def agency_preview(request, token: str):
             "file_name": info["file_name"],
             "fields": [(f, mapping.get(f.name, "")) for f in fmt.fields],
             "headers": table.headers,
-            "rows": preview.rows[:PREVIEW_ROWS],
+            "rows": [
+                {
+                    "row": r.row,
+                    "name": r.name,
+                    "values": [(_field_label(fmt, k), v) for k, v in r.values.items()],
+                }
+                for r in preview.rows[:PREVIEW_ROWS]
+            ],
             "row_count": len(preview.rows),
             "errors": preview.errors[:ERRORS_SHOWN],
             "error_count": len(preview.errors),
             "ok": preview.ok,
         },
     )
+
+
+def _field_label(fmt, name: str) -> str:
+    """The column's name as the page shows it (身份证号, 个人自付...), not the internal key."""
+    field = fmt.field(name)
+    return str(field.label) if field else name
 
 
 def batch_detail(request, pk: int):
@@ -247,31 +303,70 @@ def rules(request):
     return render(request, "flags/rules.html", {"rules": rule_list(request.user)})
 
 
+ConditionRows = formset_factory(ConditionRowForm, extra=2, max_num=MAX_LEAVES, absolute_max=40)
+
+
 def rule_detail(request, pk: int):
+    """The rule in plain words; the township administrator edits its conditions in a form of
+    rows (one condition each, in Chinese) or, for nested conditions, in the JSON view."""
     rule = rule_for_user(request.user, pk)
-    text = json.dumps(rule.current.conditions if rule.current else {}, ensure_ascii=False, indent=2)
+    current = rule.current.conditions if rule.current else {}
+    text = json.dumps(current, ensure_ascii=False, indent=2)
+    sources = list(_sources_all().values_list("kind", "name"))
+    tags = dict(tags_all(request.user).values_list("slug", "name"))
+    flat = condition_rows(current)
+    post = request.POST if request.method == "POST" else None
+    rows = ConditionRows(
+        post if post and post.get("mode") == "form" else None,
+        prefix="c",
+        initial=flat[1] if flat else None,
+        form_kwargs={"sources": sources},
+    )
     error = ""
-    form = RuleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not form.is_valid():
+    form = RuleForm(post)
+    if post is not None and not form.is_valid():
         error = error_text(form)
-    elif request.method == "POST":
+    elif post is not None:
         values = form.values()
-        text = values["conditions"]
-        try:
-            rule_update(actor=request.user, rule=rule, **values)
-            messages.success(
-                request, _("Saved as a new version. Flags follow at the next evaluation.")
-            )
-            return redirect("flags:rule_detail", pk=rule.pk)
-        except ValidationError as exc:
-            error = _first_error(exc)
+        if form.cleaned_data["mode"] == "form":
+            if rows.is_valid():
+                leaves = [c for c in (row.condition() for row in rows) if c]
+                values["conditions"] = {form.cleaned_data["match"] or "all": leaves}
+                text = json.dumps(values["conditions"], ensure_ascii=False, indent=2)
+            else:
+                error = " ".join(str(e) for f in rows.errors for es in f.values() for e in es)
+                error = error or " ".join(str(e) for e in rows.non_form_errors())
+        else:
+            text = values["conditions"]
+        if not error:
+            try:
+                rule_update(actor=request.user, rule=rule, **values)
+                messages.success(
+                    request, _("Saved as a new version. Flags follow at the next evaluation.")
+                )
+                return redirect("flags:rule_detail", pk=rule.pk)
+            except ValidationError as exc:
+                error = _first_error(exc)
+    try:
+        require_rule_edit(request.user, rule.township_code)
+        can_edit = True
+    except PermissionDenied:
+        can_edit = False
     return render(
         request,
         "flags/rule_detail.html",
         {
             "rule": rule,
+            "can_edit": can_edit,
+            "plain": describe_conditions(current, sources=dict(sources), tags=tags),
             "versions": rule.versions.select_related("created_by"),
             "conditions": text,
+            "rows": rows if flat or (post and post.get("mode") == "form") else None,
+            "match": flat[0] if flat else "all",
+            "kinds": CONDITION_KINDS,
+            "sources": sources,
+            "tags": sorted(tags.items()),
             "error": error,
         },
+        status=400 if error else 200,
     )

@@ -210,3 +210,49 @@ def _household_update(
     household.tags.set(data.tags)
     audit_record(actor=actor, action="household.update", obj=household)
     return household
+
+
+def household_tags_change(
+    *,
+    actor,
+    household: Household,
+    add: list[str] = (),
+    remove: list[str] = (),
+    reason: str,
+    source: str = "",
+) -> list[str]:
+    """Add and remove status tags by slug, for a stated reason (an accepted flag, a plan's
+    outcome): one transaction, the household's version bumped, who, when and why audited and
+    shown on its timeline. Returns the slugs that actually changed (``+slug`` / ``-slug``).
+
+    Call inside the caller's transaction; the row lock makes a concurrent edit of the same
+    household wait, and a concurrent form edit then fails on its expected version.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the household's tags change.")})
+    wanted = set(add) | set(remove)
+    tags = {t.slug: t for t in Tag.objects.filter(slug__in=wanted)}
+    unknown = sorted(wanted - set(tags))
+    if unknown:
+        raise ValidationError(
+            {"tags": _("There is no tag %(slugs)s.") % {"slugs": "、".join(unknown)}}
+        )
+    with transaction.atomic():
+        locked = Household.objects.select_for_update().get(pk=household.pk)
+        current = set(locked.tags.values_list("slug", flat=True))
+        adding = [s for s in add if s not in current and s not in remove]
+        removing = [s for s in remove if s in current]
+        if not adding and not removing:
+            return []
+        locked.tags.add(*(tags[s] for s in adding))
+        locked.tags.remove(*(tags[s] for s in removing))
+        Household.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        audit_record(
+            actor=actor,
+            action="household.tags_change",
+            obj=locked,
+            detail={"add": adding, "remove": removing, "reason": reason[:500], "source": source},
+        )
+    household.refresh_from_db()
+    return [f"+{s}" for s in adding] + [f"-{s}" for s in removing]

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from wangge.audit.models import AuditEvent
+from wangge.households.models import Tag
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,30 @@ def household_timeline(user, household, *, limit: int | None = None) -> list[Ent
     entries = [entry for provider in _providers for entry in provider(user, household)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit] if limit else entries
+
+
+@timeline_provider
+def tag_change_entries(user, household):
+    """Tag changes made for a reason (an accepted flag, a plan's outcome): who, when and why."""
+    events = list(
+        AuditEvent.objects.filter(
+            action="household.tags_change",
+            object_type="households.household",
+            object_id=str(household.pk),
+        ).select_related("actor")
+    )
+    if not events:
+        return
+    names = dict(Tag.objects.values_list("slug", "name"))
+    for event in events:
+        detail = event.detail or {}
+        parts = [f"+{names.get(s, s)}" for s in detail.get("add", [])]
+        parts += [f"−{names.get(s, s)}" for s in detail.get("remove", [])]
+        who = event.actor.get_full_name() or event.actor.username if event.actor else ""
+        yield Entry(
+            event.at,
+            "tag",
+            _("Tags changed: %(tags)s") % {"tags": " ".join(parts)},
+            " · ".join(p for p in (who, detail.get("reason", "")) if p),
+            "",
+        )

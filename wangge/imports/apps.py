@@ -11,3 +11,5 @@ class ImportsConfig(AppConfig):
     def ready(self):
         # Each app's importing.py registers its kind (as admin.py files fill the admin).
         autodiscover_modules("importing")
+        # Export-only lists (flags, plans, the attention list) come from exporting.py files.
+        autodiscover_modules("exporting")

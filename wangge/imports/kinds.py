@@ -230,19 +230,45 @@ def column_values(rows, mapping, key: str) -> set[str]:
     return out
 
 
-class ImportKind(ABC):
-    """One registry as a spreadsheet; the pipeline (``wangge.imports.pipeline``) drives it."""
+class ExportKind(ABC):
+    """A list offered as an XLSX export (scoped, audited, formula-safe) and to ``wangge export``.
+
+    Export-only kinds (flags, plans, the attention list) subclass this directly: they have no
+    upload form, template or full-number export. ``ImportKind`` adds the import side.
+    """
 
     name = ""  # in URLs and on the command line: /imports/<name>/, ``wangge import <name>``
     label: Any = ""  # what the pages call it ("Party members")
     object_type = ""  # the audit log's object type
+    importable = False
+    # Columns an export masks: column key → (the record's full value, its masked value).
+    masked: dict[str, tuple[str, str]] = {}
+
+    @abstractmethod
+    def columns(self) -> list[Column]:
+        """The export's columns, in order."""
+
+    def export_columns(self) -> list[SheetColumn]:
+        return [c.sheet_column() for c in self.columns()]
+
+    @abstractmethod
+    def export_queryset(self, *, user, params) -> tuple[Any, Any]:
+        """(records, filters): the list exactly as its list page shows it for ``params``."""
+
+    @abstractmethod
+    def export_rows(self, queryset, *, unmasked: bool = False) -> Iterable[list]:
+        """Rows in the export's columns (``columns``)."""
+
+
+class ImportKind(ExportKind):
+    """One registry as a spreadsheet; the pipeline (``wangge.imports.pipeline``) drives it."""
+
+    importable = True
     key_field = ""
     key_attr = ""  # the record's attribute that ``key`` matches (the keyed hash)
     required: tuple[str, ...] = ()
     field_headers: dict[str, str] = {}
     model: Any = None
-    # Columns an export masks: column key → (the record's full value, its masked value).
-    masked: dict[str, tuple[str, str]] = {}
 
     @abstractmethod
     def all_columns(self) -> list[Column]:
@@ -321,14 +347,6 @@ class ImportKind(ABC):
     def commit(self, *, creates, updates, batch_size: int, after_batch) -> None:
         """Write the rows (inside the pipeline's transaction)."""
 
-    @abstractmethod
-    def export_queryset(self, *, user, params) -> tuple[Any, Any]:
-        """(records, filters): the list exactly as its list page shows it for ``params``."""
-
-    @abstractmethod
-    def export_rows(self, queryset, *, unmasked: bool = False) -> Iterable[list]:
-        """Rows in the export's columns (``columns``): the record's number first."""
-
     def map_headers(self, headers: list[str]) -> dict[int, Column]:
         """Map header positions to columns; refuse missing required and unknown headers."""
         lookup = {}
@@ -378,9 +396,6 @@ class ImportKind(ABC):
     def template_columns(self) -> list[SheetColumn]:
         return [c.sheet_column() for c in self.all_columns()]
 
-    def export_columns(self) -> list[SheetColumn]:
-        return [c.sheet_column() for c in self.columns()]
-
 
 _PARTS = (Level.VILLAGE, Level.HAMLET, Level.GROUP)  # the area columns of a spreadsheet
 
@@ -412,14 +427,19 @@ def area_parts(code: str, names: dict[str, str]) -> tuple[str, str, str]:
 # imports every installed app's ``importing`` module when it is ready (as the admin does with
 # ``admin.py``), so the spine never imports the apps above it.
 
-KINDS: dict[str, ImportKind] = {}
+KINDS: dict[str, ExportKind] = {}
 
 
-def register(kind: ImportKind) -> ImportKind:
-    """Offer ``kind`` at /imports/<name>/ and to the ``import`` and ``export`` commands."""
+def register(kind: ExportKind) -> ExportKind:
+    """Offer ``kind`` at /imports/<name>/ and to the ``import`` and ``export`` commands (an
+    export-only kind: its export only)."""
     KINDS[kind.name] = kind
     return kind
 
 
-def kind_or_none(name: str) -> ImportKind | None:
+def kind_or_none(name: str) -> ExportKind | None:
     return KINDS.get(name)
+
+
+def import_kinds() -> dict[str, ImportKind]:
+    return {name: kind for name, kind in KINDS.items() if kind.importable}

@@ -43,10 +43,12 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _kind_or_404(kind: str):
-    if kind not in KINDS:
+def _kind_or_404(kind: str, *, importable: bool = True):
+    """The kind named in the URL; an export-only kind has no upload, template or full export."""
+    found = KINDS.get(kind)
+    if found is None or (importable and not found.importable):
         raise Http404
-    return KINDS[kind]
+    return found
 
 
 def _require_writer(user) -> None:
@@ -110,7 +112,7 @@ def template(request, kind: str):
 
 
 def export(request, kind: str):
-    import_kind = _kind_or_404(kind)
+    import_kind = _kind_or_404(kind, importable=False)
     if not area_prefixes(request.user):
         raise PermissionDenied
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from wangge import testing
 from wangge.assistance.models import Plan, PlanStatus, StepStatus
@@ -49,18 +50,22 @@ def test_plan_with_steps_and_responsible_member(secretary_a, household):
         plan=plan,
         title="申请临时救助",
         measure="policy_aid",
-        due_date=datetime.date(2022, 1, 15),
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
     )
+    assert step.owner == member  # the plan's responsible member by default
     step_set_status(actor=secretary_a, step=step, status=StepStatus.DONE)
     step.refresh_from_db()
     assert step.done_at is not None
-    plan = _update(secretary_a, plan, status=PlanStatus.CLOSED, outcome="已落实")
+    plan = _update(
+        secretary_a, plan, status=PlanStatus.CLOSED, outcome="已落实", outcome_kind="medical_aid"
+    )
     assert plan.version == 2 and plan.status == PlanStatus.CLOSED
+    assert plan.outcome_kind == "medical_aid" and plan.closed_at is not None
     assert AuditEvent.objects.filter(action__startswith="assistance.").count() == 4
 
 
 def test_stale_edit_is_refused(secretary_a, township_admin, household):
-    plan = plan_create(actor=secretary_a, household=household)
+    plan = plan_create(actor=secretary_a, household=household, needs="看病")
     stale = Plan.objects.get()
     _update(secretary_a, plan, needs="新")
     with pytest.raises(ConflictError):
@@ -70,17 +75,17 @@ def test_stale_edit_is_refused(secretary_a, township_admin, household):
 
 def test_bad_input_is_refused(secretary_a, secretary_b, household):
     with pytest.raises(ValidationError, match="Unknown measures"):
-        plan_create(actor=secretary_a, household=household, measures=["magic"])
+        plan_create(actor=secretary_a, household=household, needs="看病", measures=["magic"])
     other_village = testing.make_member(area_code=testing.VILLAGE_B + "001", seq=8)
     with pytest.raises(ValidationError, match="own village"):
-        plan_create(actor=secretary_a, household=household, responsible=other_village)
+        plan_create(actor=secretary_a, household=household, needs="看病", responsible=other_village)
     with pytest.raises(PermissionDenied):
-        plan_create(actor=secretary_b, household=household)
+        plan_create(actor=secretary_b, household=household, needs="看病")
     assert not Plan.objects.exists()
-    plan = plan_create(actor=secretary_a, household=household)
+    plan = plan_create(actor=secretary_a, household=household, needs="看病")
     with pytest.raises(ValidationError):
         step_add(actor=secretary_a, plan=plan, title=" ")
-    with pytest.raises(ValidationError, match="outcome"):
+    with pytest.raises(ValidationError, match="Choose the outcome"):
         _update(secretary_a, plan, status=PlanStatus.CLOSED)
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from wangge.accounts.models import Role, RoleAssignment, User
@@ -24,7 +24,8 @@ from wangge.accounts.scope import visible
 from wangge.core.identity import age_on, parse_id_number
 from wangge.demo import vocabulary as V
 from wangge.demo.users import create_demo_users
-from wangge.flags.selectors import township_figures
+from wangge.flags.models import Flag
+from wangge.flags.selectors import flags_stats, township_figures
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind
@@ -155,6 +156,20 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
         9,
         1,
     )
+    # The review and the help that followed: most flags accepted, the refunded bills dismissed,
+    # a plan per accepted flag; the 9 new and 1 raised 低保 households are outcomes of plans,
+    # and every flagged household carries its rule's tag.
+    stats = flags_stats(V.TOWNSHIP[0])
+    assert stats["flags_by_status"]["dismissed"] == 7
+    assert stats["flags_by_status"]["accepted"] > 165
+    assert stats["assistance_plans"] >= stats["flags_by_status"]["accepted"]
+    assert stats["plans_by_outcome"]["dibao_new"] == 9
+    assert stats["plans_by_outcome"]["dibao_raised"] == 1
+    assert stats["flags_by_rule"]["monitored"] > 0 and stats["attention_households"] >= 165
+    untagged = Flag.objects.filter(status="accepted").exclude(
+        household__tags__slug=F("rule__tag_slug")
+    )
+    assert not untagged.exists()
 
     # Logins: one per role, with the right scope.
     for username in ("township-admin", "discipline", "data-officer", "sysadmin", "secadmin"):

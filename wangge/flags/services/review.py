@@ -11,6 +11,9 @@ from wangge.core.errors import ConflictError
 from wangge.flags.models import Flag, FlagStatus
 from wangge.flags.services.base import require_review
 from wangge.flags.services.notify import notify_paired
+from wangge.households.services import household_tags_change
+from wangge.pairing.selectors import pairings_of_households
+from wangge.regions.codes import village_of
 
 
 def _decide(*, actor, flag: Flag, to: str, reason: str = "") -> None:
@@ -26,12 +29,33 @@ def _decide(*, actor, flag: Flag, to: str, reason: str = "") -> None:
     flag.refresh_from_db()
 
 
+def _paired_member(household):
+    """The member paired with the household, if one of its own village (a plan's rule)."""
+    village = village_of(household.area_code) or household.area_code
+    for pairing in pairings_of_households([household.pk]).order_by("started_on", "id"):
+        if pairing.member.area_code.startswith(village):
+            return pairing.member
+    return None
+
+
 def flag_accept(*, actor, flag: Flag, needs: str = "", responsible=None):
-    """Accept a raised flag and open an assistance plan for the household; returns the plan."""
+    """Accept a raised flag: the household takes the rule's tag (through the households
+    service, with the flag as the reason) and an assistance plan opens, with the paired member
+    responsible unless another is named. Returns the plan. All or nothing: a flag that someone
+    else decided, or that a re-evaluation lapsed meanwhile, is refused with nothing stored."""
     require_review(actor, flag.area_code)
     with transaction.atomic():
         _decide(actor=actor, flag=flag, to=FlagStatus.ACCEPTED)
-        audit_record(actor=actor, action="flags.flag_accept", obj=flag)
+        tags = []
+        if flag.rule.tag_slug:
+            tags = household_tags_change(
+                actor=actor,
+                household=flag.household,
+                add=[flag.rule.tag_slug],
+                reason=_("Risk flag %(rule)s accepted") % {"rule": flag.rule.name},
+                source=f"flags.flag:{flag.pk}",
+            )
+        audit_record(actor=actor, action="flags.flag_accept", obj=flag, detail={"tags": tags})
         notify_paired(
             [flag.household_id],
             lambda pairing: (
@@ -46,7 +70,7 @@ def flag_accept(*, actor, flag: Flag, needs: str = "", responsible=None):
             household=flag.household,
             flag=flag,
             needs=needs or flag.rule.name,
-            responsible=responsible,
+            responsible=responsible or _paired_member(flag.household),
         )
     return plan
 

@@ -43,6 +43,14 @@ def sources(db):
 
 
 @pytest.fixture
+def rules(township_admin, tags):
+    """The seeded rules of the test township (a test file may define its own)."""
+    from wangge.flags.services import rules_seed
+
+    return rules_seed(township_code=testing.TOWNSHIP)
+
+
+@pytest.fixture
 def homes(tags):
     """Three households in village A, one in village B."""
     return {

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from wangge import testing
 from wangge.flags.models import Flag
@@ -69,7 +70,7 @@ def test_accept_then_second_decision_is_409(client, secretary_a, township_admin,
     auth = bearer(secretary_a)
     step = client.post(
         f"/api/v1/assistance/plans/{plan_id}/steps",
-        {"title": "办理医疗救助", "measure": "medical", "due_date": "2022-01-10"},
+        {"title": "办理医疗救助", "measure": "medical", "due_date": str(timezone.localdate())},
         content_type="application/json",
         **auth,
     )

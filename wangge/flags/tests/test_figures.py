@@ -58,10 +58,14 @@ def test_township_figures_come_from_the_data(officer, secretary_a, township_admi
     assert stats["flags_by_rule"] == {"severe_illness": 1}
     assert stats["flags_by_status"] == {"accepted": 1}
     assert stats["assistance_plans"] == 1
+    assert stats["plans_by_outcome"] == {}  # the plan is still open
+    assert stats["attention_households"] >= 1  # the accepted household, tagged 大病
     assert set(stats) == {
         "flags_by_rule",
         "flags_by_status",
         "assistance_plans",
+        "plans_by_outcome",
+        "attention_households",
         "households_newly_low_income",
         "households_low_income_raised",
         "low_income_year",

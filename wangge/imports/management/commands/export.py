@@ -1,4 +1,5 @@
-"""wangge export members|households FILE [filters] [--full --reason WHY] [--user USERNAME]"""
+"""wangge export members|households|flags|plans|attention FILE [filters] [--full --reason WHY]
+[--user USERNAME]"""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +12,8 @@ from wangge.imports.management.commands._registry import actor_for
 
 class Command(BaseCommand):
     help = (
-        "Export the member or household list to XLSX with the same filters as the list pages. "
+        "Export a list to XLSX with the same filters as its page: members, households (these "
+        "two can be edited and imported back), flags, assistance plans or the attention list. "
         "ID numbers and phones are masked unless --full is given (with --reason); every "
         "export is written to the audit log. The first column is each record's system number: "
         "edit the file and import it back. Without --user the export runs as the system with "
@@ -27,6 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", default="", help="members: organisation id")
         parser.add_argument("--age-band", default="", help="members: lt40, 40-59, 60plus, ...")
         parser.add_argument("--mobile", choices=["0", "1"], default=None, help="members: 1 or 0")
+        parser.add_argument("--status", default="", help="flags: raised, accepted, ...; plans")
+        parser.add_argument("--rule", default="", help="flags: rule slug, e.g. severe_illness")
+        parser.add_argument("--outcome", default="", help="plans: outcome, e.g. dibao_new")
+        parser.add_argument("--grid", default="", help="attention: service grid id")
         parser.add_argument(
             "--full",
             "--unmasked",
@@ -43,6 +49,8 @@ class Command(BaseCommand):
         reason = reason.strip()
         if unmasked and not reason:
             raise CommandError("--full needs --reason: say why the full numbers are needed.")
+        if unmasked and not KINDS[kind].importable:
+            raise CommandError(f"{kind} has no full-number export; its numbers stay masked.")
         if unmasked and not can_export_full(actor):
             raise CommandError(f"{user} may not export full numbers: they edit no registry.")
         if unmasked:
@@ -57,6 +65,10 @@ class Command(BaseCommand):
             "organisation": options["organisation"],
             "age_band": options["age_band"],
             "mobile": options["mobile"] or "",
+            "status": options["status"],
+            "rule": options["rule"],
+            "outcome": options["outcome"],
+            "grid": options["grid"],
         }
         count = export_workbook(
             KINDS[kind], file, user=actor, params=params, unmasked=unmasked, reason=reason[:200]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wangge.imports.kinds import KINDS
+from wangge.imports.kinds import import_kinds
 from wangge.imports.management.commands._registry import actor_for
 from wangge.imports.pipeline import run_import
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted(import_kinds()))
         parser.add_argument("file")
         parser.add_argument(
             "--partial", action="store_true", help="import the good rows, skip the bad ones"
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{phase}: {done}/{total}")
 
         report = run_import(
-            kind=KINDS[kind], path=path, user=actor, partial=partial, progress=progress
+            kind=import_kinds()[kind], path=path, user=actor, partial=partial, progress=progress
         )
         for error in report.errors:
             where = f"row {error.row}" if error.row is not None else "file"
