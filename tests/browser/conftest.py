@@ -31,6 +31,13 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _product_language(settings):
+    """The suite runs in English (test_settings); pages in the browser show the product's
+    default, Simplified Chinese, whatever the browser asks for."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

@@ -66,6 +66,19 @@ def test_switch_to_english_and_back(page, township_data, log_in):
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
 
 
+def test_english_phone_gets_chinese_until_switched(new_page, township_data, log_in):
+    """GIVEN a phone whose browser asks for English WHEN a member opens the site THEN it is in
+    Chinese; the header's English button switches, and the choice stays on the next page."""
+    page = new_page("phone", locale="en-US")
+    log_in(page, "secretary-a")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto("/households/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="中文")).to_be_visible()
+
+
 def test_member_form_explains_errors_at_the_field(phone_page, township_data, log_in):
     page = phone_page
     log_in(page, "secretary-a")

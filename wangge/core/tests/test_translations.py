@@ -28,6 +28,22 @@ def test_login_page_is_chinese_by_default_and_english_on_request(db, settings):
     client = Client()
     page = client.get("/accounts/login/").content.decode()
     assert "登录" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     with translation.override("en"):
-        english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        english = client.get("/accounts/login/").content.decode()
+    assert "Log in" in english
+
+
+def test_browser_language_does_not_change_the_default(db, settings):
+    """GIVEN a phone set to English WHEN it opens a page THEN the page is in Chinese (the SPEC's
+    default); only the header's switch chooses English, and the choice is kept for a year."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = Client()
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in page.content.decode()
+    assert page["Content-Language"] == "zh-hans"
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    cookie = switched.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en" and int(cookie["max-age"]) >= 300 * 24 * 3600
+    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "Log in" in english
