@@ -41,11 +41,8 @@ def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_resident_submits_from_the_qr_code_and_follows_it(phone_page, qr_grid):
-    page = phone_page
-    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
-    expect(page.locator("h1")).to_be_visible()
-    _fits(page)
+def _fill_public_form(page) -> None:
+    """Fill the QR form as a resident would (the sum answered) and send it."""
     page.fill("#contact_name", "张大妈")
     page.fill("#contact_phone", "13912345678")
     page.fill("#address", "汪屋一组")
@@ -55,6 +52,14 @@ def test_resident_submits_from_the_qr_code_and_follows_it(phone_page, qr_grid):
     a, b = map(int, re.search(r"(\d+) \+ (\d+)", question).groups())
     page.fill("#answer", str(a + b))
     page.locator("button.primary").click()
+
+
+def test_resident_submits_from_the_qr_code_and_follows_it(phone_page, qr_grid):
+    page = phone_page
+    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    expect(page.locator("h1")).to_be_visible()
+    _fits(page)
+    _fill_public_form(page)
     ticket = page.locator("#ticket").inner_text().strip()
     _fits(page)
     req = Appeal.objects.get(ticket=ticket)
@@ -115,3 +120,43 @@ def test_member_handles_a_request_on_a_phone(phone_page, qr_grid, township_data,
     req.refresh_from_db()
     assert req.state == State.RESOLVED
     page.screenshot(path="/tmp/wangge-request-detail-phone.png", full_page=True)
+
+
+def test_tracking_page_shows_what_was_sent_deadline_and_who(phone_page, qr_grid):
+    """GIVEN a resident's request with markup in its text WHEN they look it up on a phone THEN
+    the page shows the text as written (not as markup), the deadline and the grid member's name
+    and grid, and no phone number."""
+    from wangge.appeals.models import Channel
+    from wangge.appeals.services import appeal_create
+
+    req = appeal_create(
+        actor=None,
+        grid=qr_grid["grid"],
+        category=None,
+        text="<script>alert(1)</script>井盖丢了",
+        channel=Channel.PUBLIC_QR,
+        contact_name="张大妈",
+        contact_phone="13912345678",
+    )
+    page = phone_page
+    page.goto("/requests/track/")
+    page.fill("#ticket", req.ticket)
+    page.fill("#phone", "13912345678")
+    page.locator("button.primary").click()
+    expect(page.locator("#sent-text")).to_have_text("<script>alert(1)</script>井盖丢了")
+    expect(page.locator("#deadline")).to_have_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"))
+    expect(page.locator("#handler")).to_contain_text("网格员甲")
+    expect(page.locator("#handler")).to_contain_text("汪屋一组网格")
+    assert "1391" not in page.locator("main").inner_text()
+    assert not re.search(r"1[3-9]\d{9}", page.locator("main").inner_text())
+    _fits(page)
+
+
+def test_too_many_requests_message_gives_the_township_phone(phone_page, qr_grid, settings):
+    settings.WANGGE_TOWNSHIP_PHONE = "0556-1234567"
+    settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0, "submit_per_phone": (0, 3600)}
+    page = phone_page
+    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    _fill_public_form(page)
+    expect(page.locator("main")).to_contain_text("0556-1234567")
+    _fits(page)

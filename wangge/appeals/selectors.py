@@ -117,7 +117,7 @@ def request_track(ticket: str, phone: str) -> Appeal | None:
         return None
     return (
         Appeal.objects.filter(ticket=ticket, blind_index=phone_index(phone))
-        .select_related("category", "area")
+        .select_related("category", "area", "grid", "grid__area", "assignee_member")
         .first()
     )
 

@@ -2,6 +2,7 @@
 
 import contextlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
@@ -41,6 +42,19 @@ def _too_many(ip: str, phone: str) -> bool:
     )
 
 
+def _too_many_message() -> str:
+    phone = getattr(settings, "WANGGE_TOWNSHIP_PHONE", "")
+    if phone:
+        return _(
+            "Too many requests from this phone or connection. Please wait an hour, or call "
+            "the township office: %(phone)s."
+        ) % {"phone": phone}
+    return _(
+        "Too many requests from this phone or connection. Please wait an hour, or call "
+        "the township office."
+    )
+
+
 @never_cache
 def public_form(request, key: str):
     grid = grid_for_qr(key)
@@ -60,10 +74,7 @@ def public_form(request, key: str):
         except ValueError as exc:
             errors["form"] = str(exc)
         if form_key and _too_many(public.client_ip(request), data["contact_phone"]):
-            errors["form"] = _(
-                "Too many requests from this phone or connection. Please wait an hour, or call "
-                "the township office."
-            )
+            errors["form"] = _too_many_message()
     if not errors:
         try:
             category = category_for_township(grid.township_code, data["category"])
