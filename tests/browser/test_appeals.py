@@ -160,3 +160,21 @@ def test_too_many_requests_message_gives_the_township_phone(phone_page, qr_grid,
     _fill_public_form(page)
     expect(page.locator("main")).to_contain_text("0556-1234567")
     _fits(page)
+
+
+def test_member_who_leads_the_grid_is_told_the_request_is_theirs(
+    phone_page, qr_grid, township_data, log_in
+):
+    """GIVEN a member who leads the household's grid WHEN they record a request for it THEN
+    the page says it came back to them to handle, instead of leaving them to find out."""
+    household = township_data["households"][0]
+    page = phone_page
+    log_in(page, "grid-member")
+    page.goto(f"/requests/new/?household={household.pk}")
+    page.select_option("#category", label="饮水供水")
+    page.fill("#text", "自来水停了")
+    page.locator("button.primary").click()
+    expect(page.locator(".msg-success")).to_contain_text("由您本人办理")
+    expect(page.locator(".yours")).to_be_visible()
+    assert Appeal.objects.get().assignee_user == qr_grid["user"]
+    _fits(page)
