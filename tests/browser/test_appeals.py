@@ -178,3 +178,48 @@ def test_member_who_leads_the_grid_is_told_the_request_is_theirs(
     expect(page.locator(".yours")).to_be_visible()
     assert Appeal.objects.get().assignee_user == qr_grid["user"]
     _fits(page)
+
+
+def _camera_photo(tmp_path, size=(4000, 3000)):
+    """A picture as big as a phone camera's: noise does not compress, so it is over 5 MB."""
+    import os
+
+    from PIL import Image
+
+    path = tmp_path / "camera.jpg"
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(path, quality=95)
+    assert path.stat().st_size > 5 * 1024 * 1024
+    return path
+
+
+def test_camera_photo_is_made_smaller_before_sending(phone_page, qr_grid, tmp_path):
+    """GIVEN a camera photo over the 5 MB limit WHEN a resident attaches it on a phone THEN the
+    browser shrinks it before sending and the request keeps the photo."""
+    photo = _camera_photo(tmp_path)
+    page = phone_page
+    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    page.set_input_files("#photo", str(photo))
+    expect(page.locator("#photo-photo-note")).to_contain_text("MB", timeout=30_000)
+    _fill_public_form(page)
+    expect(page.locator("#ticket")).to_be_visible()
+    appeal = Appeal.objects.get()
+    assert appeal.photo
+    assert appeal.photo.size < 2 * 1024 * 1024
+
+
+def test_public_form_shows_every_mistake_at_once(phone_page, qr_grid):
+    """GIVEN a form with no name, a wrong phone number and a wrong sum WHEN it is sent THEN all
+    three mistakes are shown together, each at its field."""
+    page = phone_page
+    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    page.fill("#contact_phone", "12345")
+    page.select_option("#category", label="饮水供水")
+    page.fill("#text", "家里自来水停了两天")
+    page.fill("#answer", "99")
+    page.evaluate("document.querySelector('form').noValidate = true")
+    page.locator("button.primary").click()
+    expect(page.locator("#contact_name + .errorlist")).to_be_visible()
+    expect(page.locator("#contact_phone + .errorlist")).to_be_visible()
+    expect(page.locator("#answer + .errorlist")).to_be_visible()
+    assert not Appeal.objects.exists()
+    _fits(page)

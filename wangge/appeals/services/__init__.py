@@ -16,7 +16,13 @@ from wangge.appeals.services.escalation import (
     appeals_escalate_overdue,
 )
 from wangge.appeals.services.from_visit import appeal_from_visit
-from wangge.appeals.services.intake import MAX_TEXT, TICKET_ALPHABET, appeal_create, phone_index
+from wangge.appeals.services.intake import (
+    MAX_TEXT,
+    TICKET_ALPHABET,
+    appeal_create,
+    appeal_input_errors,
+    phone_index,
+)
 from wangge.appeals.services.permissions import (
     HANDLERS,
     PHONE_LINE_STAFF,
@@ -61,6 +67,7 @@ __all__ = [
     "appeal_create",
     "appeal_escalate",
     "appeal_from_visit",
+    "appeal_input_errors",
     "appeal_rate",
     "appeal_resolve",
     "appeal_start",

@@ -18,7 +18,12 @@ from wangge.appeals.selectors import (
     grid_for_qr,
     request_track,
 )
-from wangge.appeals.services import appeal_create, appeal_rate, phone_index
+from wangge.appeals.services import (
+    appeal_create,
+    appeal_input_errors,
+    appeal_rate,
+    phone_index,
+)
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.views import too_many_requests
@@ -55,6 +60,32 @@ def _too_many_message() -> str:
     )
 
 
+def _public_errors(form: PublicForm, grid) -> tuple[dict, str | None, object]:
+    """Every mistake in the public form at once (fields, category, typed text and the sum),
+    so a resident fixes them in one round; with the form's key and category when none."""
+    valid = form.is_valid()
+    errors = {} if valid else form_errors(form)
+    raw = form.cleaned_data if valid else form.data
+    typed = appeal_input_errors(
+        text=raw.get("text") or "",
+        contact_name=raw.get("contact_name") or "",
+        contact_phone=raw.get("contact_phone") or "",
+        public=True,
+    )
+    errors = {**typed, **errors}
+    category = category_for_township(grid.township_code, raw.get("category"))
+    if category is None:
+        errors.setdefault("category", _("Choose a category."))
+    form_key = None
+    try:
+        form_key = public.challenge_check(
+            raw.get("token") or "", raw.get("answer") or "", raw.get("website") or ""
+        )
+    except ValueError as exc:
+        errors.setdefault("answer", str(exc))
+    return errors, form_key, category
+
+
 @never_cache
 def public_form(request, key: str):
     grid = grid_for_qr(key)
@@ -63,23 +94,12 @@ def public_form(request, key: str):
     if request.method != "POST":
         return render(request, "appeals/public_form.html", _public_context(grid, post={}))
     form = PublicForm(request.POST, request.FILES)
-    errors: dict = {}
-    form_key = None
-    if not form.is_valid():
-        errors = form_errors(form)
-    else:
-        data = form.cleaned_data
-        try:
-            form_key = public.challenge_check(data["token"], data["answer"], data["website"])
-        except ValueError as exc:
-            errors["form"] = str(exc)
-        if form_key and _too_many(public.client_ip(request), data["contact_phone"]):
-            errors["form"] = _too_many_message()
+    errors, form_key, category = _public_errors(form, grid)
+    data = form.cleaned_data
+    if not errors and _too_many(public.client_ip(request), data["contact_phone"]):
+        errors["form"] = _too_many_message()
     if not errors:
         try:
-            category = category_for_township(grid.township_code, data["category"])
-            if category is None:
-                raise ValidationError({"category": _("Choose a category.")})
             created = appeal_create(
                 actor=None,
                 grid=grid,
@@ -96,6 +116,8 @@ def public_form(request, key: str):
             errors = service_errors(exc)
         else:
             return render(request, "appeals/public_done.html", {"appeal": created, "grid": grid})
+    if request.FILES.get("photo") and "photo" not in errors:
+        errors["photo"] = _("Choose the photo again: it is not kept while mistakes are fixed.")
     return render(
         request,
         "appeals/public_form.html",
