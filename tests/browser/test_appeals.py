@@ -5,36 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from wangge import testing
-from wangge.appeals.categories import categories_for
 from wangge.appeals.models import Appeal, State
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.services import appeal_accept, appeal_resolve
-from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
-from wangge.regions.models import Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def qr_grid(township_data, settings):
-    settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0}
-    service = next(layer for layer in grid_layers_seed() if layer.has_levels)
-    member = testing.make_member(area_code=testing.VILLAGE_A + "001", seq=50, name="网格员甲")
-    user = testing.make_user("grid-member", testing.Role.MEMBER, testing.VILLAGE_A)
-    user.member = member
-    user.save(update_fields=["member"])
-    grid = grid_create(
-        actor=None,
-        layer=service,
-        name="汪屋一组网格",
-        area=Region.objects.get(code=testing.VILLAGE_A + "001001"),
-        level=4,
-        responsible=member,
-    )
-    grid_assign_households(actor=None, grid=grid, households=township_data["households"][:1])
-    categories_for(testing.TOWNSHIP)
-    return {"grid": grid, "user": user}
 
 
 def _fits(page) -> None:
@@ -223,3 +198,15 @@ def test_public_form_shows_every_mistake_at_once(phone_page, qr_grid):
     expect(page.locator("#answer + .errorlist")).to_be_visible()
     assert not Appeal.objects.exists()
     _fits(page)
+
+
+PUBLIC_FORM_BUDGET = 100 * 1024
+
+
+def test_public_form_weighs_under_100_kb(phone_page, qr_grid, transferred):
+    """A resident scanning the poster on a cheap phone and a slow network: the form and all
+    it loads stay under 100 KB."""
+    total, loaded = transferred(phone_page, f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    assert any("/requests/q/" in u for u in loaded), loaded
+    print(f"public form: {total:,} bytes in {len(loaded)} responses")
+    assert 0 < total < PUBLIC_FORM_BUDGET, (total, loaded)
