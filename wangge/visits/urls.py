@@ -6,6 +6,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("mine/", views.mine, name="mine"),
     path("log/", views.log, name="log"),
     path("log/<int:household_id>/", views.log, name="log_for"),
