@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from wangge.appeals.models import Appeal, State
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.services import appeal_accept, appeal_resolve
+from wangge.core.notify import SmsGatewayBackend
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,22 +98,27 @@ def test_member_handles_a_request_on_a_phone(phone_page, qr_grid, township_data,
     page.screenshot(path="/tmp/wangge-request-detail-phone.png", full_page=True)
 
 
-def test_tracking_page_shows_what_was_sent_deadline_and_who(phone_page, qr_grid):
-    """GIVEN a resident's request with markup in its text WHEN they look it up on a phone THEN
-    the page shows the text as written (not as markup), the deadline and the grid member's name
-    and grid, and no phone number."""
+def _resident_request(qr_grid, text: str):
+    """A request sent from the grid's QR code by 张大妈 (phone 13912345678)."""
     from wangge.appeals.models import Channel
     from wangge.appeals.services import appeal_create
 
-    req = appeal_create(
+    return appeal_create(
         actor=None,
         grid=qr_grid["grid"],
         category=None,
-        text="<script>alert(1)</script>井盖丢了",
+        text=text,
         channel=Channel.PUBLIC_QR,
         contact_name="张大妈",
         contact_phone="13912345678",
     )
+
+
+def test_tracking_page_shows_what_was_sent_deadline_and_who(phone_page, qr_grid):
+    """GIVEN a resident's request with markup in its text WHEN they look it up on a phone THEN
+    the page shows the text as written (not as markup), the deadline and the grid member's name
+    and grid, and no phone number."""
+    req = _resident_request(qr_grid, "<script>alert(1)</script>井盖丢了")
     page = phone_page
     page.goto("/requests/track/")
     page.fill("#ticket", req.ticket)
@@ -210,3 +216,48 @@ def test_public_form_weighs_under_100_kb(phone_page, qr_grid, transferred):
     assert any("/requests/q/" in u for u in loaded), loaded
     print(f"public form: {total:,} bytes in {len(loaded)} responses")
     assert 0 < total < PUBLIC_FORM_BUDGET, (total, loaded)
+
+
+TEXTED: list[tuple[str, str]] = []
+
+
+class CapturingGateway(SmsGatewayBackend):
+    """An SMS gateway that keeps the texts instead of sending them."""
+
+    def send_sms(self, phone, message):
+        TEXTED.append((phone, message.subject))
+
+
+def test_lost_ticket_found_again_by_phone_and_code(phone_page, qr_grid, settings):
+    """GIVEN a resident who sent a request and lost the ticket number WHEN they give their
+    phone THEN a code is texted to it; with the code the page lists the request and opens it.
+    A number that sent nothing gets the same first answer and no text."""
+    settings.WANGGE_NOTIFY_BACKEND = f"{__name__}.CapturingGateway"
+    req = _resident_request(qr_grid, "井盖丢了")
+    TEXTED.clear()  # the "request received" text
+    page = phone_page
+    page.goto("/requests/track/")
+    page.get_by_role("link", name="忘记工单号").click()
+    page.fill("#phone", "13800000000")
+    page.locator("button.primary").click()
+    expect(page.locator("[role=status]")).to_be_visible()
+    stranger_answer = page.locator("[role=status]").inner_text()
+    assert TEXTED == []
+
+    page.goto("/requests/track/lost/")
+    page.fill("#phone", "139 1234 5678")
+    page.locator("button.primary").click()
+    expect(page.locator("[role=status]")).to_have_text(stranger_answer)
+    ((phone, text),) = TEXTED
+    assert phone == "13912345678"
+    code = re.search(r"\d{6}", text).group()
+    page.fill("#code", "000000" if code != "000000" else "111111")
+    page.locator("button.primary").click()
+    expect(page.locator("[role=alert]")).to_be_visible()
+    page.fill("#code", code)
+    page.locator("button.primary").click()
+    expect(page.locator(".recovered .ticket")).to_have_text(req.ticket)
+    _fits(page)
+    page.locator(".recovered button").click()
+    expect(page.locator("#state")).to_be_visible()
+    expect(page.locator("#sent-text")).to_have_text("井盖丢了")

@@ -33,6 +33,7 @@ from wangge.appeals.services.permissions import (
     require_handle,
     require_independent,
 )
+from wangge.appeals.services.recovery import appeal_recovery_check, appeal_recovery_start
 from wangge.appeals.services.routing import Route, route_for_household, route_from_grid
 from wangge.appeals.services.transitions import (
     ACTIONS,
@@ -69,6 +70,8 @@ __all__ = [
     "appeal_from_visit",
     "appeal_input_errors",
     "appeal_rate",
+    "appeal_recovery_check",
+    "appeal_recovery_start",
     "appeal_resolve",
     "appeal_start",
     "appeals_close_unrated",

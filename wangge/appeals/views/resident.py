@@ -10,18 +10,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from wangge.appeals import public
-from wangge.appeals.forms import PublicForm, TrackForm, error_text, form_errors, service_errors
+from wangge.appeals.forms import (
+    PublicForm,
+    RecoverForm,
+    TrackForm,
+    error_text,
+    form_errors,
+    service_errors,
+)
 from wangge.appeals.models import Channel, EventKind, Rating
 from wangge.appeals.selectors import (
     categories_of,
     category_for_township,
     grid_for_qr,
     request_track,
+    requests_for_phone,
 )
 from wangge.appeals.services import (
     appeal_create,
     appeal_input_errors,
     appeal_rate,
+    appeal_recovery_check,
+    appeal_recovery_start,
     phone_index,
 )
 from wangge.core.errors import DomainError
@@ -169,3 +179,34 @@ def public_track(request):
     events = [e for e in appeal.events.order_by("at", "id") if e.kind in PUBLIC_EVENT_KINDS]
     context.update({"appeal": appeal, "events": events, "phone": data["phone"], "message": message})
     return render(request, "appeals/public_track.html", context)
+
+
+@never_cache
+def public_recover(request):
+    """Lost ticket number: the phone gets a code by text message; phone + code list the
+    phone's requests. Every phone number gets the same answer."""
+    context: dict = {"step": "phone", "phone": ""}
+    if request.method != "POST":
+        return render(request, "appeals/public_recover.html", context)
+    if public.rate_limited("track_per_ip", public.client_ip(request)):
+        message = _("Too many look-ups from this connection. Please wait an hour.")
+        return too_many_requests(request, message)
+    form = RecoverForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"phone": "", "code": ""}
+    phone = data["phone"].strip()
+    context["phone"] = phone
+    if not data["code"]:
+        with contextlib.suppress(IdentityError):
+            normal = parse_phone(phone, allow_landline=True)
+            if not public.rate_limited("recover_per_phone", phone_index(normal)):
+                appeal_recovery_start(phone=normal)
+        context["step"] = "code"
+        return render(request, "appeals/public_recover.html", context)
+    if not appeal_recovery_check(phone=phone, code=data["code"]):
+        context.update(
+            step="code",
+            error=_("The code is not right or has expired. Check it, or ask for a new one."),
+        )
+        return render(request, "appeals/public_recover.html", context, status=400)
+    context.update(step="list", appeals=requests_for_phone(phone))
+    return render(request, "appeals/public_recover.html", context)
