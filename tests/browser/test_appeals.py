@@ -197,7 +197,7 @@ def test_public_form_shows_every_mistake_at_once(phone_page, qr_grid):
     page.select_option("#category", label="饮水供水")
     page.fill("#text", "家里自来水停了两天")
     page.fill("#answer", "99")
-    page.evaluate("document.querySelector('form').noValidate = true")
+    page.evaluate("document.querySelector('form[enctype]').noValidate = true")
     page.locator("button.primary").click()
     expect(page.locator("#contact_name + .errorlist")).to_be_visible()
     expect(page.locator("#contact_phone + .errorlist")).to_be_visible()
@@ -261,3 +261,15 @@ def test_lost_ticket_found_again_by_phone_and_code(phone_page, qr_grid, settings
     page.locator(".recovered button").click()
     expect(page.locator("#state")).to_be_visible()
     expect(page.locator("#sent-text")).to_have_text("井盖丢了")
+
+
+def test_resident_can_switch_the_public_form_to_english(new_page, qr_grid):
+    """GIVEN a resident whose phone asks for English WHEN they open the grid's form THEN it is
+    in Chinese, with an English button that switches it (no account needed)."""
+    page = new_page("phone", locale="en-US")
+    page.goto(f"/requests/q/{grid_qr_key(qr_grid['grid'])}/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Tell us your problem")
+    _fits(page)
