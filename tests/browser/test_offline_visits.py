@@ -37,3 +37,15 @@ def test_two_visits_logged_offline_are_sent_once_when_back_online(phone_page, fi
     page.reload()
     expect(page.locator("#offline-queue")).to_be_hidden()
     assert Visit.objects.count() == 2
+
+
+def test_signing_out_forgets_the_kept_visit_pages(phone_page, field_member, log_in):
+    """The pages kept for offline use name households: once signed out, they are gone."""
+    page = phone_page
+    log_in(page, "member-phone")
+    page.goto("/visits/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "1", timeout=20_000)
+    assert page.evaluate("caches.has('wangge-visits-v1')")
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.wait_for_function("caches.has('wangge-visits-v1').then(kept => !kept)")
