@@ -1,13 +1,11 @@
 """Field pages for members on phones (home, my households, log a visit) and cadres' pages
 (visit list, roll-ups, policies)."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -224,14 +222,3 @@ def policy_save(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(f"{reverse('visits:policies')}?township={township}")
-
-
-_WORKER = Path(__file__).parent / "static" / "visits" / "sw.js"
-
-
-def service_worker(request):
-    """The visit pages' service worker, served from /visits/ so that it may control them
-    (to signed-in users only, like every page)."""
-    response = HttpResponse(_WORKER.read_bytes(), content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"  # a new version is picked up on the next visit
-    return response
