@@ -120,6 +120,9 @@ def transferred():
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        # The visit pages' service worker would answer from its own fetches, which this
+        # page's network log counts as 0 bytes: measure the network itself.
+        cdp.send("Network.setBypassServiceWorker", {"bypass": True})
         sizes: dict[str, int] = {}
         urls: dict[str, str] = {}
         cdp.on(
