@@ -33,6 +33,7 @@ SECRETS = [SECRET_HEAD, SECRET_MEMBER, SECRET_GRID, SECRET_NOTICE, SECRET_FEEDBA
 # Pages anyone may open (they show no registry data).
 PUBLIC = {"/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json", "/requests/track/"}
 PUBLIC.add("/healthz")  # monitoring: status figures, no personal data
+PUBLIC.add("/requests/track/lost/")  # a resident's lost ticket: a form, data only with a code
 SKIP_PREFIXES = ("/backoffice/", "/static/", "/media/", "/i18n/", "/jsi18n/")
 
 SLUG_VALUES = ["members", "households", "service", "epidemic", "governance"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from wangge.accounts.urls import audit_urlpatterns
 from wangge.api import api
@@ -33,8 +34,14 @@ urlpatterns = [
     path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),
     path("api/v1/", api.urls),
     path("healthz", health.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The language switch and the scripts' catalogue serve the login page and the residents'
+    # public pages too, before anyone has signed in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path(
+        "jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("backoffice/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says: answer with the site's icon.
     path("favicon.ico", favicon),

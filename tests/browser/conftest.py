@@ -12,6 +12,11 @@ import pytest
 
 from wangge import testing
 from wangge.accounts.models import Role
+from wangge.appeals.categories import categories_for
+from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
+from wangge.pairing.models import Pairing
+from wangge.regions.models import Region
+from wangge.visits.services import policies_seed
 
 CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -29,6 +34,13 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
 # a running loop unless told it is safe (it is: the test thread does not share the loop).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _product_language(settings):
+    """The suite runs in English (test_settings); pages in the browser show the product's
+    default, Simplified Chinese, whatever the browser asks for."""
+    settings.LANGUAGE_CODE = "zh-hans"
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +62,9 @@ def new_page(browser, live_server):
     """``new_page("phone")`` or ``new_page("desktop")``: a fresh context pointed at the server."""
     contexts = []
 
-    def make(viewport: str = "desktop", *, locale: str = "zh-CN"):
+    def make(viewport: str = "desktop", *, locale: str = "zh-CN", bypass_csp: bool = False):
         context = browser.new_context(
+            bypass_csp=bypass_csp,  # only to inject a checker (axe-core) into the page
             viewport=VIEWPORTS[viewport],
             base_url=live_server.url,
             locale=locale,
@@ -99,6 +112,34 @@ def township_data(transactional_db):
 
 
 @pytest.fixture
+def transferred():
+    """``transferred(page, url)`` → (bytes over the network, URLs loaded) for opening ``url``
+    with the browser's cache off, as a phone on its first visit would."""
+
+    def measure(page, url: str) -> tuple[int, list[str]]:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        # The visit pages' service worker would answer from its own fetches, which this
+        # page's network log counts as 0 bytes: measure the network itself.
+        cdp.send("Network.setBypassServiceWorker", {"bypass": True})
+        sizes: dict[str, int] = {}
+        urls: dict[str, str] = {}
+        cdp.on(
+            "Network.requestWillBeSent",
+            lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]),
+        )
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+        )
+        page.goto(url, wait_until="networkidle")
+        return sum(sizes.values()), sorted(urls[r] for r in sizes if r in urls)
+
+    return measure
+
+
+@pytest.fixture
 def log_in():
     """``log_in(page, username)``: log in through the real login page."""
 
@@ -110,3 +151,43 @@ def log_in():
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return go
+
+
+@pytest.fixture
+def qr_grid(township_data, settings):
+    settings.WANGGE_PUBLIC_LIMITS = {"min_seconds": 0}
+    service = next(layer for layer in grid_layers_seed() if layer.has_levels)
+    member = testing.make_member(area_code=testing.VILLAGE_A + "001", seq=50, name="网格员甲")
+    user = testing.make_user("grid-member", testing.Role.MEMBER, testing.VILLAGE_A)
+    user.member = member
+    user.save(update_fields=["member"])
+    grid = grid_create(
+        actor=None,
+        layer=service,
+        name="汪屋一组网格",
+        area=Region.objects.get(code=testing.VILLAGE_A + "001001"),
+        level=4,
+        responsible=member,
+    )
+    grid_assign_households(actor=None, grid=grid, households=township_data["households"][:1])
+    categories_for(testing.TOWNSHIP)
+    return {"grid": grid, "user": user}
+
+
+@pytest.fixture
+def field_member(township_data):
+    policies_seed(testing.TOWNSHIP)
+    member = testing.make_member(area_code=testing.VILLAGE_A + "001", seq=40, name="周党员")
+    user = testing.make_user("member-phone", Role.MEMBER, testing.VILLAGE_A)
+    user.member = member
+    user.large_text = True
+    user.save(update_fields=["member", "large_text"])
+    homes = [
+        township_data["households"][0],
+        testing.make_household(area_code=testing.VILLAGE_A + "001", seq=41, head_name="汪小河"),
+    ]
+    for home in homes:
+        pairing = Pairing(member=member, household=home, started_on="2025-01-01")
+        pairing.set_area(home.area)
+        pairing.save()
+    return {"user": user, "homes": homes}

@@ -6,35 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from wangge import testing
-from wangge.accounts.models import Role
-from wangge.pairing.models import Pairing
 from wangge.visits.models import Visit
-from wangge.visits.services import policies_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The field home must stay light for cheap phones on slow networks.
 FIELD_HOME_BUDGET = 150 * 1024
-
-
-@pytest.fixture
-def field_member(township_data):
-    policies_seed(testing.TOWNSHIP)
-    member = testing.make_member(area_code=testing.VILLAGE_A + "001", seq=40, name="周党员")
-    user = testing.make_user("member-phone", Role.MEMBER, testing.VILLAGE_A)
-    user.member = member
-    user.large_text = True
-    user.save(update_fields=["member", "large_text"])
-    homes = [
-        township_data["households"][0],
-        testing.make_household(area_code=testing.VILLAGE_A + "001", seq=41, head_name="汪小河"),
-    ]
-    for home in homes:
-        pairing = Pairing(member=member, household=home, started_on="2025-01-01")
-        pairing.set_area(home.area)
-        pairing.save()
-    return {"user": user, "homes": homes}
 
 
 def test_member_logs_a_visit_from_the_phone_home(phone_page, field_member, log_in):
@@ -66,27 +43,13 @@ def test_member_logs_a_visit_from_the_phone_home(phone_page, field_member, log_i
     expect(page.locator(f".due-item[data-household='{first.pk}']")).to_have_count(0)
 
 
-def test_field_home_weighs_under_150_kb(phone_page, field_member, log_in):
+def test_field_home_weighs_under_150_kb(phone_page, field_member, log_in, transferred):
     page = phone_page
     log_in(page, "member-phone")
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    sizes: dict[str, int] = {}
-    urls: dict[str, str] = {}
-    cdp.on(
-        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
-    )
-    cdp.on(
-        "Network.loadingFinished",
-        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
-    )
-    page.goto("/visits/", wait_until="networkidle")
-    total = sum(sizes.values())
-    loaded = sorted(urls[r] for r in sizes if r in urls)
+    total, loaded = transferred(page, "/visits/")
     assert any(u.endswith("/visits/") for u in loaded), loaded
     assert not any("echarts" in u for u in loaded), loaded
-    print(f"field home: {total:,} bytes in {len(sizes)} responses")
+    print(f"field home: {total:,} bytes in {len(loaded)} responses")
     assert 0 < total < FIELD_HOME_BUDGET, (total, loaded)
 
 

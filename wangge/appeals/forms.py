@@ -161,6 +161,13 @@ class PublicForm(_PhotoMixin, forms.Form):
         return self.cleaned_data["category"]
 
 
+class RecoverForm(forms.Form):
+    """The phone a resident gave, then the code texted to it (lost ticket number)."""
+
+    phone = _text(20)
+    code = _text(10)
+
+
 class TrackForm(forms.Form):
     """Ticket + phone to look an appeal up; a rating when the resident gives one."""
 

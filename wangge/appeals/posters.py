@@ -1,5 +1,6 @@
 """Each grid's QR code (a stable, unguessable key) and a printable poster (SVG page or PNG)."""
 
+import functools
 import io
 import secrets
 from pathlib import Path
@@ -24,7 +25,10 @@ def grid_qr_key(grid: Grid) -> str:
     return grid.qr_key
 
 
+@functools.lru_cache(maxsize=512)
 def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as SVG; drawing one takes ~25 ms, and a grid's URL never changes,
+    so each process keeps the last few hundred."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     return image.to_string(encoding="unicode")
 

@@ -20,6 +20,7 @@ DEFAULT_LIMITS = {
     "submit_per_phone": (3, 3600),  # requests per phone per hour
     "submit_per_ip": (10, 3600),  # requests per IP address per hour
     "track_per_ip": (30, 3600),  # tracking look-ups per IP address per hour
+    "recover_per_phone": (3, 3600),  # codes texted to one phone per hour (lost tickets)
     "min_seconds": 3,  # a person needs longer than this to fill the form
     "max_age": 2 * 3600,  # a form stays valid this long
 }

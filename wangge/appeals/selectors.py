@@ -117,8 +117,23 @@ def request_track(ticket: str, phone: str) -> Appeal | None:
         return None
     return (
         Appeal.objects.filter(ticket=ticket, blind_index=phone_index(phone))
-        .select_related("category", "area")
+        .select_related("category", "area", "grid", "grid__area", "assignee_member")
         .first()
+    )
+
+
+def requests_for_phone(phone: str, *, limit: int = 20) -> list[Appeal]:
+    """Public: a phone's requests, newest first, for a resident who lost the ticket number
+    and proved the phone is theirs (``services.recovery``); none for a number not valid."""
+    try:
+        phone = parse_phone(phone or "", allow_landline=True)
+    except IdentityError:
+        return []
+    return list(
+        Appeal.objects.filter(blind_index=phone_index(phone))
+        .defer("contact_phone")
+        .select_related("category")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

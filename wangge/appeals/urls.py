@@ -21,4 +21,5 @@ urlpatterns = [
     # Public pages for residents without an account.
     path("q/<str:key>/", login_not_required(views.public_form), name="public_form"),
     path("track/", login_not_required(views.public_track), name="track"),
+    path("track/lost/", login_not_required(views.public_recover), name="recover"),
 ]

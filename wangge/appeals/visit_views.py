@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from wangge.appeals.forms import FromVisitForm, error_text, form_message
 from wangge.appeals.selectors import category_for_township
 from wangge.appeals.services import appeal_from_visit
+from wangge.appeals.views.intake import yours_to_handle
 from wangge.core.errors import DomainError
 from wangge.visits.selectors import visit_for_user
 
@@ -28,12 +29,15 @@ def request_from_visit_view(request, visit_pk: int):
     except (DomainError, ValidationError) as exc:
         messages.error(request, error_text(exc))
         return redirect("visits:visit_detail", pk=visit.pk)
-    messages.success(
-        request,
-        _("The needs are now request %(ticket)s; it went to %(who)s.")
-        % {
+    if yours_to_handle(created, request.user):
+        text = _(
+            "The needs are now request %(ticket)s. You lead this household's grid, so it is "
+            "yours to handle."
+        ) % {"ticket": created.ticket}
+    else:
+        text = _("The needs are now request %(ticket)s; it went to %(who)s.") % {
             "ticket": created.ticket,
             "who": created.assignee_member.name if created.assignee_member else _("the village"),
-        },
-    )
+        }
+    messages.success(request, text)
     return redirect("appeals:detail", pk=created.pk)

@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -89,3 +91,29 @@ def session_renewed_at_login(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is not None:
         session[SessionRefreshMiddleware.KEY] = int(time.time())
+
+
+class ChineseFirstLocaleMiddleware:
+    """Simplified Chinese unless the person chose another language with the header's switch.
+
+    Django's ``LocaleMiddleware`` follows the browser's Accept-Language, so a member whose
+    phone is set to English got English pages; the SPEC says Chinese by default. Only the
+    language cookie that ``set_language`` writes (the header's switch) changes the language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = settings.LANGUAGE_CODE
+        if chosen and translation.check_for_language(chosen):
+            supported = {code for code, _name in settings.LANGUAGES}
+            if chosen in supported:
+                language = chosen
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Cookie",))
+        return response

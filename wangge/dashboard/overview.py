@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import area_prefixes, in_areas
+from wangge.core.text import natural_key
 from wangge.households.models import Household, Tag
 from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
@@ -62,13 +63,21 @@ def member_figures(prefixes: list[str], today: datetime.date) -> dict:
 
 
 def members_by_branch(prefixes: list[str]) -> list[tuple[str, int]]:
+    """Members per branch, every branch in scope (none left out for having no members), in
+    the order people count them (第一, 第二, 第三); a general branch only for the members it
+    holds itself."""
     rows = (
-        _scoped(Member.objects.all(), prefixes)
-        .values("organisation__name", "organisation__area_code")
-        .annotate(n=Count("id"))
-        .order_by("organisation__area_code", "organisation__name")
+        _scoped(
+            Organisation.objects.filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]),
+            prefixes,
+        )
+        .annotate(n=Count("members"))
+        .values_list("area_code", "name", "kind", "n")
+        .order_by()
     )
-    return [(row["organisation__name"], row["n"]) for row in rows]
+    kept = [row for row in rows if row[2] == OrgKind.BRANCH or row[3]]
+    kept.sort(key=lambda row: (row[0], natural_key(row[1])))
+    return [(name, n) for _code, name, _kind, n in kept]
 
 
 def households_by_village(prefixes: list[str]) -> list[tuple[str, int]]:
@@ -116,15 +125,18 @@ def overview_figures(user, *, today: datetime.date | None = None) -> dict:
         .count()
     )
     households = _scoped(Household.objects.all(), prefixes).count()
+    by_branch = members_by_branch(prefixes)
     figures = member_figures(prefixes, today)
     figures.update(township_visit_figures(prefixes, today))
     labels = age_band_labels()
     figures.update(
         villages=villages,
         branches=branches,
+        # The bars of the branch chart: one primary organisation may hold several branches.
+        branch_units=len(by_branch),
         households=households,
         charts={
-            "members_by_branch": _chart(_("Members by branch"), members_by_branch(prefixes)),
+            "members_by_branch": _chart(_("Members by branch"), by_branch),
             "members_by_age": {
                 **_chart(
                     _("Members by age"),

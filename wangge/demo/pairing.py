@@ -20,6 +20,7 @@ from wangge.party.models import Member
 from wangge.regions.codes import township_of
 
 PER_LOGIN = 3
+HISTORY_LEAD_DAYS = 60
 MOBILE_WITH_OLD_PAIRINGS = 20
 
 
@@ -36,9 +37,31 @@ def _nearest(area: str, pools: dict, taken: set, rng: random.Random, k: int) -> 
     return chosen
 
 
+def _backdate_proposed(
+    township_code: str, since: datetime.date, today: datetime.date, rng: random.Random
+) -> None:
+    """Date the optimiser's pairings as if made a year ago, like the history's: except where
+    they take over from a mobile member's pairing ended today (those households are newly
+    paired and wait for their first visit)."""
+    taken_over = Pairing.objects.filter(township_code=township_code, ended_on=today).values_list(
+        "household_id", flat=True
+    )
+    proposed = list(
+        Pairing.objects.filter(township_code=township_code, ended_on__isnull=True, started_on=today)
+        .exclude(household_id__in=taken_over)
+        .order_by("pk")
+    )
+    for pairing in proposed:
+        pairing.started_on = since + datetime.timedelta(days=rng.randrange(HISTORY_LEAD_DAYS))
+    Pairing.objects.bulk_update(proposed, ["started_on"], batch_size=500)
+
+
 def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
     rng = random.Random(f"{seed}:pairing")
-    since = timezone.localdate() - datetime.timedelta(days=365)
+    today = timezone.localdate()
+    # Pairings began before the year of visit history (visits_demo_load), so a household's
+    # page never says "paired since today" above visits its member made months ago.
+    since = today - datetime.timedelta(days=365 + HISTORY_LEAD_DAYS)
     key = list(
         Household.objects.filter(township_code=township_code, tags__is_key=True)
         .distinct()
@@ -62,7 +85,7 @@ def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
                 area_id=area,
                 area_code=area,
                 township_code=township_of(area),
-                started_on=since + datetime.timedelta(days=rng.randrange(60)),
+                started_on=since + datetime.timedelta(days=rng.randrange(HISTORY_LEAD_DAYS)),
                 source=PairingSource.MANUAL,
                 created_by=actor,
             )
@@ -88,6 +111,7 @@ def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
 
     proposal = proposal_create(actor=actor, area_code=township_code)
     proposal_apply(actor=actor, proposal=proposal)
+    _backdate_proposed(township_code, since, today, rng)
     active = Pairing.objects.filter(ended_on__isnull=True, township_code=township_code)
     return {
         "pairings": active.count(),

@@ -86,9 +86,9 @@ def visits_demo_load(*, township_code: str, seed: int, today: datetime.date) -> 
     for household_id, paired in by_household.items():
         interval = intervals[household_id]
         member_id, started_on, area = paired[0]
-        # Households were visited before today's pairings (the optimiser re-pairs the
-        # township): the history goes back a year whatever the pairing's start.
-        start = year_ago
+        # A year of history, but none before the household was paired (its members visit it
+        # as its pairing's members; the demo pairings are dated before the year began).
+        start = max(year_ago, started_on)
         shape = shaped.get(household_id) or ("overdue" if rng.random() < OVERDUE_SHARE else "ok")
         if shape == "ok":
             last = today - datetime.timedelta(days=rng.randrange(0, max(1, interval - 7)))

@@ -52,14 +52,17 @@ def _require_write(user, area_code: str) -> None:
 
 def layer_index(request):
     rows = []
+    households_total = None  # the same households in scope for every layer: count them once
     for layer in layers(request.user):
         cov = coverage(request.user, layer)
+        if households_total is None:
+            households_total = cov.households_total
         rows.append(
             {
                 "layer": layer,
                 "label": layer.label(get_language()),
                 "grids": grid_list(request.user, layer=layer).count(),
-                "households_total": cov.households_total,
+                "households_total": households_total,
                 "households_without_grid": cov.households_without_grid.count(),
                 "grids_without_responsible": cov.grids_without_responsible.count(),
             }

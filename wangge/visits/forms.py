@@ -35,7 +35,10 @@ class VisitForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Each need can later be turned into a resident request."),
+        help_text=_(
+            "Write every need here; from the visit's page they can all become one resident "
+            "request together."
+        ),
     )
     photo = forms.FileField(
         label=_("Photo (optional)"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from wangge.visits import views
+from wangge.visits import offline_views, views
 
 app_name = "visits"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
     path("mine/", views.mine, name="mine"),
     path("log/", views.log, name="log"),
     path("log/<int:household_id>/", views.log, name="log_for"),

@@ -16,7 +16,13 @@ from wangge.appeals.services.escalation import (
     appeals_escalate_overdue,
 )
 from wangge.appeals.services.from_visit import appeal_from_visit
-from wangge.appeals.services.intake import MAX_TEXT, TICKET_ALPHABET, appeal_create, phone_index
+from wangge.appeals.services.intake import (
+    MAX_TEXT,
+    TICKET_ALPHABET,
+    appeal_create,
+    appeal_input_errors,
+    phone_index,
+)
 from wangge.appeals.services.permissions import (
     HANDLERS,
     PHONE_LINE_STAFF,
@@ -27,6 +33,7 @@ from wangge.appeals.services.permissions import (
     require_handle,
     require_independent,
 )
+from wangge.appeals.services.recovery import appeal_recovery_check, appeal_recovery_start
 from wangge.appeals.services.routing import Route, route_for_household, route_from_grid
 from wangge.appeals.services.transitions import (
     ACTIONS,
@@ -61,7 +68,10 @@ __all__ = [
     "appeal_create",
     "appeal_escalate",
     "appeal_from_visit",
+    "appeal_input_errors",
     "appeal_rate",
+    "appeal_recovery_check",
+    "appeal_recovery_start",
     "appeal_resolve",
     "appeal_start",
     "appeals_close_unrated",

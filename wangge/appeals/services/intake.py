@@ -72,16 +72,55 @@ def _township_category(township: str | None, category: Category | None) -> Categ
 
 
 def _contact(household, name: str, phone: str, *, required: bool) -> tuple[str, str]:
-    """The phone and name to call back: as given, else the household's."""
-    phone = _clean_phone(phone, required=required)
+    """The phone and name to call back: as given, else the household's (both checked, so a
+    form shows every mistake at once)."""
+    errors: dict = {}
+    try:
+        phone = _clean_phone(phone, required=required)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        phone = ""
     if not phone and household is not None and household.phone:
         phone = household.phone
     name = (name or "").strip()[:50]
     if not name:
         if household is None:
-            raise ValidationError({"contact_name": _("Give your name.")})
-        name = household.head_name
+            errors["contact_name"] = [ValidationError(_("Give your name."))]
+        else:
+            name = household.head_name
+    if errors:
+        raise ValidationError(errors)
     return phone, name
+
+
+def appeal_input_errors(
+    *, text: str, contact_name: str, contact_phone: str, household=None, public: bool
+) -> dict[str, str]:
+    """Every mistake in what a person typed, ``{field: message}``: for a form that must show
+    them all in one round before anything else (the public form's sum) is checked."""
+    try:
+        _checked_input(text, household, contact_name, contact_phone, required=public)
+    except ValidationError as exc:
+        return {field: " ".join(messages) for field, messages in exc.message_dict.items()}
+    return {}
+
+
+def _checked_input(
+    text: str, household, name: str, phone: str, *, required: bool
+) -> tuple[str, str, str]:
+    """The text, phone and name, or one ValidationError naming every field that is wrong."""
+    errors: dict = {}
+    try:
+        text = _clean_text(text)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        phone, name = _contact(household, name, phone, required=required)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return text, phone, name
 
 
 def appeal_create(
@@ -119,9 +158,10 @@ def appeal_create(
     if actor is not None and not can_see_area(actor, area.code):
         raise PermissionDenied(_("This household is outside your area."))
     category = _township_category(township_of(area.code), category)
-    text = _clean_text(text)
     public = channel == Channel.PUBLIC_QR
-    phone, contact_name = _contact(household, contact_name, contact_phone, required=public)
+    text, phone, contact_name = _checked_input(
+        text, household, contact_name, contact_phone, required=public
+    )
     route = route_for_household(household) if household is not None else route_from_grid(grid)
     now = at or timezone.now()
     accept_by = accept_due(category, now)

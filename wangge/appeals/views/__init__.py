@@ -6,7 +6,7 @@ from wangge.appeals.views.detail import request_act, request_detail, request_pho
 from wangge.appeals.views.intake import request_new, request_phone_intake
 from wangge.appeals.views.lists import request_index, request_mine
 from wangge.appeals.views.posters import grid_poster, grid_poster_png, grid_posters
-from wangge.appeals.views.resident import public_form, public_track
+from wangge.appeals.views.resident import public_form, public_recover, public_track
 
 __all__ = [
     "category_index",
@@ -14,6 +14,7 @@ __all__ = [
     "grid_poster_png",
     "grid_posters",
     "public_form",
+    "public_recover",
     "public_track",
     "request_act",
     "request_detail",

@@ -31,8 +31,21 @@ def _user_key(request, form_key: str) -> str | None:
     return f"user{request.user.pk}:{form_key}" if form_key else None
 
 
+def yours_to_handle(appeal, user) -> bool:
+    """True when routing gave the request back to the member who recorded it (they lead the
+    household's grid): they must know it is now theirs to handle."""
+    member_id = getattr(user, "member_id", None)
+    return bool(member_id) and appeal.assignee_member_id == member_id
+
+
 def _recorded(request, created):
-    messages.success(request, _("Request %(ticket)s recorded.") % {"ticket": created.ticket})
+    if yours_to_handle(created, request.user):
+        text = _(
+            "Request %(ticket)s recorded. You lead this household's grid, so it is yours to handle."
+        )
+    else:
+        text = _("Request %(ticket)s recorded.")
+    messages.success(request, text % {"ticket": created.ticket})
     return redirect("appeals:detail", pk=created.pk)
 
 

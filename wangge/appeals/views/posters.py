@@ -1,6 +1,7 @@
 """Grid QR posters: one grid's poster (page and PNG), and every poster a handler prints."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,27 +29,40 @@ def grid_poster(request, pk: int):
     return render(request, "appeals/poster.html", {"grid": grid, "url": url, "svg": qr_svg(url)})
 
 
+POSTERS_PER_PAGE = 20
+
+
 def grid_posters(request):
-    """Every service grid of levels 3–4 the user prints for, one poster per printed page."""
+    """The service grids of levels 3–4 the user prints for, one poster per printed page: one
+    village at a time (the first by default) and twenty to a page, so a cheap phone is not
+    made to draw hundreds of QR codes at once."""
     handler_prefixes = area_prefixes(request.user, HANDLERS)
     if not handler_prefixes:
         raise PermissionDenied(_("Only village and township staff print grid posters."))
-    area = request.GET.get("area", "")
+    villages = list(
+        in_areas(Region.objects.filter(level=Level.VILLAGE), handler_prefixes, field="code")
+        .order_by("code")
+        .values("code", "name")
+    )
+    area = request.GET.get("area")
+    if area is None:
+        area = villages[0]["code"] if villages else ""
     grids = in_areas(
         Grid.objects.filter(layer__has_levels=True, level__in=(3, 4)), handler_prefixes
     ).select_related("area", "responsible")
     if area.isdigit():
         grids = grids.filter(prefix_q("area_code", area))
-    grids = list(grids.order_by("area_code", "level", "name")[:300])
+    page = Paginator(grids.order_by("area_code", "level", "name"), POSTERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     posters = []
-    for grid in grids:
+    for grid in page.object_list:
         url = request.build_absolute_uri(reverse("appeals:public_form", args=[grid_qr_key(grid)]))
         posters.append({"grid": grid, "url": url, "svg": qr_svg(url)})
-    villages = in_areas(Region.objects.filter(level=Level.VILLAGE), handler_prefixes, field="code")
     return render(
         request,
         "appeals/posters.html",
-        {"posters": posters, "villages": villages, "area": area},
+        {"posters": posters, "page": page, "villages": villages, "area": area},
     )
 
 

@@ -46,6 +46,11 @@
   } else {
     stackTables();
   }
+  // Signed out: forget the visit pages the offline service worker kept (static/visits/sw.js);
+  // visits still waiting to be sent stay, and go once their member signs in again.
+  if (document.body.hasAttribute("data-signed-out") && window.caches) {
+    window.caches.delete("wangge-visits-v1");
+  }
   // Tables swapped in by htmx.
   document.addEventListener("htmx:afterSwap", function (event) { stackTables(event.target); });
 })();
