@@ -131,7 +131,8 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     by_tag = dict(
         Household.objects.values_list("tags__slug").annotate(n=Count("id")).exclude(tags=None)
     )
-    assert 0.02 <= by_tag["low_income"] / len(households) <= 0.04
+    # 低保: a few in a hundred households, those the agency lists name among them.
+    assert 0.02 <= by_tag["low_income"] / len(households) <= 0.05
     assert set(by_tag) >= {"extreme_hardship", "severe_illness", "severe_disability", "monitored"}
 
     # Grids: three layers; every household in exactly one grid of each; the report's counts.
