@@ -69,11 +69,12 @@ def _fields(html: str) -> dict[str, str]:
 
 
 def _payloads(defaults: dict[str, str]) -> dict[str, dict]:
-    """Nothing; every field garbage; and each field alone garbage beside the page's own values
-    (a tampered hidden field such as a version number)."""
+    """Nothing; every field garbage; and each field the page fills in alone garbage beside the
+    page's other values (a tampered hidden field such as a version number). A field the page
+    leaves empty is already garbage in the all-fields payloads."""
     payloads: dict[str, dict] = {"empty": {}}
     payloads.update({label: dict.fromkeys(defaults, value) for label, value in GARBAGE.items()})
-    for name in defaults:
+    for name in (name for name, value in defaults.items() if value):
         for label in ("letters", "huge number"):
             payloads[f"{name}={label}"] = {**defaults, name: GARBAGE[label]}
     return payloads

@@ -16,3 +16,8 @@ LANGUAGE_CODE = "en"
 # Each test process counts its rate limits in its own memory (tests clear it); the shared
 # cache of production is exercised by appeals/tests/test_shared_limits.py with real processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    # A test database is thrown away: commits need not wait for the disk (the browser tests
+    # and the demo commit and empty every table many times).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
