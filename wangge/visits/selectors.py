@@ -447,3 +447,15 @@ def township_visit_figures(prefixes: list[str], today: datetime.date) -> dict:
         "visits_on_time_percent": None if rate is None else round(100 * rate, 1),
         "visits_last_30_days": recent,
     }
+
+
+def visits_in_period(prefixes: list[str], start: datetime.date, end: datetime.date) -> dict:
+    """Visits made on days [start, end) under the (already scoped) prefixes: in all, per kind,
+    and how many households they reached (for the quarterly bulletin)."""
+    visits = in_areas(Visit.objects.filter(visited_on__gte=start, visited_on__lt=end), prefixes)
+    kinds = dict(visits.order_by().values_list("kind").annotate(n=Count("id")))
+    return {
+        "visits": sum(kinds.values()),
+        "visits_by_kind": kinds,
+        "households_visited": visits.order_by().values("household_id").distinct().count(),
+    }
