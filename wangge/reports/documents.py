@@ -2,6 +2,7 @@
 the 文号 line (the number left for the office to fill in), numbered sections with tables, and
 the issuing office and date at the end."""
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
@@ -83,6 +84,21 @@ def bulletin_docx(bulletin: Bulletin, target) -> None:
         align=WD_ALIGN_PARAGRAPH.RIGHT,
     )
     document.save(target)
+
+
+def bulletin_html(bulletin: Bulletin) -> str:
+    """The bulletin as one printable HTML page (its own styles, no site menu)."""
+    return render_to_string(
+        "reports/bulletin_print.html", {"report": bulletin, "intro": intro(bulletin)}
+    )
+
+
+def bulletin_pdf(bulletin: Bulletin, target) -> None:
+    """The printable page as PDF (WeasyPrint: real text in the CJK fonts of fonts-noto-cjk,
+    so the file can be searched and copied from)."""
+    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
+
+    HTML(string=bulletin_html(bulletin)).write_pdf(target)
 
 
 def intro(bulletin: Bulletin) -> str:

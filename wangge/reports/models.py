@@ -12,6 +12,7 @@ from wangge.core.models import AreaScoped
 class ReportFormat(models.TextChoices):
     HTML = "html", _("Printable page")
     DOCX = "docx", _("Word document (DOCX)")
+    PDF = "pdf", _("PDF")
 
 
 class GeneratedReport(AreaScoped):

@@ -7,4 +7,5 @@ app_name = "reports"
 urlpatterns = [
     path("bulletin/", views.bulletin_page, name="bulletin"),
     path("bulletin.docx", views.bulletin_download, name="bulletin_docx"),
+    path("bulletin.pdf", views.bulletin_download, {"fmt": "pdf"}, name="bulletin_pdf"),
 ]

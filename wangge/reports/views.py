@@ -1,5 +1,5 @@
 """The bulletin page (通报): choose an area and a period, read the bulletin (printable), or
-download it as a Word document. Generated synchronously; each generation is recorded."""
+download it as a Word document or a PDF. Generated synchronously; each generation is recorded."""
 
 import io
 
@@ -10,13 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.core.periods import quarter_period
-from wangge.reports.documents import bulletin_docx, intro
+from wangge.reports.documents import bulletin_docx, bulletin_pdf, intro
 from wangge.reports.forms import BulletinForm
 from wangge.reports.models import GeneratedReport, ReportFormat
 from wangge.reports.selectors import bulletin, bulletin_area, bulletin_areas, can_generate
 from wangge.reports.services import bulletin_generated
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {
+    ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ReportFormat.PDF: "application/pdf",
+}
 
 
 def _require(user) -> None:
@@ -64,7 +67,7 @@ def bulletin_page(request):
     )
 
 
-def bulletin_download(request):
+def bulletin_download(request, fmt: str = ReportFormat.DOCX):
     _require(request.user)
     form, _areas, report = _chosen(request)
     if report is None:
@@ -74,10 +77,10 @@ def bulletin_download(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    bulletin_generated(actor=request.user, bulletin=report, fmt=ReportFormat.DOCX)
+    bulletin_generated(actor=request.user, bulletin=report, fmt=fmt)
     buffer = io.BytesIO()
-    bulletin_docx(report, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX)
-    name = f"bulletin-{report.area.code}-{report.period.key}.docx"
+    (bulletin_pdf if fmt == ReportFormat.PDF else bulletin_docx)(report, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
+    name = f"bulletin-{report.area.code}-{report.period.key}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

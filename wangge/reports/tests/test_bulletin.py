@@ -3,6 +3,8 @@ begun; a printable page, a Word document and the ``wangge report`` command; each
 kept (who, when) and audited; bad input is a plain error and stores nothing."""
 
 import io
+import re
+import zlib
 
 import docx
 import pytest
@@ -144,3 +146,41 @@ def test_bulletin_from_the_command(scene, tmp_path):
     with pytest.raises(CommandError, match="--period"):
         call_command("report", "bulletin", str(html), "--period", "2099", "--area", "340827200")
     assert GeneratedReport.objects.count() == 2
+
+
+def _pdf_text_maps(content: bytes) -> str:
+    """The ToUnicode maps of a PDF's fonts: which characters its text is drawn with, so the
+    text can be searched and copied (a PDF of pictures has none)."""
+    maps = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            data = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        if b"begincmap" in data:
+            maps.append(data.decode("latin-1"))
+    return "\n".join(maps)
+
+
+def test_bulletin_as_pdf_holds_real_text(client, scene, tmp_path, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the product's language: the PDF's text is Chinese
+    client.force_login(scene["admin"])
+    query = {"area": testing.VILLAGE_A, "period": this_quarter()}
+    page = client.get("/reports/bulletin/", query).content.decode()
+    assert 'id="bulletin-pdf"' in page
+    response = client.get("/reports/bulletin.pdf", query)
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    maps = _pdf_text_maps(response.content)
+    for char in "满意率湖滨村":
+        assert f"<{ord(char):04X}>" in maps.upper(), char
+    call_command(
+        "report", "bulletin", str(tmp_path / "b.pdf"), "--period", this_quarter(),
+        "--area", testing.VILLAGE_A, "--format", "pdf",
+    )  # fmt: skip
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    assert [r.format for r in GeneratedReport.objects.order_by("generated_at")] == [
+        "html",
+        "pdf",
+        "pdf",
+    ]
