@@ -13,6 +13,7 @@ class ReportFormat(models.TextChoices):
     HTML = "html", _("Printable page")
     DOCX = "docx", _("Word document (DOCX)")
     PDF = "pdf", _("PDF")
+    JSON = "json", _("Figures through the API (JSON)")
 
 
 class GeneratedReport(AreaScoped):

@@ -24,8 +24,7 @@ from wangge.core.periods import Period
 from wangge.dashboard.selectors import township_stats
 from wangge.flags.models import FlagStatus
 from wangge.flags.selectors import flags_in_period, township_figures
-from wangge.grids.models import GridLayer
-from wangge.grids.selectors import coverage
+from wangge.grids.selectors import coverage, layers
 from wangge.pairing.selectors import village_summary
 from wangge.regions.models import Level, Region
 from wangge.visits.models import VisitKind
@@ -122,7 +121,7 @@ def _members(user, area: Region, stats: dict) -> Section:
         (_("Mobile members"), _count(stats["members_mobile"], pgettext("unit", "people"))),
         (_("Households"), _count(stats["households"], pgettext("unit", "households"))),
     ]
-    layer = GridLayer.objects.filter(slug=SERVICE_LAYER).first()
+    layer = layers(user).filter(slug=SERVICE_LAYER).first()
     if layer is not None:
         gaps = coverage(user, layer, area_code=area.code)
         total = gaps.households_total
