@@ -27,6 +27,7 @@ class RequestExport(ExportKind):
     name = "requests"
     label = _("Request ledger")
     object_type = "appeals.appeal"
+    by_period = True
 
     def columns(self) -> list[Column]:
         return [

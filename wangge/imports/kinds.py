@@ -242,6 +242,7 @@ class ExportKind(ABC):
     label: Any = ""  # what the pages call it ("Party members")
     object_type = ""  # the audit log's object type
     importable = False
+    by_period = False  # whether the export takes ``period`` (the ledgers of visits, requests...)
     # Columns an export masks: column key → (the record's full value, its masked value).
     masked: dict[str, tuple[str, str]] = {}
 

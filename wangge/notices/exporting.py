@@ -16,6 +16,7 @@ class NoticeExport(ExportKind):
     name = "notices"
     label = _("Notice ledger")
     object_type = "notices.notice"
+    by_period = True
 
     def columns(self) -> list[Column]:
         return [

@@ -12,6 +12,7 @@ class VisitExport(ExportKind):
     name = "visits"
     label = _("Visit ledger")
     object_type = "visits.visit"
+    by_period = True
 
     def columns(self) -> list[Column]:
         return [

@@ -64,6 +64,8 @@ def test_a_bad_or_future_period_is_a_plain_error(client, world, visits, tmp_path
     assert client.get("/imports/visits/export.xlsx", {"period": "2021-Q5"}).status_code == 400
     with pytest.raises(CommandError, match="--period"):
         call_command("export", "visits", str(tmp_path / "x.xlsx"), "--period", "last year")
+    with pytest.raises(CommandError, match="flags has no period"):
+        call_command("export", "flags", str(tmp_path / "x.xlsx"), "--period", "2021")
     assert not AuditEvent.objects.filter(action="export").exists()
     assert not (tmp_path / "x.xlsx").exists()
 

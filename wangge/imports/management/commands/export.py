@@ -74,6 +74,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--reason: {' '.join(exc.messages)}") from exc
         if options["area_code"] and not options["area_code"].isdigit():
             raise CommandError("--area: give the area's statistical code, digits only.")
+        if options["period"] and not KINDS[kind].by_period:
+            by_period = ", ".join(sorted(k for k, v in KINDS.items() if v.by_period))
+            raise CommandError(f"--period: {kind} has no period; these ledgers do: {by_period}.")
         try:
             parse_past_period(options["period"]) if options["period"] else None
         except PeriodError as exc:
