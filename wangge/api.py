@@ -149,6 +149,7 @@ def _register() -> None:
     from wangge.notices.api import feedback_router, notices_router
     from wangge.pairing.api import router as pairing_router
     from wangge.party.api import members_router, organisations_router
+    from wangge.reports.api import router as reports_router
     from wangge.visits.api import router as visits_router
 
     api.add_router("/auth", auth_router)
@@ -166,6 +167,7 @@ def _register() -> None:
     api.add_router("/requests-metrics", appeals_metrics_router)
     api.add_router("/notices", notices_router)
     api.add_router("/feedback", feedback_router)
+    api.add_router("/reports", reports_router)
 
 
 _register()

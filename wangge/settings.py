@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "wangge.appeals",
     "wangge.notices",
     "wangge.dashboard",
+    "wangge.reports",
     "wangge.demo",
 ]
 

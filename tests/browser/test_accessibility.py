@@ -64,3 +64,13 @@ def test_resident_pages_have_no_serious_violations(axe_page, qr_grid):
     page.wait_for_selector("[role=alert]")
     found["track: not found"] = _violations(page)
     assert found == {url: [] for url in found}
+
+
+def test_bulletin_page_has_no_serious_violations(axe_page, township_data, log_in):
+    """The township leader's bulletin (通报), with its chooser and tables."""
+    page = axe_page
+    log_in(page)
+    page.goto("/reports/bulletin/")
+    page.get_by_role("button", name="生成").click()
+    page.wait_for_selector("#bulletin")
+    assert _violations(page) == []

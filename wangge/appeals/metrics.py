@@ -20,19 +20,25 @@ routed to (the ``created`` row), not to whoever held it after an escalation.
 """
 
 import datetime
-import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.appeals.models import AppealEvent, EventKind, Rating
+from wangge.core.periods import (  # noqa: F401 (re-exported for the metrics pages and API)
+    Period,
+    PeriodError,
+    month_period,
+    parse_period,
+    quarter_period,
+    recent_periods,
+    year_period,
+)
 from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
 from wangge.regions.models import LEVEL_CODE_LENGTH, Level
 
@@ -58,117 +64,6 @@ FIGURES = {
 }
 GROUPINGS = ("child", "grid", "member")
 NONE = "none"  # a group key for "no grid" / "no member" in links
-
-
-# ---------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local calendar days [start, end); ``key`` is what goes back into a link."""
-
-    kind: str  # month, quarter, year, custom
-    start: datetime.date
-    end: datetime.date
-    key: str
-
-    @property
-    def start_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time()))
-
-    @property
-    def end_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.end, datetime.time()))
-
-    @property
-    def last_day(self) -> datetime.date:
-        return self.end - datetime.timedelta(days=1)
-
-    def label(self) -> str:
-        if self.kind == "month":
-            return _("%(year)d-%(month)02d") % {"year": self.start.year, "month": self.start.month}
-        if self.kind == "quarter":
-            return _("Q%(q)d %(year)d") % {
-                "q": (self.start.month + 2) // 3,
-                "year": self.start.year,
-            }
-        if self.kind == "year":
-            return str(self.start.year)
-        return _("%(start)s to %(end)s") % {"start": self.start, "end": self.last_day}
-
-
-class PeriodError(ValueError):
-    pass
-
-
-MAX_CUSTOM_DAYS = 3 * 366
-
-
-def month_period(year: int, month: int) -> Period:
-    start = datetime.date(year, month, 1)
-    end = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    return Period("month", start, end, f"{year:04d}-{month:02d}")
-
-
-def quarter_period(year: int, quarter: int) -> Period:
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return Period("quarter", start, end, f"{year:04d}-Q{quarter}")
-
-
-def year_period(year: int) -> Period:
-    return Period("year", datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1), f"{year:04d}")
-
-
-def custom_period(first: datetime.date, last: datetime.date) -> Period:
-    if last < first:
-        raise PeriodError(_("The end date comes before the start date."))
-    if (last - first).days > MAX_CUSTOM_DAYS:
-        raise PeriodError(_("Choose at most three years."))
-    return Period(
-        "custom", first, last + datetime.timedelta(days=1), f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
-    )
-
-
-def parse_period(value: str | None, *, today: datetime.date | None = None) -> Period:
-    """``2026-11`` (month), ``2026-Q4``, ``2026`` or ``2026-11-01..2026-11-15`` (days, both
-    included); empty means the current month. Raises ``PeriodError`` with a plain message."""
-    today = today or timezone.localdate()
-    value = (value or "").strip()
-    try:
-        if not value:
-            return month_period(today.year, today.month)
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-            return month_period(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", value):
-            return quarter_period(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})", value):
-            return year_period(int(m[1]))
-        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", value):
-            return custom_period(
-                datetime.date.fromisoformat(m[1]), datetime.date.fromisoformat(m[2])
-            )
-    except ValueError as exc:
-        if isinstance(exc, PeriodError):
-            raise
-        raise PeriodError(_("That is not a valid date.")) from exc
-    raise PeriodError(_("Give a month (2026-11), a quarter (2026-Q4), a year (2026) or two dates."))
-
-
-def recent_periods(today: datetime.date) -> list[Period]:
-    """Choices for the period selector: the last six months, four quarters and two years."""
-    out = []
-    year, month = today.year, today.month
-    for _i in range(6):
-        out.append(month_period(year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    quarter = (today.month + 2) // 3
-    year = today.year
-    for _i in range(4):
-        out.append(quarter_period(year, quarter))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    out += [year_period(today.year), year_period(today.year - 1)]
-    return out
 
 
 # ---------------------------------------------------------------- the timeline row sets

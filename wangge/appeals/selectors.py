@@ -1,5 +1,7 @@
 """Reads of residents' requests, always within the user's scope."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from wangge.appeals.categories import categories_for
 from wangge.appeals.models import OPEN_STATES, Appeal, AppealEvent, Category, State
 from wangge.appeals.services import phone_index
 from wangge.core.identity import IdentityError, parse_phone
+from wangge.core.periods import ledger_scope, parse_period
 from wangge.grids.models import Grid
 
 LIST_RELATED = ("category", "assignee_member", "assignee_user", "grid", "area")
@@ -64,6 +67,56 @@ def request_list(
     if q:
         qs = qs.filter(Q(ticket__iexact=q.strip()) | Q(contact_name__icontains=q.strip()))
     return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    """The request list's filters (as its page reads them) and a ledger's period."""
+
+    state: str = ""
+    area_code: str = ""
+    category: str = ""
+    overdue: bool = False
+    escalated: bool = False
+    q: str = ""
+    period: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "RequestFilters":
+        area_code, period = ledger_scope(params)
+        return cls(
+            state=str(params.get("state") or ""),
+            area_code=area_code,
+            category=str(params.get("category") or ""),
+            overdue=params.get("overdue") == "1",
+            escalated=params.get("escalated") == "1",
+            q=str(params.get("q") or "")[:50],
+            period=period.key if period else "",
+        )
+
+    def query(self) -> dict:
+        """The filters as the list page's link parameters."""
+        out = {k: v for k, v in vars(self).items() if v and k not in ("area_code",)}
+        out.update(overdue="1" if self.overdue else "", escalated="1" if self.escalated else "")
+        out["area"] = self.area_code
+        return {k: v for k, v in out.items() if v}
+
+
+def filtered_requests(user, filters: RequestFilters) -> QuerySet:
+    """``request_list`` for the list's filters; a period keeps the requests submitted in it."""
+    qs = request_list(
+        user,
+        state=filters.state,
+        area_code=filters.area_code,
+        category=filters.category,
+        overdue=filters.overdue,
+        escalated=filters.escalated,
+        q=filters.q,
+    )
+    if filters.period:
+        period = parse_period(filters.period)
+        qs = qs.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    return qs
 
 
 def overdue_q(now=None) -> Q:

@@ -124,3 +124,24 @@ def member_label(member) -> str:
     grids = "、".join(m.grid.name for m in member.grid_memberships.all())
     parts = [member.name, member.organisation.name, grids, member.phone_masked]
     return " · ".join(p for p in parts if p)
+
+
+def plans_in_period(area_code: str, start_at: datetime.datetime, end_at: datetime.datetime):
+    """Plans opened and closed in [start_at, end_at) in the area, and the closed ones per
+    outcome (in the outcomes' order; the quarterly bulletin's outcomes)."""
+    plans = Plan.objects.filter(prefix_q("area_code", area_code))
+    closed = plans.filter(status=PlanStatus.CLOSED, closed_at__gte=start_at, closed_at__lt=end_at)
+    counts = dict(
+        closed.order_by()
+        .values("outcome_kind")
+        .annotate(n=Count("id"))
+        .values_list("outcome_kind", "n")
+    )
+    return {
+        "opened": plans.filter(created_at__gte=start_at, created_at__lt=end_at).count(),
+        "closed": sum(counts.values()),
+        "by_outcome": [
+            (str(label), counts[value]) for value, label in Outcome.choices if counts.get(value)
+        ],
+        "open_now": plans.exclude(status=PlanStatus.CLOSED).count(),
+    }

@@ -1,7 +1,6 @@
 """The flag and attention lists as XLSX exports (export-only kinds of ``wangge.imports``):
 scoped like their pages, audited, ID numbers masked, every text cell formula-safe."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.flags.selectors import (
@@ -11,13 +10,16 @@ from wangge.flags.selectors import (
     attention_rows,
     flag_list,
 )
-from wangge.imports.kinds import Column, ExportKind, area_names, area_parts, register
+from wangge.imports.kinds import (
+    Column,
+    ExportKind,
+    area_names,
+    area_parts,
+    local_time,
+    register,
+)
 
 CHUNK = 500
-
-
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class FlagExport(ExportKind):
@@ -60,8 +62,8 @@ class FlagExport(ExportKind):
                 flag.household.address,
                 flag.rule.name,
                 str(flag.get_status_display()),
-                _local(flag.raised_at),
-                _local(flag.decided_at),
+                local_time(flag.raised_at),
+                local_time(flag.decided_at),
                 flag.reason,
                 len(flag.evidence),
                 plan.pk if plan else "",

@@ -363,3 +363,12 @@ def attention_choices(user, area_code: str = "") -> dict:
         if area_code
         else [],
     }
+
+
+def flags_in_period(area_code: str, start_at: datetime.datetime, end_at: datetime.datetime):
+    """Flags raised in [start_at, end_at) in the area, per status they stand in now."""
+    flags = Flag.objects.filter(
+        prefix_q("area_code", area_code), raised_at__gte=start_at, raised_at__lt=end_at
+    )
+    counts = dict(flags.order_by().values_list("status").annotate(n=Count("id")))
+    return {"raised": sum(counts.values()), "by_status": counts}

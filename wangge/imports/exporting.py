@@ -8,7 +8,7 @@ purpose, recorded in the audit log like a reveal, and marked in the sheet's name
 
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import in_areas
+from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.audit.services import audit_record
 from wangge.imports.kinds import ImportKind
 from wangge.imports.pipeline import writer_prefixes
@@ -28,6 +28,12 @@ def template_workbook(kind: ImportKind, target) -> None:
 def full_sheet_name() -> str:
     """The sheet name that marks a file with full ID numbers and phones."""
     return _("Full numbers - confidential")[:31]
+
+
+def can_export(user) -> bool:
+    """Whether ``user`` may export lists at all: anyone with a role over an area (each export is
+    then scoped to what its list page shows them). List pages show their export link by it."""
+    return bool(area_prefixes(user))
 
 
 def can_export_full(user) -> bool:
@@ -63,6 +69,7 @@ def export_workbook(
         properties={"title": full_sheet_name(), "comments": f"{purpose}: {reason}"}
         if unmasked
         else None,
+        extra_sheets=kind.extra_sheets(queryset),
     )
     detail = {
         "kind": kind.name,

@@ -18,6 +18,7 @@ from operator import or_
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import in_areas, prefix_q
@@ -241,6 +242,7 @@ class ExportKind(ABC):
     label: Any = ""  # what the pages call it ("Party members")
     object_type = ""  # the audit log's object type
     importable = False
+    by_period = False  # whether the export takes ``period`` (the ledgers of visits, requests...)
     # Columns an export masks: column key → (the record's full value, its masked value).
     masked: dict[str, tuple[str, str]] = {}
 
@@ -258,6 +260,10 @@ class ExportKind(ABC):
     @abstractmethod
     def export_rows(self, queryset, *, unmasked: bool = False) -> Iterable[list]:
         """Rows in the export's columns (``columns``)."""
+
+    def extra_sheets(self, queryset) -> list[tuple[str, list[SheetColumn], Iterable[list]]]:
+        """Further sheets after the list, as (name, columns, rows): a request's timeline."""
+        return []
 
 
 class ImportKind(ExportKind):
@@ -414,6 +420,11 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK):
 
 def _names_of(codes: list[str]):
     return Region.objects.filter(code__in=codes).values_list("code", "name")
+
+
+def local_time(moment) -> str:
+    """A moment as an export cell: local time to the minute ("" when there is none)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def area_parts(code: str, names: dict[str, str]) -> tuple[str, str, str]:

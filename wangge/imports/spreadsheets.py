@@ -402,6 +402,28 @@ _PROTECTION = {
 }
 
 
+def _write_rows(sheet, columns, rows, formats, header_fmt, date_fmt, key_fmt) -> None:
+    """The header row and the data rows; text cells go through ``escape_formula``."""
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width, formats[index])
+        sheet.write_string(0, index, column.header, header_fmt)
+    row_index = 1
+    for values in rows:
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(
+                    row_index, index, value, key_fmt if columns[index].locked else date_fmt
+                )
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(row_index, index, value, formats[index])
+            else:
+                sheet.write_string(row_index, index, escape_formula(str(value)), formats[index])
+        row_index += 1
+
+
 def write_workbook(
     target,
     columns: Sequence[SheetColumn],
@@ -410,8 +432,10 @@ def write_workbook(
     sheet_name: str,
     notes_title: str = "",
     properties: dict | None = None,
+    extra_sheets: Sequence[tuple[str, Sequence[SheetColumn], Iterable[Sequence]]] = (),
 ) -> None:
-    """Write one data sheet (and optionally a notes sheet) to a path or binary file object.
+    """Write one data sheet (and optionally a notes sheet) to a path or binary file object;
+    ``extra_sheets`` are further (name, columns, rows) data sheets after it (a ledger's detail).
 
     When a column is ``locked`` the sheet is protected and every other cell (and the empty
     rows below the data) is unlocked, so only the header and the locked columns are read-only.
@@ -430,26 +454,13 @@ def write_workbook(
     key_fmt = workbook.add_format({"bg_color": "#EEEEEE", "font_color": "#555555"})
     formats = [key_fmt if c.locked else text_fmt if c.text else plain_fmt for c in columns]
     sheet = workbook.add_worksheet(sheet_name)
-    sheet.freeze_panes(1, 0)
-    for index, column in enumerate(columns):
-        sheet.set_column(index, index, column.width, formats[index])
-        sheet.write_string(0, index, column.header, header_fmt)
     if protect:
         sheet.protect("", _PROTECTION)
-    row_index = 1
-    for values in rows:
-        for index, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, datetime.date):
-                sheet.write_datetime(
-                    row_index, index, value, key_fmt if columns[index].locked else date_fmt
-                )
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(row_index, index, value, formats[index])
-            else:
-                sheet.write_string(row_index, index, escape_formula(str(value)), formats[index])
-        row_index += 1
+    _write_rows(sheet, columns, rows, formats, header_fmt, date_fmt, key_fmt)
+    for extra_name, extra_columns, extra_rows in extra_sheets:
+        extra_formats = [text_fmt if c.text else None for c in extra_columns]
+        extra = workbook.add_worksheet(extra_name[:31])
+        _write_rows(extra, extra_columns, extra_rows, extra_formats, header_fmt, date_fmt, key_fmt)
     if notes_title:
         notes = workbook.add_worksheet(notes_title)
         notes.set_column(0, 0, 16)

@@ -5,7 +5,7 @@ import io
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import area_prefixes
 from wangge.core.forms import RevealForm
-from wangge.imports.exporting import can_export_full, export_workbook, template_workbook
+from wangge.core.periods import PeriodError
+from wangge.imports.exporting import can_export, can_export_full, export_workbook, template_workbook
 from wangge.imports.kinds import KINDS
 from wangge.imports.models import ImportJob
 from wangge.imports.pipeline import writer_prefixes
@@ -113,10 +113,13 @@ def template(request, kind: str):
 
 def export(request, kind: str):
     import_kind = _kind_or_404(kind, importable=False)
-    if not area_prefixes(request.user):
+    if not can_export(request.user):
         raise PermissionDenied
     buffer = io.BytesIO()
-    export_workbook(import_kind, buffer, user=request.user, params=request.GET)
+    try:
+        export_workbook(import_kind, buffer, user=request.user, params=request.GET)
+    except PeriodError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     return _download(buffer, f"{kind}-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from wangge.accounts.scope import area_prefixes, in_areas, prefix_q
 from wangge.campaigns.models import Campaign
 from wangge.campaigns.selectors import campaign_list
+from wangge.core.periods import ledger_scope, parse_period
 from wangge.grids.selectors import grid_list
 from wangge.notices.models import Attachment, Delivery, Feedback, Notice, Topic
 from wangge.notices.permissions import READERS
@@ -70,6 +71,65 @@ def notice_list(user) -> QuerySet:
         .select_related("area")
         .order_by("-sent_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class NoticeFilters:
+    """A notice ledger's area (sent in or reaching it) and period (sent in it)."""
+
+    area_code: str = ""
+    period: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "NoticeFilters":
+        area_code, period = ledger_scope(params)
+        return cls(area_code=area_code, period=period.key if period else "")
+
+
+def filtered_notices(user, filters: NoticeFilters) -> QuerySet:
+    """``staff_notices`` sent in the period, sent in or reaching the area."""
+    qs = staff_notices(user)
+    if filters.area_code:
+        reached = Delivery.objects.filter(notice=OuterRef("pk")).filter(
+            prefix_q("area_code", filters.area_code)
+        )
+        qs = qs.filter(
+            prefix_q("area_code", filters.area_code)
+            | Q(area_code__in=_ancestors(filters.area_code)) & Exists(reached)
+        )
+    if filters.period:
+        period = parse_period(filters.period)
+        qs = qs.filter(sent_at__gte=period.start_at, sent_at__lt=period.end_at)
+    return qs
+
+
+def _ancestors(code: str) -> list[str]:
+    return [code[:n] for n in range(1, len(code))]
+
+
+def reach_rows(user, filters: NoticeFilters) -> QuerySet:
+    """The ledger's rows: per notice of ``filtered_notices`` and village it reached (within the
+    staff member's area and the filter's), recipients, delivered and opened — counts only,
+    never who (principle 4). Newest notice first."""
+    deliveries = in_areas(
+        Delivery.objects.filter(notice__in=filtered_notices(user, filters).values("pk")),
+        area_prefixes(user, READERS),
+    )
+    if filters.area_code:
+        deliveries = deliveries.filter(prefix_q("area_code", filters.area_code))
+    return (
+        deliveries.annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
+        .values("notice_id", "notice__sent_at", "village")
+        .annotate(
+            recipients=Count("id"), delivered=Count("delivered_at"), opened=Count("opened_at")
+        )
+        .order_by("-notice__sent_at", "-notice_id", "village")
+    )
+
+
+def notices_by_id(ids: list[int]) -> dict[int, Notice]:
+    """The notices of ledger rows (already scoped by ``reach_rows``)."""
+    return {n.pk: n for n in Notice.objects.filter(pk__in=ids).select_related("area")}
 
 
 def notice_for_user(user, pk: int) -> Notice:

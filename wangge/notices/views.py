@@ -1,5 +1,7 @@
 """Notice and feedback pages: thin; the forms parse, the services write, the selectors read."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from wangge.appeals.categories import categories_for
 from wangge.core.errors import DomainError
 from wangge.grids.models import GridLayer
 from wangge.grids.selectors import grid_list
+from wangge.imports.exporting import can_export
 from wangge.notices.attachments import MAX_ATTACHMENTS, max_bytes
 from wangge.notices.audience import Targets
 from wangge.notices.forms import (
@@ -82,7 +85,14 @@ def notice_sent(request):
     return render(
         request,
         "notices/sent.html",
-        {"page": page, "can_send": bool(sender_areas(request.user))},
+        {
+            "page": page,
+            "can_send": bool(sender_areas(request.user)),
+            "can_export": can_export(request.user),
+            "export_query": urlencode(
+                {k: v for k, v in request.GET.items() if k in ("area", "period")}
+            ),
+        },
     )
 
 

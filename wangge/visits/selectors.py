@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, townships_of, visible
+from wangge.core.periods import ledger_scope, parse_period
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
@@ -270,6 +271,38 @@ def visit_list(user) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class VisitFilters:
+    """The visit list's filters (``household``) and a ledger's area and period."""
+
+    household: int | None = None
+    area_code: str = ""
+    period: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "VisitFilters":
+        area_code, period = ledger_scope(params)
+        household = str(params.get("household") or "")
+        return cls(
+            household=int(household) if household.isdigit() else None,
+            area_code=area_code,
+            period=period.key if period else "",
+        )
+
+
+def filtered_visits(user, filters: VisitFilters) -> QuerySet:
+    """``visit_list`` narrowed by the list's filters: the household, an area, a period."""
+    qs = visit_list(user)
+    if filters.household is not None:
+        qs = qs.filter(household_id=filters.household)
+    if filters.area_code:
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
+    if filters.period:
+        period = parse_period(filters.period)
+        qs = qs.filter(visited_on__gte=period.start, visited_on__lt=period.end)
+    return qs
+
+
 def visit_for_user(user, pk: int) -> Visit:
     try:
         return visit_list(user).get(pk=pk)
@@ -413,4 +446,16 @@ def township_visit_figures(prefixes: list[str], today: datetime.date) -> dict:
         "visits_overdue": overdue,
         "visits_on_time_percent": None if rate is None else round(100 * rate, 1),
         "visits_last_30_days": recent,
+    }
+
+
+def visits_in_period(prefixes: list[str], start: datetime.date, end: datetime.date) -> dict:
+    """Visits made on days [start, end) under the (already scoped) prefixes: in all, per kind,
+    and how many households they reached (for the quarterly bulletin)."""
+    visits = in_areas(Visit.objects.filter(visited_on__gte=start, visited_on__lt=end), prefixes)
+    kinds = dict(visits.order_by().values_list("kind").annotate(n=Count("id")))
+    return {
+        "visits": sum(kinds.values()),
+        "visits_by_kind": kinds,
+        "households_visited": visits.order_by().values("household_id").distinct().count(),
     }

@@ -1,6 +1,8 @@
 """Field pages for members on phones (home, my households, log a visit) and cadres' pages
 (visit list, roll-ups, policies)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -18,12 +20,16 @@ from wangge.accounts.scope import has_role
 from wangge.core.api_helpers import MAX_ID
 from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
+from wangge.core.periods import PeriodError
 from wangge.core.reveal import contact_purpose, reveal
+from wangge.imports.exporting import can_export
 from wangge.visits.forms import PolicyForm, VisitForm
 from wangge.visits.hooks import bound_extensions, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
+    VisitFilters,
     can_edit_policies,
+    filtered_visits,
     household_for_visit,
     household_paired_with_user,
     is_cadre,
@@ -151,12 +157,20 @@ def visit_photo(request, pk: int):
 
 
 def visit_index(request):
-    qs = visit_list(request.user)
-    household = request.GET.get("household", "")
-    if household.isdigit():
-        qs = qs.filter(household_id=int(household))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "visits/visit_list.html", {"page": page})
+    try:
+        filters = VisitFilters.from_params(request.GET)
+    except PeriodError:
+        filters = VisitFilters.from_params({**request.GET.dict(), "period": ""})
+    page = Paginator(filtered_visits(request.user, filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visits/visit_list.html",
+        {
+            "page": page,
+            "can_export": can_export(request.user),
+            "export_query": urlencode({k: v for k, v in vars(filters).items() if v}),
+        },
+    )
 
 
 def overview(request):

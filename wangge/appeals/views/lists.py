@@ -1,5 +1,7 @@
 """The appeal lists: the assignee's own, and the village and township lists with filters."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,11 +11,14 @@ from wangge.accounts.scope import townships_of, visible
 from wangge.appeals.models import State
 from wangge.appeals.selectors import (
     ROWS_PER_PAGE,
+    RequestFilters,
     categories_of,
+    filtered_requests,
     for_rows,
     my_requests,
-    request_list,
 )
+from wangge.core.periods import PeriodError
+from wangge.imports.exporting import can_export
 from wangge.regions.models import Level, Region
 
 
@@ -44,16 +49,11 @@ def request_mine(request):
 
 def request_index(request):
     f = request.GET
-    area_code = f.get("area", "")
-    qs = request_list(
-        request.user,
-        state=f.get("state", ""),
-        area_code=area_code if area_code.isdigit() else "",
-        category=f.get("category", ""),
-        overdue=f.get("overdue") == "1",
-        escalated=f.get("escalated") == "1",
-        q=f.get("q", "")[:50],
-    )
+    try:
+        filters = RequestFilters.from_params(f)
+    except PeriodError:
+        filters = RequestFilters.from_params({**f.dict(), "period": ""})
+    qs = filtered_requests(request.user, filters)
     page = Paginator(for_rows(qs), ROWS_PER_PAGE).get_page(f.get("page"))
     villages = visible(Region.objects.filter(level=Level.VILLAGE), request.user, field="code")
     townships = townships_of(request.user)
@@ -68,5 +68,7 @@ def request_index(request):
             "categories": categories,
             "f": f,
             "now": timezone.now(),
+            "can_export": can_export(request.user),
+            "export_query": urlencode(filters.query()),
         },
     )

@@ -1,9 +1,10 @@
-"""wangge export members|households|flags|plans|attention FILE [filters] [--full --reason WHY]
-[--user USERNAME]"""
+"""wangge export members|households|flags|plans|attention|visits|requests|notices FILE [filters]
+[--area CODE] [--period 2021-Q4] [--full --reason WHY] [--user USERNAME]"""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from wangge.core.periods import PeriodError, parse_past_period
 from wangge.core.reveal import validate_reason
 from wangge.imports.exporting import can_export_full, export_workbook
 from wangge.imports.kinds import KINDS
@@ -13,7 +14,8 @@ from wangge.imports.management.commands._registry import actor_for
 class Command(BaseCommand):
     help = (
         "Export a list to XLSX with the same filters as its page: members, households (these "
-        "two can be edited and imported back), flags, assistance plans or the attention list. "
+        "two can be edited and imported back), flags, assistance plans, the attention list, or "
+        "the ledgers of visits, requests (with their timelines) and notices (reach per village). "
         "ID numbers and phones are masked unless --full is given (with --reason); every "
         "export is written to the audit log. The first column is each record's system number: "
         "edit the file and import it back. Without --user the export runs as the system with "
@@ -24,7 +26,19 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file")
         parser.add_argument("--q", default="", help="search text (name, address, phone ending)")
-        parser.add_argument("--area-code", default="", help="only this area and the areas below")
+        parser.add_argument(
+            "--area",
+            "--area-code",
+            dest="area_code",
+            default="",
+            help="only this area and the areas below (a statistical code)",
+        )
+        parser.add_argument(
+            "--period",
+            default="",
+            help="ledgers: 2021, 2021-H2, 2021-Q4 or 2021-10 (visits made, requests submitted, "
+            "notices sent in it)",
+        )
         parser.add_argument("--tag", default="", help="households: tag slug, e.g. hardship")
         parser.add_argument("--organisation", default="", help="members: organisation id")
         parser.add_argument("--age-band", default="", help="members: lt40, 40-59, 60plus, ...")
@@ -58,8 +72,18 @@ class Command(BaseCommand):
                 reason = validate_reason(reason)
             except ValidationError as exc:
                 raise CommandError(f"--reason: {' '.join(exc.messages)}") from exc
+        if options["area_code"] and not options["area_code"].isdigit():
+            raise CommandError("--area: give the area's statistical code, digits only.")
+        if options["period"] and not KINDS[kind].by_period:
+            by_period = ", ".join(sorted(k for k, v in KINDS.items() if v.by_period))
+            raise CommandError(f"--period: {kind} has no period; these ledgers do: {by_period}.")
+        try:
+            parse_past_period(options["period"]) if options["period"] else None
+        except PeriodError as exc:
+            raise CommandError(f"--period: {exc}") from exc
         params = {
             "q": options["q"],
+            "period": options["period"],
             "area_code": options["area_code"],
             "tag": options["tag"],
             "organisation": options["organisation"],
