@@ -145,6 +145,7 @@ def _register() -> None:
     from wangge.campaigns.api import router as campaigns_router
     from wangge.flags.api import router as flags_router
     from wangge.grids.api import router as grids_router
+    from wangge.grids.persons_api import router as persons_router
     from wangge.households.api import router as households_router
     from wangge.notices.api import feedback_router, notices_router
     from wangge.pairing.api import router as pairing_router
@@ -157,6 +158,7 @@ def _register() -> None:
     api.add_router("/members", members_router)
     api.add_router("/households", households_router)
     api.add_router("/grids", grids_router)
+    api.add_router("/persons", persons_router)
     api.add_router("/flags", flags_router)
     api.add_router("/assistance", assistance_router)
     api.add_router("/pairings", pairing_router)
