@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.campaigns.models import CampaignKind
+
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
 _DATES = {
@@ -25,6 +27,11 @@ class CampaignForm(forms.Form):
     )
     starts_on = forms.DateField(error_messages=_DATES)
     ends_on = forms.DateField(error_messages=_DATES)
+    kind = forms.ChoiceField(
+        choices=CampaignKind.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed kinds.")},
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

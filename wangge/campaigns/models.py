@@ -14,6 +14,12 @@ from wangge.core.models import AreaScoped
 
 class CampaignKind(models.TextChoices):
     VISIT = "visit", _("Visit campaign")
+    STRAW_BURNING = "straw_burning", _("Straw-burning ban")
+    FOREST_FIRE = "forest_fire", _("Forest-fire prevention")
+
+
+# Kinds whose grid members sign a responsibility letter and patrol (S10).
+DUTY_KINDS = {CampaignKind.STRAW_BURNING, CampaignKind.FOREST_FIRE}
 
 
 class Campaign(AreaScoped):

@@ -4,11 +4,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes
+from wangge.accounts.scope import area_prefixes, can_see_area
 from wangge.audit.services import audit_record
 from wangge.campaigns.models import Campaign, CampaignKind, Opinion, OpinionCategory
 from wangge.regions.codes import township_of
@@ -37,6 +38,8 @@ def campaign_create(
     kind: str = CampaignKind.VISIT,
     collects_opinions: bool = True,
 ) -> Campaign:
+    if not can_see_area(actor, area.code):
+        raise Http404  # the same answer as for an area that does not exist
     require_township_admin(actor, township_of(area.code) or area.code)
     name = (name or "").strip()
     if not name:
@@ -51,7 +54,8 @@ def campaign_create(
             kind=kind,
             starts_on=starts_on,
             ends_on=ends_on,
-            collects_opinions=collects_opinions,
+            # Only visit campaigns ask for opinions during visits.
+            collects_opinions=collects_opinions and kind == CampaignKind.VISIT,
             created_by=actor,
         )
         campaign.set_area(area)

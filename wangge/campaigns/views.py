@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.models import Role
 from wangge.accounts.scope import in_areas, townships_of
 from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
+from wangge.campaigns.models import CampaignKind
 from wangge.campaigns.selectors import (
     _categories_for,
     campaign_for_user,
@@ -59,7 +60,7 @@ def campaign_new(request):
     areas = in_areas(
         Region.objects.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]), townships, field="code"
     ).order_by("code")
-    values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": ""}
+    values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": "", "kind": "visit"}
     status = 200
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
@@ -76,6 +77,7 @@ def campaign_new(request):
                     name=data["name"],
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
+                    kind=data["kind"] or CampaignKind.VISIT,
                 )
             except (ValidationError, DomainError) as exc:
                 _error(request, exc)
@@ -85,7 +87,7 @@ def campaign_new(request):
     return render(
         request,
         "campaigns/campaign_form.html",
-        {"areas": areas, "values": values},
+        {"areas": areas, "values": values, "kinds": CampaignKind.choices},
         status=status,
     )
 
