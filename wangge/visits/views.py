@@ -20,7 +20,7 @@ from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
 from wangge.core.reveal import contact_purpose, reveal
 from wangge.visits.forms import PolicyForm, VisitForm
-from wangge.visits.hooks import bound_extensions, need_categories
+from wangge.visits.hooks import bound_extensions, home_cards, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
     can_edit_policies,
@@ -53,6 +53,7 @@ def home(request):
             "has_member": request.user.member_id is not None,
             "cadre": is_cadre(request.user),
             "today": today,
+            "cards": home_cards(request.user, today),
         },
     )
 
