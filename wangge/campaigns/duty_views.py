@@ -41,16 +41,10 @@ from wangge.campaigns.services import (
     pledge_publish,
     roster_add,
 )
+from wangge.campaigns.views import _error
 from wangge.core.errors import ConflictError, DomainError
 from wangge.grids.models import Person
 from wangge.regions.models import Level, Region
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, getattr(exc, "message", str(exc)))
 
 
 def _duty_campaign(user, pk: int):

@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.campaigns.models import CampaignKind, DutyLogKind
-from wangge.core.images import MAX_PHOTO_BYTES
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
@@ -94,19 +93,11 @@ class DutyLogForm(forms.Form):
     day = forms.DateField(error_messages=_DATES)
     place = forms.CharField(required=False, max_length=200)
     text = forms.CharField(required=False, max_length=5000)
-    photo = forms.FileField(required=False)
+    photo = forms.FileField(required=False)  # checked and cleaned by the service
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo.size > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(
-                _("The photo is larger than 5 MB. Choose a smaller photo or leave it out.")
-            )
-        return photo
 
 
 class RosterForm(forms.Form):

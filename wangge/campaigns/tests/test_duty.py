@@ -272,3 +272,22 @@ def test_duty_log_refuses_visit_campaigns(duty, township_admin):
         duty_log_record(
             actor=duty["a"], campaign=visit, kind="patrol", day=duty["today"], place="x", text="y"
         )
+
+
+def test_a_file_that_is_not_a_photo_stores_nothing(client, duty, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(duty["a"])
+    page = client.post(
+        "/campaigns/patrol/",
+        {
+            "campaign": duty["campaign"].pk,
+            "kind": "incident",
+            "day": duty["today"].isoformat(),
+            "place": "汪屋",
+            "text": "有烟",
+            "photo": SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg"),
+        },
+    )
+    assert page.status_code == 400
+    assert "JPEG" in page.content.decode()
+    assert not DutyLog.objects.exists() and not any(tmp_path.rglob("*.jpg"))
