@@ -7,10 +7,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.models import Role
+from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import area_prefixes, can_see_area
 from wangge.audit.services import audit_record
 from wangge.campaigns.models import (
@@ -27,9 +28,10 @@ from wangge.campaigns.models import (
     PledgeAck,
     RosterEntry,
 )
-from wangge.campaigns.selectors import scope_members
+from wangge.campaigns.selectors import _ancestors, scope_members
 from wangge.core.errors import ConflictError
 from wangge.core.images import photo_clean
+from wangge.core.notify import notify_many
 from wangge.regions.codes import township_of
 
 # Who runs campaigns and sorts their opinions: the township office and village secretaries.
@@ -357,6 +359,15 @@ def accountability_open(
             action="campaigns.accountability_open",
             obj=record,
             detail={"campaign": campaign.pk},
+        )
+        # The committee over the area hears of it in its inbox; the record waits in its queue.
+        committee = RoleAssignment.objects.filter(
+            role=Role.DISCIPLINE, area_id__in={*_ancestors(area.code), area.code}
+        ).values_list("user_id", flat=True)
+        notify_many(
+            subject=_("New accountability record: %(campaign)s") % {"campaign": campaign.name},
+            link=reverse("campaigns:accountability_detail", args=[record.pk]),
+            recipients=[(user_id, None, "") for user_id in committee],
         )
     return record
 

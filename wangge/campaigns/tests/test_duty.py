@@ -23,6 +23,7 @@ from wangge.campaigns.services import (
     pledge_publish,
     roster_add,
 )
+from wangge.core.models import Notification
 from wangge.core.stats import collect_stats
 from wangge.grids.models import GridMember
 from wangge.grids.services import grid_create, grid_layers_seed, person_create
@@ -192,20 +193,25 @@ def test_a_person_added_twice_to_the_roster_is_refused(duty, secretary_a):
     assert RosterEntry.objects.count() == 1
 
 
-def test_accountability_goes_to_the_discipline_committee_and_is_decided(client, duty, secretary_a):
+def test_accountability_goes_to_the_discipline_committee_and_is_decided(
+    client, duty, secretary_a, django_capture_on_commit_callbacks
+):
     discipline = testing.make_user("jiwei", Role.DISCIPLINE, testing.TOWNSHIP)
     client.force_login(secretary_a)
-    page = client.post(
-        f"/campaigns/{duty['campaign'].pk}/accountability/new/",
-        {
-            "area": testing.VILLAGE_A,
-            "member": duty["a2"].member.pk,
-            "failure": "责任区内发生焚烧未及时制止",
-            "evidence": "5月28日巡查记录",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            f"/campaigns/{duty['campaign'].pk}/accountability/new/",
+            {
+                "area": testing.VILLAGE_A,
+                "member": duty["a2"].member.pk,
+                "failure": "责任区内发生焚烧未及时制止",
+                "evidence": "5月28日巡查记录",
+            },
+        )
     assert page.status_code == 302
     record = Accountability.objects.get()
+    inbox = Notification.objects.filter(user=discipline)
+    assert inbox.count() == 1 and "秸秆禁烧" in inbox.get().subject
     client.force_login(discipline)
     assert "责任区内发生焚烧" in client.get("/campaigns/accountability/").content.decode()
     url = f"/campaigns/accountability/{record.pk}/"
