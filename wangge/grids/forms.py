@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import visible
 from wangge.core.forms import RegionChoiceField, writable
-from wangge.households.forms import IdMultipleChoiceField
+from wangge.households.forms import KEEP_HELP, IdMultipleChoiceField
 from wangge.households.models import Household
 from wangge.party.models import Member
 from wangge.regions.models import Level, Region
@@ -126,10 +126,16 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid_choice": _("No household with this number in your area.")},
     )
+    clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Full numbers never go back to the browser: blank keeps the current one.
+        if person is not None and person.phone_masked:
+            self.fields["phone"].help_text = KEEP_HELP % {"masked": person.phone_masked}
+        else:
+            del self.fields["clear_phone"]
         self.fields["area"].queryset = writable(
             Region.objects.filter(level__in=[Level.VILLAGE, Level.HAMLET, Level.GROUP]),
             user,

@@ -297,16 +297,18 @@ def _person_save(request, person=None):
         _require_write(request.user, person.area_code)
         initial = {
             "name": person.name,
-            "phone": person.phone,
             "area": person.area,
             "member": person.member_id,
             "household": person.household_id,
             "version": person.version,
         }
-    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    form = PersonForm(request.POST or None, user=request.user, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
+        clear_phone = data.pop("clear_phone", False)
+        if person is not None and not data["phone"] and not clear_phone:
+            data["phone"] = person.phone
         try:
             if person is None:
                 person_create(actor=request.user, **data)

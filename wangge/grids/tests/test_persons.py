@@ -53,6 +53,20 @@ def test_other_village_sees_nothing_and_member_may_not_add(client, person_a, sec
         person_create(actor=member_a, name="某人", area=Region.objects.get(code=HAMLET_A))
 
 
+def test_edit_keeps_the_phone_it_never_shows(client, secretary_a, person_a):
+    client.force_login(secretary_a)
+    page = client.get(f"/grids/persons/{person_a.pk}/edit/").content.decode()
+    assert "13912345678" not in page and "139****5678" in page
+    data = {"name": "汪护林", "phone": "", "area": HAMLET_A, "version": person_a.version}
+    assert client.post(f"/grids/persons/{person_a.pk}/edit/", data).status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.phone == "13912345678"
+    data = {**data, "version": person_a.version, "clear_phone": "on"}
+    assert client.post(f"/grids/persons/{person_a.pk}/edit/", data).status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.phone == "" and person_a.phone_masked == ""
+
+
 def test_edit_refuses_a_stale_version(client, secretary_a, person_a):
     client.force_login(secretary_a)
     data = {"name": "汪护林二", "phone": "", "area": HAMLET_A, "version": person_a.version}
