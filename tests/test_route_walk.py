@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from wangge import testing
 from wangge.accounts.models import Role
@@ -18,7 +19,20 @@ from wangge.accounts.tokens import token_issue
 from wangge.api import api
 from wangge.appeals.categories import categories_for
 from wangge.appeals.services import appeal_create
-from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
+from wangge.campaigns.services import (
+    accountability_open,
+    campaign_create,
+    duty_log_record,
+    pledge_publish,
+    roster_add,
+)
+from wangge.grids.models import GridMember
+from wangge.grids.services import (
+    grid_assign_households,
+    grid_create,
+    grid_layers_seed,
+    person_create,
+)
 from wangge.notices.audience import Targets
 from wangge.notices.services import feedback_create, notice_send
 from wangge.regions.models import Region
@@ -28,7 +42,10 @@ SECRET_MEMBER = "甲村秘员"
 SECRET_GRID = "甲村秘格"
 SECRET_NOTICE = "甲村秘通知"
 SECRET_FEEDBACK = "甲村秘反馈"
+SECRET_PERSON = "甲村秘人"
+SECRET_PATROL = "甲村秘巡"
 SECRETS = [SECRET_HEAD, SECRET_MEMBER, SECRET_GRID, SECRET_NOTICE, SECRET_FEEDBACK]
+SECRETS += [SECRET_PERSON, SECRET_PATROL]
 
 # Pages anyone may open (they show no registry data).
 PUBLIC = {"/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json", "/requests/track/"}
@@ -107,15 +124,50 @@ def village_a_data(regions, tags):
     feedback = feedback_create(
         actor=writer, subject=SECRET_FEEDBACK, text="村内", addressed_to="village", notice=notice
     )
+    duty = _duty_campaign_a(sender, writer, member, grid)
     ints = sorted(
         {household.pk, member.pk, grid.pk, member.organisation_id, appeal.pk}
         | {notice.pk, feedback.pk}
+        | duty
     )
     return {
         "int": [str(i) for i in ints],
         "slug": SLUG_VALUES,
         "str": [testing.VILLAGE_A, testing.VILLAGE_A + "001"],
     }
+
+
+def _duty_campaign_a(secretary, writer, member, grid) -> set[int]:
+    """A straw-burning campaign over village A: its letter, a patrol, a person on its roster
+    and an accountability record, each naming a secret."""
+    GridMember.objects.create(grid=grid, member=member)
+    office = testing.make_user("campaign-office", Role.TOWNSHIP_ADMIN, testing.TOWNSHIP)
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=office,
+        area=Region.objects.get(code=testing.VILLAGE_A),
+        name="甲村禁烧",
+        kind="straw_burning",
+        starts_on=today,
+        ends_on=today,
+    )
+    pledge = pledge_publish(actor=office, campaign=campaign, text=SECRET_PATROL)
+    log = duty_log_record(
+        actor=writer, campaign=campaign, kind="incident", day=today, place="田", text=SECRET_PATROL
+    )
+    person = person_create(
+        actor=secretary, name=SECRET_PERSON, area=Region.objects.get(code=testing.VILLAGE_A)
+    )
+    roster_add(actor=secretary, campaign=campaign, person=person)
+    record = accountability_open(
+        actor=secretary,
+        campaign=campaign,
+        area=Region.objects.get(code=testing.VILLAGE_A),
+        failure=SECRET_PATROL,
+        person=person,
+        duty_log=log,
+    )
+    return {campaign.pk, pledge.pk, log.pk, person.pk, record.pk}
 
 
 def _page_paths(values):
@@ -203,3 +255,7 @@ def test_the_walk_reaches_village_a_data_for_its_own_secretary(client, secretary
     assert any(p.startswith("/api/v1/feedback") for p in api_hits), api_hits
     assert any(p.startswith("/api/v1/households") for p in api_hits), api_hits
     assert any(p.startswith("/api/v1/members") for p in api_hits), api_hits
+    assert any(p.startswith("/grids/persons/") for p in page_hits), page_hits
+    assert any(p.startswith("/campaigns/accountability/") for p in page_hits), page_hits
+    assert any(p.startswith("/api/v1/persons") for p in api_hits), api_hits
+    assert any(p.startswith("/api/v1/pledges") for p in api_hits), api_hits

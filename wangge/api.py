@@ -143,8 +143,10 @@ def _register() -> None:
     from wangge.appeals.metrics_api import router as appeals_metrics_router
     from wangge.assistance.api import router as assistance_router
     from wangge.campaigns.api import router as campaigns_router
+    from wangge.campaigns.duty_api import accountability_router, duty_router, pledges_router
     from wangge.flags.api import router as flags_router
     from wangge.grids.api import router as grids_router
+    from wangge.grids.persons_api import router as persons_router
     from wangge.households.api import router as households_router
     from wangge.notices.api import feedback_router, notices_router
     from wangge.pairing.api import router as pairing_router
@@ -158,11 +160,15 @@ def _register() -> None:
     api.add_router("/members", members_router)
     api.add_router("/households", households_router)
     api.add_router("/grids", grids_router)
+    api.add_router("/persons", persons_router)
     api.add_router("/flags", flags_router)
     api.add_router("/assistance", assistance_router)
     api.add_router("/pairings", pairing_router)
     api.add_router("/visits", visits_router)
     api.add_router("/campaigns", campaigns_router)
+    api.add_router("/campaigns", duty_router)
+    api.add_router("/pledges", pledges_router)
+    api.add_router("/accountability", accountability_router)
     api.add_router("/requests", appeals_router)
     api.add_router("/requests-metrics", appeals_metrics_router)
     api.add_router("/notices", notices_router)

@@ -18,8 +18,9 @@ from wangge.campaigns.selectors import (
     opinion_for_user,
     opinion_list,
 )
-from wangge.campaigns.services import category_create, opinion_categorise
+from wangge.campaigns.services import campaign_create, category_create, opinion_categorise
 from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
+from wangge.regions.models import Level, Region
 
 router = Router(tags=["campaigns"])
 
@@ -32,6 +33,14 @@ class CampaignOut(Schema):
     starts_on: datetime.date
     ends_on: datetime.date
     collects_opinions: bool
+
+
+class CampaignIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    kind: CampaignKind = CampaignKind.VISIT
+    area_code: str = Field(..., pattern=r"^\d{9,12}$")
+    starts_on: datetime.date
+    ends_on: datetime.date
 
 
 class OpinionOut(Schema):
@@ -94,6 +103,25 @@ class CategoryQuery(Schema):
 @paginate(Page)
 def campaigns_index(request):
     return campaign_list(request.user)
+
+
+@router.post("", response={201: CampaignOut, **WRITE_ERRORS})
+def campaigns_add(request, payload: CampaignIn):
+    """A new campaign; an area outside the caller's scope answers 404, as a missing one."""
+    area = Region.objects.filter(
+        code=payload.area_code, level__in=[Level.TOWNSHIP, Level.VILLAGE]
+    ).first()
+    if area is None:
+        raise Http404
+    campaign = campaign_create(
+        actor=request.user,
+        area=area,
+        name=payload.name.replace("\x00", ""),
+        kind=payload.kind,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    return Status(201, campaign)
 
 
 @router.get("/categories", response={200: list[CampaignCategoryOut], **WRITE_ERRORS})

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.campaigns.models import CampaignKind, DutyLogKind
+
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
 _DATES = {
@@ -25,6 +27,11 @@ class CampaignForm(forms.Form):
     )
     starts_on = forms.DateField(error_messages=_DATES)
     ends_on = forms.DateField(error_messages=_DATES)
+    kind = forms.ChoiceField(
+        choices=CampaignKind.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed kinds.")},
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,3 +67,94 @@ class CategoryForm(forms.Form):
 def error_text(form: forms.Form) -> str:
     """The form's errors as plain sentences for the message bar."""
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+class PledgeForm(forms.Form):
+    text = forms.CharField(required=False, max_length=5000)  # the service asks for the text
+
+
+class DutyLogForm(forms.Form):
+    """``campaigns``: the duty campaigns running over the member's area."""
+
+    campaign = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("Choose one of the campaigns running in your area."),
+            "required": _("Choose one of the campaigns running in your area."),
+        },
+    )
+    kind = forms.ChoiceField(
+        choices=DutyLogKind.choices,
+        error_messages={
+            "invalid_choice": _("Choose patrol or incident."),
+            "required": _("Choose patrol or incident."),
+        },
+    )
+    day = forms.DateField(error_messages=_DATES)
+    place = forms.CharField(required=False, max_length=200)
+    text = forms.CharField(required=False, max_length=5000)
+    photo = forms.FileField(required=False)  # checked and cleaned by the service
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+
+
+class RosterForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("Choose a person from the list."),
+            "required": _("Choose a person from the list."),
+        },
+    )
+    duty = forms.CharField(required=False, max_length=50)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class AccountabilityForm(forms.Form):
+    """``areas``: villages of the campaign; ``members``/``people``/``logs``: in scope."""
+
+    area = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        error_messages={
+            "invalid_choice": _("Choose a village of the campaign."),
+            "required": _("Choose a village of the campaign."),
+        },
+    )
+    member = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid_choice": _("No member with this number in your area.")},
+    )
+    person = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
+    )
+    duty_log = forms.ModelChoiceField(
+        queryset=None, required=False, error_messages={"invalid_choice": DAMAGED}
+    )
+    failure = forms.CharField(required=False, max_length=5000)
+    evidence = forms.CharField(required=False, max_length=5000)
+
+    def __init__(self, *args, areas, members, people, logs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["member"].queryset = members
+        self.fields["person"].queryset = people
+        self.fields["duty_log"].queryset = logs
+
+
+class AdvanceForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("reviewing", "reviewing"), ("decided", "decided")],
+        error_messages={"invalid_choice": DAMAGED, "required": DAMAGED},
+    )
+    decision = forms.CharField(required=False, max_length=5000)
+    version = forms.IntegerField(error_messages={"invalid": DAMAGED, "required": DAMAGED})

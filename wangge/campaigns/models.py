@@ -9,11 +9,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.models import AreaScoped
+from wangge.core.models import AreaScoped, Timestamped
 
 
 class CampaignKind(models.TextChoices):
     VISIT = "visit", _("Visit campaign")
+    STRAW_BURNING = "straw_burning", _("Straw-burning ban")
+    FOREST_FIRE = "forest_fire", _("Forest-fire prevention")
+
+
+# Kinds whose grid members sign a responsibility letter and patrol (S10).
+DUTY_KINDS = {CampaignKind.STRAW_BURNING, CampaignKind.FOREST_FIRE}
 
 
 class Campaign(AreaScoped):
@@ -120,3 +126,188 @@ class Opinion(AreaScoped):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Pledge(models.Model):
+    """One version of a campaign's responsibility letter (责任承诺书); a new version asks every
+    grid member of the campaign's scope again."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("campaign")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("text of the letter"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "-version"]
+        verbose_name = _("responsibility letter")
+        verbose_name_plural = _("responsibility letters")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "version"], name="pledge_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} v{self.version}"
+
+
+class PledgeAck(AreaScoped):
+    """Who acknowledged which version, and when; ``area`` is the member's."""
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="acks", verbose_name=_("letter")
+    )
+    member = models.ForeignKey(
+        "party.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"))
+
+    class Meta:
+        ordering = ["-acknowledged_at", "-id"]
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "member"], name="pledgeack_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge} · {self.member_id}"
+
+
+class DutyLogKind(models.TextChoices):
+    PATROL = "patrol", _("Patrol")
+    INCIDENT = "incident", _("Incident")
+
+
+class DutyLog(AreaScoped):
+    """A patrol or an incident recorded by a member during a duty campaign; ``area`` is the
+    writer's. The place is plain text: no GPS (SPEC principle 3)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="duty_logs", verbose_name=_("campaign")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=DutyLogKind.choices)
+    day = models.DateField(_("day"))
+    place = models.CharField(_("place"), max_length=200)
+    text = models.TextField(_("what was seen and done"))
+    # Storage name of the cleaned photo (optional); served only through the scoped view.
+    photo = models.CharField(_("photo"), max_length=200, blank=True)
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("patrol or incident")
+        verbose_name_plural = _("patrols and incidents")
+        indexes = [models.Index(fields=["campaign", "kind", "day"], name="dutylog_campaign_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"
+
+
+class RosterEntry(models.Model):
+    """A person on a campaign's roster (members and people who are not Party members alike)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="roster", verbose_name=_("campaign")
+    )
+    person = models.ForeignKey(
+        "grids.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    duty = models.CharField(_("duty"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "id"]
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="roster_person_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.person_id}"
+
+
+class AccountabilityStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    REVIEWING = "reviewing", _("Under review")
+    DECIDED = "decided", _("Decided")
+
+
+class Accountability(AreaScoped, Timestamped):
+    """A failure of duty (追责) routed to the discipline committee, tracked to a decision."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="accountabilities"
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    person = models.ForeignKey(
+        "grids.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    failure = models.TextField(_("failure of duty"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    duty_log = models.ForeignKey(
+        DutyLog,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("incident"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AccountabilityStatus.choices,
+        default=AccountabilityStatus.OPEN,
+    )
+    decision = models.TextField(_("decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["status", "-created_at", "-id"]
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        indexes = [
+            models.Index(fields=["township_code", "status"], name="accountability_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="decided") | models.Q(decided_at__isnull=False),
+                name="accountability_decided_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.failure[:40]

@@ -6,8 +6,22 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from wangge.accounts.scope import area_prefixes, get_visible_or_404, prefix_q, visible
-from wangge.campaigns.models import Campaign, CampaignKind, Opinion, OpinionCategory
+from wangge.accounts.models import Role
+from wangge.accounts.scope import area_prefixes, get_visible_or_404, in_areas, prefix_q, visible
+from wangge.campaigns.models import (
+    DUTY_KINDS,
+    Accountability,
+    Campaign,
+    CampaignKind,
+    DutyLog,
+    Opinion,
+    OpinionCategory,
+    Pledge,
+    PledgeAck,
+    RosterEntry,
+)
+from wangge.grids.models import GridMember, Person
+from wangge.party.models import Member
 from wangge.regions.codes import VILLAGE_LENGTH, ancestor_of, township_of
 from wangge.regions.models import Level, Region
 from wangge.visits.selectors import visits_of_campaign
@@ -102,3 +116,138 @@ def opinion_counts(user, campaign: Campaign) -> dict:
         .count(),
         "households_visited": visits.values("household_id").distinct().count(),
     }
+
+
+# --- Duty campaigns ---
+
+
+def scope_members(campaign: Campaign) -> QuerySet:
+    """The grid members of the campaign's area: everyone who serves on a grid there."""
+    grids = GridMember.objects.filter(prefix_q("grid__area_code", campaign.area_code))
+    return Member.objects.filter(pk__in=grids.values("member_id"))
+
+
+def current_pledge(campaign: Campaign) -> Pledge | None:
+    return campaign.pledges.order_by("-version").first()
+
+
+def pledge_for_user(user, pk: int) -> Pledge:
+    """A letter of a campaign the user can see, or 404."""
+    pledge = Pledge.objects.select_related("campaign").filter(pk=pk).first()
+    if pledge is None or not campaign_list(user).filter(pk=pledge.campaign_id).exists():
+        raise Http404
+    return pledge
+
+
+def pledges_to_acknowledge(user, today: datetime.date) -> list[Pledge]:
+    """The newest letter of each running duty campaign that the user's member has not yet
+    acknowledged (the member's phone home asks for them)."""
+    member = getattr(user, "member", None)
+    if member is None:
+        return []
+    out = []
+    campaigns = campaign_list(user).filter(kind__in=DUTY_KINDS, ends_on__gte=today)
+    for campaign in campaigns:
+        pledge = current_pledge(campaign)
+        if pledge is None or not member.area_code.startswith(campaign.area_code):
+            continue
+        if PledgeAck.objects.filter(pledge=pledge, member=member).exists():
+            continue
+        if scope_members(campaign).filter(pk=member.pk).exists():
+            out.append(pledge)
+    return out
+
+
+def pledge_counts(user, campaign: Campaign, *, village: str = "") -> dict:
+    """Acknowledged and pending per village (and per grid of one village), in the user's
+    scope: counts only, never a list of names (SPEC principle 4, no read-receipt shaming)."""
+    pledge = current_pledge(campaign)
+    members = visible(scope_members(campaign), user)
+    acked = set()
+    if pledge is not None:
+        acked = set(
+            PledgeAck.objects.filter(pledge=pledge, member__in=members).values_list(
+                "member_id", flat=True
+            )
+        )
+    by_village: dict[str, list[int]] = {}
+    for member_id, code in members.values_list("pk", "area_code"):
+        row = by_village.setdefault(code[:VILLAGE_LENGTH], [0, 0])
+        row[0 if member_id in acked else 1] += 1
+    names = dict(Region.objects.filter(code__in=by_village).values_list("code", "name"))
+    grids = []
+    if village:
+        memberships = GridMember.objects.filter(
+            prefix_q("grid__area_code", village), member__in=members
+        ).values_list("grid_id", "grid__name", "member_id")
+        per_grid: dict[tuple[int, str], list[int]] = {}
+        for grid_id, name, member_id in memberships:
+            row = per_grid.setdefault((grid_id, name), [0, 0])
+            row[0 if member_id in acked else 1] += 1
+        grids = sorted((name, a, p) for (_gid, name), (a, p) in per_grid.items())
+    rows = sorted((c, names.get(c, c), a, p) for c, (a, p) in by_village.items())
+    return {
+        "pledge": pledge,
+        "acknowledged": sum(r[2] for r in rows),
+        "pending": sum(r[3] for r in rows),
+        "by_village": rows,
+        "by_grid": grids,
+    }
+
+
+def duty_log_list(user, campaign: Campaign, *, kind: str = "") -> QuerySet:
+    qs = visible(DutyLog.objects.filter(campaign=campaign), user).select_related("area", "member")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-day", "-id")
+
+
+def duty_log_for_user(user, pk: int) -> DutyLog:
+    return get_visible_or_404(DutyLog.objects.select_related("campaign"), user, pk=pk)
+
+
+def duty_campaigns_for(user, today: datetime.date) -> QuerySet:
+    """Duty campaigns running today over the user's member's area (for the patrol form)."""
+    member = getattr(user, "member", None)
+    if member is None:
+        return Campaign.objects.none()
+    return campaign_list(user).filter(
+        kind__in=DUTY_KINDS,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        area_code__in=[*_ancestors(member.area_code), member.area_code],
+    )
+
+
+ACCOUNTABILITY_READERS = {
+    Role.DISCIPLINE,
+    Role.TOWNSHIP_ADMIN,
+    Role.TOWNSHIP_LEADER,
+    Role.VILLAGE_SECRETARY,
+}
+
+
+def accountability_list(user, *, status: str = "") -> QuerySet:
+    """Accountability records for the discipline committee (its queue) and the staff who
+    opened them; nobody else."""
+    qs = in_areas(
+        Accountability.objects.all(), area_prefixes(user, ACCOUNTABILITY_READERS)
+    ).select_related("campaign", "member", "person", "area", "duty_log")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "-created_at", "-id")
+
+
+def accountability_for_user(user, pk: int) -> Accountability:
+    try:
+        return accountability_list(user).get(pk=pk)
+    except Accountability.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def roster_of(user, campaign: Campaign) -> QuerySet:
+    return (
+        RosterEntry.objects.filter(campaign=campaign)
+        .filter(person__in=visible(Person.objects.all(), user))
+        .select_related("person", "person__area")
+    )

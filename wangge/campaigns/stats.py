@@ -1,8 +1,18 @@
-from django.db.models import Count
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
 
 from wangge.accounts.scope import prefix_q
-from wangge.campaigns.models import Opinion
+from wangge.campaigns.models import (
+    DUTY_KINDS,
+    Accountability,
+    AccountabilityStatus,
+    Campaign,
+    CampaignKind,
+    Opinion,
+    Pledge,
+    PledgeAck,
+)
 from wangge.core.stats import stat_provider
+from wangge.grids.models import GridMember
 from wangge.visits.models import Visit
 
 
@@ -24,4 +34,51 @@ def campaign_stats(area_code, today) -> dict:
         .values("member_id")
         .distinct()
         .count(),
+    }
+
+
+def _count_distinct(queryset, field: str) -> Subquery:
+    """COUNT(DISTINCT field) of a correlated subquery, without a GROUP BY."""
+    counted = queryset.order_by().annotate(
+        n=Func(F(field), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    )
+    return Subquery(counted.values("n")[:1], output_field=IntegerField())
+
+
+@stat_provider
+def duty_stats(area_code, today) -> dict:
+    """Campaigns per kind; acknowledgements of each duty campaign's current letter by its grid
+    members, and those still to acknowledge it; accountability records not yet decided. A
+    fixed number of queries, however many campaigns."""
+    campaigns = Campaign.objects.all()
+    records = Accountability.objects.exclude(status=AccountabilityStatus.DECIDED)
+    grid_members = GridMember.objects.filter(grid__area_code__startswith=OuterRef("area_code"))
+    acks = PledgeAck.objects.filter(
+        pledge_id=OuterRef("latest"),
+        member__grid_memberships__grid__area_code__startswith=OuterRef("area_code"),
+    )
+    if area_code:
+        campaigns = campaigns.filter(prefix_q("area_code", area_code))
+        records = records.filter(prefix_q("area_code", area_code))
+        grid_members = grid_members.filter(prefix_q("member__area_code", area_code))
+        acks = acks.filter(prefix_q("area_code", area_code))
+    by_kind = dict(campaigns.values_list("kind").annotate(n=Count("id")).order_by())
+    latest = Pledge.objects.filter(campaign=OuterRef("pk")).order_by("-version").values("pk")[:1]
+    rows = (
+        campaigns.filter(kind__in=DUTY_KINDS)
+        .annotate(latest=Subquery(latest))
+        .filter(latest__isnull=False)
+        .annotate(
+            members=_count_distinct(grid_members, "member_id"),
+            acked=_count_distinct(acks, "member_id"),
+        )
+        .values_list("members", "acked")
+    )
+    acknowledged = sum(acked or 0 for _members, acked in rows)
+    pending = sum((members or 0) - (acked or 0) for members, acked in rows)
+    return {
+        "campaigns_by_kind": {kind: by_kind.get(kind, 0) for kind in CampaignKind.values},
+        "pledges_acknowledged": acknowledged,
+        "pledges_pending": pending,
+        "accountability_open": records.count(),
     }

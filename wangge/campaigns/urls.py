@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.campaigns import views
+from wangge.campaigns import duty_views, views
 
 app_name = "campaigns"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("<int:pk>/opinions/", views.opinion_index, name="opinion_list"),
     path("opinions/<int:pk>/category/", views.opinion_category, name="opinion_category"),
     path("categories/", views.category_index, name="category_list"),
+    path("<int:pk>/pledge/", duty_views.pledge_new, name="pledge_new"),
+    path("pledges/<int:pk>/", duty_views.pledge_ack, name="pledge_ack"),
+    path("patrol/", duty_views.duty_log_new, name="duty_log_new"),
+    path("<int:pk>/logs/", duty_views.duty_log_index, name="duty_log_list"),
+    path("logs/<int:pk>/photo/", duty_views.duty_log_photo, name="duty_log_photo"),
+    path("<int:pk>/roster/", duty_views.roster_new, name="roster_new"),
+    path("<int:pk>/accountability/new/", duty_views.accountability_new, name="accountability_new"),
+    path("accountability/", duty_views.accountability_index, name="accountability_list"),
+    path(
+        "accountability/<int:pk>/", duty_views.accountability_detail, name="accountability_detail"
+    ),
 ]

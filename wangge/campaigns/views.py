@@ -10,23 +10,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import in_areas, townships_of
+from wangge.accounts.scope import area_prefixes, in_areas, townships_of, visible
 from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
+from wangge.campaigns.models import DUTY_KINDS, CampaignKind
 from wangge.campaigns.selectors import (
     _categories_for,
     campaign_for_user,
     campaign_list,
+    duty_log_list,
     opinion_counts,
     opinion_for_user,
     opinion_list,
+    pledge_counts,
+    roster_of,
 )
 from wangge.campaigns.services import (
+    CAMPAIGN_STAFF,
     campaign_create,
     category_create,
     category_rename,
     opinion_categorise,
 )
 from wangge.core.errors import DomainError
+from wangge.grids.models import Person
 from wangge.regions.models import Level, Region
 
 
@@ -59,7 +65,7 @@ def campaign_new(request):
     areas = in_areas(
         Region.objects.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]), townships, field="code"
     ).order_by("code")
-    values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": ""}
+    values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": "", "kind": "visit"}
     status = 200
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
@@ -76,6 +82,7 @@ def campaign_new(request):
                     name=data["name"],
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
+                    kind=data["kind"] or CampaignKind.VISIT,
                 )
             except (ValidationError, DomainError) as exc:
                 _error(request, exc)
@@ -85,13 +92,15 @@ def campaign_new(request):
     return render(
         request,
         "campaigns/campaign_form.html",
-        {"areas": areas, "values": values},
+        {"areas": areas, "values": values, "kinds": CampaignKind.choices},
         status=status,
     )
 
 
 def campaign_detail(request, pk: int):
     campaign = campaign_for_user(request.user, pk)
+    if campaign.kind in DUTY_KINDS:
+        return _duty_detail(request, campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -165,4 +174,31 @@ def category_index(request):
         request,
         "campaigns/categories.html",
         {"categories": _categories_for(township), "township": township, "can_edit": can_edit},
+    )
+
+
+def _duty_detail(request, campaign):
+    """A duty campaign: its letter and who acknowledged it as counts per village (per grid of
+    one chosen village), its roster, patrols and incidents."""
+    village = request.GET.get("village", "")
+    village = village if village.isdigit() and village.startswith(campaign.township_code) else ""
+    staff = any(
+        campaign.area_code.startswith(p) or p.startswith(campaign.area_code)
+        for p in area_prefixes(request.user, CAMPAIGN_STAFF)
+    )
+    return render(
+        request,
+        "campaigns/duty_detail.html",
+        {
+            "campaign": campaign,
+            "counts": pledge_counts(request.user, campaign, village=village),
+            "village": village,
+            "can_publish": campaign.township_code in _admin_townships(request.user),
+            "staff": staff,
+            "roster": roster_of(request.user, campaign),
+            "people": visible(Person.objects.all(), request.user).filter(
+                area_code__startswith=campaign.area_code
+            )[:500],
+            "logs": duty_log_list(request.user, campaign)[:10],
+        },
     )

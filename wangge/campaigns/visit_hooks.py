@@ -1,12 +1,22 @@
-"""While a visit campaign runs, the visit log asks for the household's opinion and keeps it."""
+"""While a visit campaign runs, the visit log asks for the household's opinion and keeps it;
+while a duty campaign runs, the member's phone home asks for its letter and offers patrols."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.campaigns.selectors import _campaign_running_for
+from wangge.campaigns.selectors import (
+    _campaign_running_for,
+    duty_campaigns_for,
+    pledges_to_acknowledge,
+)
 from wangge.campaigns.services import opinion_record
-from wangge.visits.hooks import VisitLogExtension, register_visit_log_extension
+from wangge.visits.hooks import (
+    VisitLogExtension,
+    home_cards_provider,
+    register_visit_log_extension,
+)
 
 
 @register_visit_log_extension
@@ -40,3 +50,29 @@ class CampaignOpinion(VisitLogExtension):
             opinion_record(
                 actor=actor, campaign=campaign, household=visit.household, text=text, visit=visit
             )
+
+
+@home_cards_provider
+def duty_cards(user, today) -> list[dict]:
+    """What the member's phone home shows for duty campaigns: letters to acknowledge, and the
+    patrol form while a campaign runs over their area."""
+    cards = [
+        {
+            "title": pledge.campaign.name,
+            "text": _("A responsibility letter (version %(v)s) waits for your acknowledgement.")
+            % {"v": pledge.version},
+            "url": reverse("campaigns:pledge_ack", args=[pledge.pk]),
+            "action": _("Read and acknowledge"),
+        }
+        for pledge in pledges_to_acknowledge(user, today)
+    ]
+    if duty_campaigns_for(user, today).exists():
+        cards.append(
+            {
+                "title": _("Patrols"),
+                "text": _("Log a patrol or an incident of the campaign."),
+                "url": reverse("campaigns:duty_log_new"),
+                "action": _("Log a patrol"),
+            }
+        )
+    return cards

@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import visible
-from wangge.households.forms import IdMultipleChoiceField
+from wangge.core.forms import RegionChoiceField, writable
+from wangge.households.forms import KEEP_HELP, IdMultipleChoiceField
+from wangge.households.models import Household
 from wangge.party.models import Member
 from wangge.regions.models import Level, Region
 
@@ -96,4 +98,50 @@ class MergeForm(forms.Form):
             candidates,
             required=_("Tick at least one grid to merge into this one."),
             invalid=_("Tick at least one grid to merge into this one."),
+        )
+
+
+class PersonForm(forms.Form):
+    """A person who serves; ``member`` and ``household`` are optional links by number."""
+
+    name = forms.CharField(label=_("Name"), required=False)  # the service names what is missing
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    area = RegionChoiceField(
+        label=_("Area"),
+        queryset=Region.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose an area from the list.")},
+    )
+    member = forms.ModelChoiceField(
+        label=_("Party member record (number, optional)"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid_choice": _("No member with this number in your area.")},
+    )
+    household = forms.ModelChoiceField(
+        label=_("Household (number, optional)"),
+        queryset=Household.objects.none(),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid_choice": _("No household with this number in your area.")},
+    )
+    clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Full numbers never go back to the browser: blank keeps the current one.
+        if person is not None and person.phone_masked:
+            self.fields["phone"].help_text = KEEP_HELP % {"masked": person.phone_masked}
+        else:
+            del self.fields["clear_phone"]
+        self.fields["area"].queryset = writable(
+            Region.objects.filter(level__in=[Level.VILLAGE, Level.HAMLET, Level.GROUP]),
+            user,
+            field="code",
+        ).order_by("code")
+        self.fields["member"].queryset = visible(Member.objects.all(), user)
+        self.fields["household"].queryset = visible(
+            Household.objects.defer("head_id_number", "phone"), user
         )

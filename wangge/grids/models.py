@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.crypto import EncryptedTextField
 from wangge.core.models import AreaScoped, Timestamped
 
 
@@ -113,3 +114,40 @@ class GridHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grid} · {self.household_id}"
+
+
+class Person(AreaScoped, Timestamped):
+    """Someone who serves without being (or as well as being) a Party member: grid rosters,
+    councils, teams and campaign rosters name them. No ID number: no duty here needs one."""
+
+    name = models.CharField(_("name"), max_length=50)
+    phone = EncryptedTextField(_("phone"), blank=True, default="")
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party member"),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["area_code", "name", "id"]
+        verbose_name = _("person who serves")
+        verbose_name_plural = _("people who serve")
+        indexes = [models.Index(fields=["township_code", "area_code"], name="person_area_idx")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
-from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
+from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember, Person
 from wangge.households.models import Household
 from wangge.households.selectors import SENSITIVE
 from wangge.party.models import Member
@@ -153,3 +153,17 @@ def coverage(user, layer: GridLayer, *, area_code: str = "") -> Coverage:
         grids_too_large=sized.filter(household_count__gt=layer.target_size * 2),
         grids_too_small=sized.filter(household_count__lt=max(1, layer.target_size // 2)),
     )
+
+
+def person_list(user, *, area_code: str = "") -> QuerySet:
+    """People who serve, in the user's scope; the phone stays encrypted (masked copy shown)."""
+    qs = visible(Person.objects.all(), user).select_related("area", "member", "household")
+    if area_code:
+        qs = qs.filter(prefix_q("area_code", area_code))
+    return qs.defer("phone", "household__head_id_number", "household__phone").order_by(
+        "area_code", "name", "id"
+    )
+
+
+def person_for_user(user, pk: int) -> Person:
+    return get_visible_or_404(Person.objects.select_related("area"), user, pk=pk)

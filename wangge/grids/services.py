@@ -3,15 +3,16 @@
 import math
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import prefix_q
+from wangge.accounts.scope import can_write_registry, prefix_q
 from wangge.audit.services import audit_record
 from wangge.core.errors import ConflictError
-from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
+from wangge.core.identity import IdentityError, mask_phone, parse_phone
+from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember, Person
 from wangge.households.models import Household
 from wangge.party.models import Member
 from wangge.regions.codes import township_of, village_of
@@ -295,3 +296,81 @@ def grid_auto_split(*, actor, layer: GridLayer, hamlet: Region, target_size: int
         detail={"layer": layer.slug, "target": target_size, "grids": len(grids)},
     )
     return grids
+
+
+def _person_fields(*, name: str, phone: str, area: Region | None, household, member) -> dict:
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Enter the person's name.")
+    elif len(name) > 50:
+        errors["name"] = _("A name can have at most 50 characters.")
+    if area is None:
+        errors["area"] = _("Choose the village, hamlet or group the person serves in.")
+    clean_phone = ""
+    if phone and str(phone).strip():
+        try:
+            clean_phone = parse_phone(phone, allow_landline=True)
+        except IdentityError as exc:
+            errors["phone"] = str(exc)
+    if area is not None:
+        village = village_of(area.code) or area.code
+        if household is not None and not household.area_code.startswith(village):
+            errors["household"] = _("The household must be in the person's village.")
+        if member is not None and not member.area_code.startswith(township_of(area.code) or ""):
+            errors["member"] = _("The member must be of the person's township.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "phone": clean_phone,
+        "phone_masked": mask_phone(clean_phone),
+        "household": household,
+        "member": member,
+    }
+
+
+def person_create(
+    *, actor, name: str, area: Region, phone: str = "", household=None, member=None
+) -> Person:
+    fields = _person_fields(name=name, phone=phone, area=area, household=household, member=member)
+    if not can_write_registry(actor, area.code):
+        raise PermissionDenied(_("Only the township office or the village secretary may do this."))
+    with transaction.atomic():
+        person = Person(created_by=actor, **fields)
+        person.set_area(area)
+        person.save()
+        audit_record(actor=actor, action="grids.person_create", obj=person)
+    return person
+
+
+def person_update(
+    *,
+    actor,
+    person: Person,
+    expected_version: int,
+    name: str,
+    area: Region,
+    phone: str = "",
+    household=None,
+    member=None,
+) -> Person:
+    """Save an edit only if nobody changed the person since ``expected_version`` was read."""
+    fields = _person_fields(name=name, phone=phone, area=area, household=household, member=member)
+    if not (can_write_registry(actor, person.area_code) and can_write_registry(actor, area.code)):
+        raise PermissionDenied(_("Only the township office or the village secretary may do this."))
+    with transaction.atomic():
+        changed = Person.objects.filter(pk=person.pk, version=expected_version).update(
+            area=area,
+            area_code=area.code,
+            township_code=township_of(area.code) or area.code,
+            version=F("version") + 1,
+            **fields,
+        )
+        if changed != 1:
+            raise ConflictError(
+                _("Someone else changed this person meanwhile. Reload the page and edit again.")
+            )
+        person.refresh_from_db()
+        audit_record(actor=actor, action="grids.person_update", obj=person)
+    return person

@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.grid_edit, name="grid_edit"),
     path("<int:pk>/merge/", views.grid_merge_view, name="grid_merge"),
     path("<int:pk>/assign/", views.grid_assign, name="grid_assign"),
+    path("persons/", views.person_index, name="person_list"),
+    path("persons/new/", views.person_new, name="person_create"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import area_prefixes, can_write_registry
 from wangge.core.errors import ConflictError
 from wangge.core.forms import add_service_errors
-from wangge.grids.forms import AssignForm, AutoSplitForm, GridForm, MergeForm
+from wangge.grids.forms import AssignForm, AutoSplitForm, GridForm, MergeForm, PersonForm
 from wangge.grids.selectors import (
     _grid_chain,
     _grid_households,
@@ -22,6 +22,8 @@ from wangge.grids.selectors import (
     households_for_grid,
     layer_for_user,
     layers,
+    person_for_user,
+    person_list,
 )
 from wangge.grids.services import (
     grid_assign_households,
@@ -29,6 +31,8 @@ from wangge.grids.services import (
     grid_create,
     grid_merge,
     grid_update,
+    person_create,
+    person_update,
 )
 from wangge.regions.codes import village_of
 
@@ -274,3 +278,58 @@ def auto_split(request, slug):
             % {"hamlet": hamlet.name, "n": len(grids)},
         )
     return redirect(f"{reverse('grids:layer_detail', args=[slug])}?area_code={hamlet.code}")
+
+
+def person_index(request):
+    people = Paginator(person_list(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grids/person_list.html",
+        {"page": people, "can_write": _can_write_any(request.user)},
+    )
+
+
+def _person_save(request, person=None):
+    if not _can_write_any(request.user):
+        raise PermissionDenied(_("Only the township office or the village secretary may do this."))
+    initial = {}
+    if person is not None:
+        _require_write(request.user, person.area_code)
+        initial = {
+            "name": person.name,
+            "area": person.area,
+            "member": person.member_id,
+            "household": person.household_id,
+            "version": person.version,
+        }
+    form = PersonForm(request.POST or None, user=request.user, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        clear_phone = data.pop("clear_phone", False)
+        if person is not None and not data["phone"] and not clear_phone:
+            data["phone"] = person.phone
+        try:
+            if person is None:
+                person_create(actor=request.user, **data)
+            else:
+                person_update(actor=request.user, person=person, expected_version=version, **data)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Person saved."))
+            return redirect("grids:person_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "grids/person_form.html", {"form": form, "person": person}, status=status
+    )
+
+
+def person_new(request):
+    return _person_save(request)
+
+
+def person_edit(request, pk):
+    return _person_save(request, person_for_user(request.user, pk))

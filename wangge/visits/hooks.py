@@ -89,3 +89,20 @@ def need_categories(visit) -> list:
         if found:
             return found
     return []
+
+
+HomeCards = Callable[[object, object], list]
+_home_cards: list[HomeCards] = []
+
+
+def home_cards_provider(func: HomeCards) -> HomeCards:
+    """Register cards for the member's phone home: ``(user, today) -> [{title, text, url,
+    action}]`` (e.g. a campaign's responsibility letter to acknowledge)."""
+    if func not in _home_cards:
+        _home_cards.append(func)
+    return func
+
+
+def home_cards(user, today) -> list[dict]:
+    autodiscover_modules("visit_hooks")
+    return [card for provider in _home_cards for card in provider(user, today)]

@@ -24,7 +24,7 @@ from wangge.core.periods import PeriodError
 from wangge.core.reveal import contact_purpose, reveal
 from wangge.imports.exporting import can_export
 from wangge.visits.forms import PolicyForm, VisitForm
-from wangge.visits.hooks import bound_extensions, need_categories
+from wangge.visits.hooks import bound_extensions, home_cards, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
     VisitFilters,
@@ -59,6 +59,7 @@ def home(request):
             "has_member": request.user.member_id is not None,
             "cadre": is_cadre(request.user),
             "today": today,
+            "cards": home_cards(request.user, today),
         },
     )
 

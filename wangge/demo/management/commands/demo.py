@@ -18,6 +18,7 @@ from wangge.demo.appeals import build_demo_requests
 from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
+from wangge.demo.duty import duty_demo_load
 from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
@@ -113,6 +114,9 @@ class Command(BaseCommand):
             )
             result.counts["requests"] = build_demo_requests(seed, today=today)
             result.counts["notices"] = notices_demo_load(seed=seed, today=result.today)
+            result.counts["duty"] = duty_demo_load(
+                seed=seed, township_admin=User.objects.get(username="township-admin")
+            )
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
