@@ -6,9 +6,10 @@ the people who may reveal them: only records in the areas where they edit the re
 purpose, recorded in the audit log like a reveal, and marked in the sheet's name.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import in_areas
+from wangge.accounts.scope import in_areas, may_export
 from wangge.audit.services import audit_record
 from wangge.imports.kinds import ImportKind
 from wangge.imports.pipeline import writer_prefixes
@@ -51,6 +52,8 @@ def export_workbook(
     ``can_export_full`` and asks for ``purpose`` and ``reason``); the audit row names the fields,
     the purpose and the reason.
     """
+    if not may_export(user):
+        raise PermissionDenied(_("Only office roles may export lists."))
     queryset, filters = kind.export_queryset(user=user, params=params)
     if unmasked:
         queryset = in_areas(queryset, writer_prefixes(user))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import area_prefixes
+from wangge.accounts.scope import may_export
 from wangge.core.forms import RevealForm
 from wangge.imports.exporting import can_export_full, export_workbook, template_workbook
 from wangge.imports.kinds import KINDS
@@ -113,8 +113,8 @@ def template(request, kind: str):
 
 def export(request, kind: str):
     import_kind = _kind_or_404(kind, importable=False)
-    if not area_prefixes(request.user):
-        raise PermissionDenied
+    if not may_export(request.user):
+        raise PermissionDenied(_("Only office roles may export lists."))
     buffer = io.BytesIO()
     export_workbook(import_kind, buffer, user=request.user, params=request.GET)
     return _download(buffer, f"{kind}-{timezone.localdate():%Y%m%d}.xlsx")

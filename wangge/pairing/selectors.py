@@ -13,7 +13,14 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, prefix_q, villages_of, visible
+from wangge.accounts.scope import (
+    area_prefixes,
+    own_households_source,
+    own_member,
+    personal,
+    prefix_q,
+    villages_of,
+)
 from wangge.households.models import Household
 from wangge.pairing.models import MemberCap, Pairing, PairingProposal
 from wangge.party.models import Member
@@ -31,7 +38,15 @@ def _pairings_active() -> QuerySet[Pairing]:
 
 def household_pairings(user, household) -> QuerySet[Pairing]:
     """The household's current pairings with their members, if the user sees the household."""
-    return visible(_pairings_active().filter(household=household), user).select_related("member")
+    own = own_member(user, "member_id")
+    qs = personal(_pairings_active().filter(household=household), user, own=lambda _u: own)
+    return qs.select_related("member")
+
+
+@own_households_source
+def households_paired_with_member(member_id: int) -> QuerySet:
+    """The households a member is paired with today: theirs to see."""
+    return _pairings_active().filter(member_id=member_id).values("household_id")
 
 
 def household_ids_paired_with(member) -> QuerySet:

@@ -25,7 +25,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, townships_of, visible
+from wangge.accounts.scope import (
+    area_prefixes,
+    in_areas,
+    own_member,
+    personal,
+    prefix_q,
+    townships_of,
+)
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household, Tag
 from wangge.households.selectors import SENSITIVE
@@ -283,7 +290,12 @@ def visits_of_household(user, household: Household) -> QuerySet:
 
 def visits_of_campaign(user, campaign) -> QuerySet:
     """The campaign's visits in the user's areas, unordered (for counting)."""
-    return visible(Visit.objects.filter(campaign=campaign), user).order_by()
+    return personal(Visit.objects.filter(campaign=campaign), user, own=own_visits).order_by()
+
+
+def own_visits(user) -> Q:
+    """An ordinary member's own visits: those they made or entered."""
+    return own_member(user, "member_id") | Q(created_by_id=user.pk)
 
 
 # --- roll-ups ---------------------------------------------------------------------------
