@@ -11,8 +11,10 @@ from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from wangge.accounts.models import (
     ADMINISTRATORS,
@@ -154,12 +156,33 @@ def office_prefixes(user) -> list[str]:
     return area_prefixes(user, {r.value for r in OFFICE_ROLES})
 
 
+NO_PERSONAL_DATA = gettext_lazy(
+    "Your roles show no households, people or requests: the system, security and audit "
+    "administrators manage accounts, settings and the audit log only."
+)
+
+
+def require_personal_data(user) -> None:
+    """403 for a signed-in user whose roles show no personal data (the three administrators),
+    so every personal-data page and API route refuses them the same way, lists included.
+    Personal-data selectors call it first; anonymous users are left to the login checks."""
+    if getattr(user, "is_authenticated", False) and not sees_personal_data(user):
+        raise PermissionDenied(NO_PERSONAL_DATA)
+
+
+def personal_prefixes(user, roles: set[str]) -> list[str]:
+    """``area_prefixes`` for a personal-data read: the same 403 as ``personal``."""
+    require_personal_data(user)
+    return area_prefixes(user, roles)
+
+
 def personal(
     queryset: QuerySet, user, *, own: Callable[[object], Q] | None = None, field="area_code"
 ) -> QuerySet:
     """Personal data the user may read: all of it under an office role's area; under an
     ordinary member's area only what ``own(user)`` picks (nothing when no ``own`` is given);
-    nothing at all for the three administrators."""
+    a 403 for the three administrators (``require_personal_data``)."""
+    require_personal_data(user)
     parts = [prefix_q(field, p) for p in office_prefixes(user)]
     member_areas = area_prefixes(user, {r.value for r in ORDINARY})
     if own is not None and member_areas:

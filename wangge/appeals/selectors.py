@@ -9,6 +9,7 @@ from wangge.accounts.scope import (
     personal,
     personal_or_404,
     prefix_q,
+    require_personal_data,
     townships_of,
     visible,
 )
@@ -100,6 +101,7 @@ def is_overdue(appeal: Appeal) -> bool:
 
 def my_requests(user) -> QuerySet:
     """Open requests assigned to the user (as a user or as the member they are)."""
+    require_personal_data(user)
     mine = Q(assignee_user=user)
     if user.member_id:
         mine |= Q(assignee_member_id=user.member_id)

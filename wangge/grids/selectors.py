@@ -7,11 +7,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from wangge.accounts.scope import (
+    own_households,
     own_households_source,
+    own_member,
     personal,
     personal_or_404,
     prefix_q,
-    visible,
 )
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember
 from wangge.households.models import Household
@@ -137,7 +138,8 @@ def _grid_people(grid: Grid) -> QuerySet:
 def households_for_grid(user, grid: Grid) -> QuerySet:
     """Households the user sees in the grid's village (or township), to move into the grid."""
     village = village_of(grid.area_code) or grid.area_code
-    return visible(Household.objects.filter(prefix_q("area_code", village)), user)
+    households = Household.objects.filter(prefix_q("area_code", village))
+    return personal(households, user, own=own_households)
 
 
 @dataclass
@@ -157,8 +159,8 @@ class Coverage:
 
 def coverage(user, layer: GridLayer, *, area_code: str = "") -> Coverage:
     """Gaps in one layer within the user's scope (querysets, so pages can count or page them)."""
-    households = visible(Household.objects.all(), user)
-    members = visible(Member.objects.all(), user)
+    households = personal(Household.objects.all(), user, own=own_households)
+    members = personal(Member.objects.all(), user, own=own_member)
     grids = grid_list(user, layer=layer)
     if area_code:
         households = households.filter(prefix_q("area_code", area_code))

@@ -12,13 +12,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from wangge.accounts.models import Role
+from wangge.accounts.models import OFFICE_ROLES
 from wangge.accounts.scope import (
-    area_prefixes,
     own_households_source,
     own_member,
     personal,
+    personal_prefixes,
     prefix_q,
+    require_personal_data,
     villages_of,
 )
 from wangge.households.models import Household
@@ -28,7 +29,7 @@ from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 
 # Every role but the ordinary member reads the pairings of its whole area.
-STAFF_ROLES = {role for role in Role if role != Role.MEMBER}
+STAFF_ROLES = {role.value for role in OFFICE_ROLES}
 
 
 def _pairings_active() -> QuerySet[Pairing]:
@@ -64,7 +65,7 @@ def pairings_of_households(household_ids) -> QuerySet[Pairing]:
 
 
 def staff_prefixes(user) -> list[str]:
-    return area_prefixes(user, STAFF_ROLES)
+    return personal_prefixes(user, STAFF_ROLES)
 
 
 def _areas_q(field: str, prefixes: list[str]) -> Q | None:
@@ -75,6 +76,7 @@ def _own_member_id(user) -> int | None:
     """Anyone linked to a member record reads that member's own pairings."""
     if not getattr(user, "is_authenticated", False):
         return None
+    require_personal_data(user)
     return getattr(user, "member_id", None)
 
 
@@ -159,6 +161,12 @@ def household_for_user(user, pk: int):
     if household is None:
         raise Http404
     return household
+
+
+def my_pairing_history(user) -> QuerySet:
+    """Every pairing of the user's own member record (none for an account without one)."""
+    member_id = _own_member_id(user)
+    return _member_history(member_id) if member_id else Pairing.objects.none()
 
 
 def _member_history(member) -> QuerySet:

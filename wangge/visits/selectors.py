@@ -30,7 +30,9 @@ from wangge.accounts.scope import (
     in_areas,
     own_member,
     personal,
+    personal_prefixes,
     prefix_q,
+    require_personal_data,
     townships_of,
 )
 from wangge.grids.models import Grid, GridHousehold
@@ -217,6 +219,7 @@ def _due_row(household: Household, today: datetime.date) -> DueRow:
 
 def my_households(user, today: datetime.date) -> list[DueRow]:
     """The households the user's member record is paired with, soonest due first."""
+    require_personal_data(user)
     member = getattr(user, "member", None)
     if member is None:
         return []
@@ -239,6 +242,7 @@ def my_due(user, today: datetime.date) -> list[DueRow]:
 
 def household_for_visit(user, pk: int) -> Household:
     """A household the user may log a visit to: paired with them, or in a cadre's area; else 404."""
+    require_personal_data(user)
     qs = Household.objects.defer(*SENSITIVE).select_related("area")
     member = getattr(user, "member", None)
     allowed = Q(pk__in=[]) if member is None else Q(pk__in=household_ids_paired_with(member))
@@ -263,6 +267,7 @@ def household_paired_with_user(user, pk: int) -> Household:
 
 def visit_list(user) -> QuerySet:
     """Visits the user may read: a cadre's area, and a member's own and paired households'."""
+    require_personal_data(user)
     member = getattr(user, "member", None)
     allowed = Q(pk__in=[])
     for prefix in cadre_prefixes(user):
@@ -362,7 +367,7 @@ def rollup_counts(
 def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
     """Paired households and overdue visits for the user's area, its villages and (for one
     village) its service grids."""
-    prefixes = cadre_prefixes(user)
+    prefixes = personal_prefixes(user, CADRE_ROLES)
     if area_code:
         if not any(area_code.startswith(p) for p in prefixes):
             raise Http404
