@@ -10,15 +10,18 @@ import json
 import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge import testing
-from wangge.accounts.models import Role
+from wangge.accounts.models import Role, User
 from wangge.accounts.tokens import token_issue
 from wangge.api import api
 from wangge.appeals.categories import categories_for
 from wangge.appeals.services import appeal_create
+from wangge.audit.models import AuditEvent
 from wangge.campaigns.services import (
     accountability_open,
     campaign_create,
@@ -33,9 +36,11 @@ from wangge.grids.services import (
     grid_layers_seed,
     person_create,
 )
+from wangge.households.models import Household
 from wangge.notices.audience import Targets
 from wangge.notices.services import feedback_create, notice_send
 from wangge.regions.models import Region
+from wangge.visits.services import visit_log
 
 SECRET_HEAD = "甲村秘户"
 SECRET_MEMBER = "甲村秘员"
@@ -224,7 +229,7 @@ def test_anonymous_reaches_no_page_but_login(client, village_a_data):
         if response.status_code == 200 and path not in PUBLIC:
             opened.append(path)
         assert not _leaks(response.content), path
-    assert not opened, opened
+    assert not opened, "\n".join(f"{p} {s}" for p, s in sorted(opened.items()))
 
 
 def test_outsider_api_shows_nothing_of_village_a(client, secretary_b, village_a_data):
@@ -259,3 +264,132 @@ def test_the_walk_reaches_village_a_data_for_its_own_secretary(client, secretary
     assert any(p.startswith("/campaigns/accountability/") for p in page_hits), page_hits
     assert any(p.startswith("/api/v1/persons") for p in api_hits), api_hits
     assert any(p.startswith("/api/v1/pledges") for p in api_hits), api_hits
+
+
+# --- least privilege: the role × route matrix ----------------------------------------------
+
+OTHER_HEAD = "甲村他户"  # a household of village A outside the member's grid and pairings
+OTHER_VISIT = "甲村他访"  # what another cadre found there
+OWN_REQUEST = "甲村己诉"  # a request the member entered for their own household
+PERSONAL_PREFIXES = ("/members/", "/households/", "/grids/", "/pairing/", "/visits/")
+PERSONAL_API = tuple(
+    f"/api/v1/{p}" for p in ("members", "households", "grids", "pairings", "requests", "visits")
+)
+ADMINISTRATORS = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
+
+
+# Not personal data: the township's request categories, the visit pages' service worker.
+NOT_PERSONAL = {"/api/v1/requests/categories", "/visits/sw.js"}
+
+
+def _is_personal(path: str) -> bool:
+    if path in NOT_PERSONAL:
+        return False
+    if path.startswith("/requests/") and not path.startswith(
+        ("/requests/track/", "/requests/metrics/")
+    ):
+        return True
+    return path.startswith(PERSONAL_PREFIXES + PERSONAL_API)
+
+
+@pytest.fixture
+def matrix_data(village_a_data, secretary_a):
+    """Village A seen by its ordinary member (``notice-writer-a``, responsible for the grid that
+    holds 甲村秘户): another household, another cadre's visit there, and a request of their own."""
+    member_user = User.objects.get(username="notice-writer-a")
+    other = testing.make_household(
+        area_code=testing.VILLAGE_A + "001001", seq=7, head_name=OTHER_HEAD
+    )
+    appeal_create(
+        actor=secretary_a,
+        household=other,
+        category=categories_for(testing.TOWNSHIP).first(),
+        text="他户的诉求",
+        channel="member",
+    )
+    visit_log(
+        actor=secretary_a, household=other, visited_on=timezone.localdate(), found=OTHER_VISIT
+    )
+    own = Household.objects.get(head_name=SECRET_HEAD)
+    mine = appeal_create(
+        actor=member_user,
+        household=own,
+        category=categories_for(testing.TOWNSHIP).first(),
+        text=OWN_REQUEST,
+        channel="member",
+    )
+    values = dict(village_a_data)
+    values["int"] = sorted({*values["int"], str(other.pk), str(mine.pk)}, key=int)
+    return {"values": values, "member": member_user, "own_request": mine}
+
+
+def _texts(client, paths, **headers):
+    for path in paths:
+        response = client.get(path, **headers)
+        assert response.status_code != 500, path
+        text = response.content.decode(errors="replace")
+        with contextlib.suppress(ValueError):
+            text += json.dumps(json.loads(text), ensure_ascii=False)
+        yield path, response.status_code, text
+
+
+def test_member_sees_only_their_grid_and_their_own(client, matrix_data):
+    member_user = matrix_data["member"]
+    client.force_login(member_user)
+    values = matrix_data["values"]
+    seen, leaked = set(), {}
+    for path, status, text in _texts(client, _page_paths(values)):
+        if status == 200:
+            seen |= {s for s in (SECRET_HEAD, OWN_REQUEST) if s in text}
+            if OTHER_HEAD in text or OTHER_VISIT in text:
+                leaked[path] = status
+    raw, _token = token_issue(user=member_user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    for path, status, text in _texts(client, _api_paths(values), **auth):
+        if status == 200 and (OTHER_HEAD in text or OTHER_VISIT in text):
+            leaked[path] = status
+    assert not leaked, leaked
+    # Control: their grid's household and their own request are there for them.
+    assert seen == {SECRET_HEAD, OWN_REQUEST}, seen
+    households = client.get("/api/v1/households", **auth).json()
+    assert [h["head_name"] for h in households["items"]] == [SECRET_HEAD]
+    assert client.get(f"/requests/{matrix_data['own_request'].pk}/").status_code == 200
+
+
+def test_member_cannot_export(client, matrix_data, tmp_path):
+    client.force_login(matrix_data["member"])
+    for kind in ("households", "members"):
+        assert client.get(f"/imports/{kind}/export.xlsx").status_code == 403, kind
+        page = client.get(f"/{kind}/").content.decode()
+        assert f"/imports/{kind}/export.xlsx" not in page, kind
+    with pytest.raises(CommandError, match="may not export"):
+        call_command("export", "households", str(tmp_path / "x.xlsx"), "--user", "notice-writer-a")
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+@pytest.mark.parametrize("role", ADMINISTRATORS)
+def test_administrators_reach_no_personal_data(client, matrix_data, role):
+    admin = testing.make_user(f"admin-{role}", role, testing.TOWNSHIP)
+    device = TOTPDevice.objects.create(user=admin, name="test", confirmed=True)
+    client.force_login(admin)
+    values = matrix_data["values"]
+    secrets = [*SECRETS, OTHER_HEAD, OTHER_VISIT, OWN_REQUEST]
+    opened, leaked = {}, {}
+    raw, _token = token_issue(user=admin, otp_device=device)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    pages = list(_texts(client, _page_paths(values)))
+    api_routes = list(_texts(client, _api_paths(values), **auth))
+    assert any(_is_personal(p) for p, _s, _t in pages)
+    assert any(_is_personal(p) for p, _s, _t in api_routes)
+    for path, status, text in pages + api_routes:
+        if _is_personal(path) and status not in {403, 404, 405}:  # 405: POST-only
+            opened[path] = status
+        if found := [s for s in secrets if s in text]:
+            leaked[path] = found
+    assert not opened, "\n".join(f"{p} {s}" for p, s in sorted(opened.items()))
+    assert not leaked, leaked
+    # "/" is their own page, and the menu offers no personal-data page.
+    home = client.get("/", follow=True)
+    assert home.status_code == 200 and home.redirect_chain
+    for link in ('href="/households/"', 'href="/members/"', 'href="/requests/"'):
+        assert link not in home.content.decode(), link

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.forms import ActivationIssueForm, ActiveForm
 from wangge.accounts.models import Role
-from wangge.accounts.scope import has_role, visible
+from wangge.accounts.scope import administered_prefixes, has_role, in_areas
 from wangge.accounts.selectors import (
     assignments_for_admin,
     audit_events_for_admin,
@@ -48,9 +48,9 @@ class GrantForm(forms.Form):
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users_for_admin(admin)
-        self.fields["area"].queryset = visible(
+        self.fields["area"].queryset = in_areas(
             Region.objects.filter(level__in=GRANTABLE_LEVELS),
-            admin,
+            administered_prefixes(admin),
             field="code",
         ).order_by("code")
 

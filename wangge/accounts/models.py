@@ -21,6 +21,13 @@ class Role(models.TextChoices):
 
 # Roles that may create and edit registry records (members, households) in their area.
 REGISTRY_WRITERS = {Role.TOWNSHIP_ADMIN, Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE}
+# The three administrators (三员分立) run accounts, security settings and the audit log; their
+# area bounds whom they administer and gives them no household, person or request.
+ADMINISTRATORS = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+# An ordinary member sees only their own: their grids' and pairings' households, their requests.
+ORDINARY = {Role.MEMBER}
+# Office roles: see the personal data of their whole area and may export lists of it.
+OFFICE_ROLES = set(Role) - ADMINISTRATORS - ORDINARY
 
 
 class User(AbstractUser):

@@ -11,7 +11,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.accounts.scope import area_prefixes, prefix_q, visible
+from wangge.accounts.scope import ANY_ROLE, area_prefixes, in_areas, prefix_q
 from wangge.core.api_helpers import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -59,9 +59,10 @@ class RegionFilter(Schema):
 
 def _regions(user):
     # A user sees the regions of their subtree and the chain of units above it.
-    prefixes = area_prefixes(user)
+    # Divisions are no personal data: the administrators see theirs too (to grant roles in them).
+    prefixes = area_prefixes(user, ANY_ROLE)
     ancestors = {a for p in prefixes for level in Level if (a := ancestor_of(p, level)) and a != p}
-    qs = visible(Region.objects.all(), user, field="code")
+    qs = in_areas(Region.objects.all(), prefixes, field="code")
     if ancestors:
         qs = Region.objects.filter(Q(pk__in=qs.values("pk")) | Q(code__in=ancestors))
     return qs

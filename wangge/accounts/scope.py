@@ -1,14 +1,33 @@
 """The one place that decides what a user may see: a record is visible when its area code
-starts with the code of an area the user holds a role over."""
+starts with the code of an area the user holds a role over.
 
+Least privilege (PIPL art. 6, 51): the three administrators' areas bound whom they administer
+and show them no data (``area_prefixes`` leaves their roles out unless asked by name); an
+ordinary member sees only their own part of the personal data (``personal``); only office
+roles export lists (``may_export``).
+"""
+
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
-from wangge.accounts.models import REGISTRY_WRITERS, Role
+from wangge.accounts.models import (
+    ADMINISTRATORS,
+    OFFICE_ROLES,
+    ORDINARY,
+    REGISTRY_WRITERS,
+    Role,
+)
 from wangge.regions.codes import township_of, village_of
+
+# Roles that show data at all: every role but the three administrators'.
+DATA_ROLES = {r.value for r in Role} - {r.value for r in ADMINISTRATORS}
+ANY_ROLE = {r.value for r in Role}
 
 
 def _assignments(user) -> list[tuple[str, str]]:
@@ -22,8 +41,13 @@ def _assignments(user) -> list[tuple[str, str]]:
 
 
 def area_prefixes(user, roles: set[str] | None = None) -> list[str]:
-    """Area codes the user sees, reduced so that no prefix contains another."""
-    codes = sorted({area for role, area in _assignments(user) if roles is None or role in roles})
+    """Area codes the user sees data of, reduced so that no prefix contains another.
+
+    Without ``roles``: the areas of every role that shows data, so never an administrator's
+    (ask for ``ADMINISTRATORS`` or ``ANY_ROLE`` by name for whom they administer).
+    """
+    roles = DATA_ROLES if roles is None else roles
+    codes = sorted({area for role, area in _assignments(user) if role in roles})
     reduced: list[str] = []
     for code in codes:
         if not any(code.startswith(kept) for kept in reduced):
@@ -93,3 +117,97 @@ def has_role(user, *roles: Role) -> bool:
 def role_set(user) -> set[str]:
     """The roles a user holds anywhere (for showing the right menu, never for data access)."""
     return {role for role, _area in _assignments(user)}
+
+
+def administered_prefixes(user) -> list[str]:
+    """The areas whose accounts, roles and audit log the user administers (三员)."""
+    return area_prefixes(user, {r.value for r in ADMINISTRATORS})
+
+
+# --- personal data: households, people, requests, visits --------------------------------
+
+# Sources of "the households that are this member's own" (grids and pairing fill it: the
+# registry below them cannot ask them). Each takes a member id and returns household ids.
+_OWN_HOUSEHOLDS: list[Callable[[int], QuerySet]] = []
+
+
+def own_households_source(source: Callable[[int], QuerySet]) -> Callable[[int], QuerySet]:
+    """Register a source of a member's own households (their grid's, their pairings')."""
+    _OWN_HOUSEHOLDS.append(source)
+    return source
+
+
+def own_households(user, field: str = "pk") -> Q:
+    """The member's own households: those of their grids and of their pairings."""
+    member_id = getattr(user, "member_id", None)
+    if not member_id or not _OWN_HOUSEHOLDS:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__in": source(member_id)}) for source in _OWN_HOUSEHOLDS))
+
+
+def own_member(user, field: str = "pk") -> Q:
+    """The user's own member record (an account not linked to a member has none)."""
+    member_id = getattr(user, "member_id", None)
+    return Q(**{field: member_id}) if member_id else Q(pk__in=[])
+
+
+def office_prefixes(user) -> list[str]:
+    """The areas where the user sees all personal data and may export it (an office role)."""
+    return area_prefixes(user, {r.value for r in OFFICE_ROLES})
+
+
+NO_PERSONAL_DATA = gettext_lazy(
+    "Your roles show no households, people or requests: the system, security and audit "
+    "administrators manage accounts, settings and the audit log only."
+)
+
+
+def require_personal_data(user) -> None:
+    """403 for a signed-in user whose roles show no personal data (the three administrators),
+    so every personal-data page and API route refuses them the same way, lists included.
+    Personal-data selectors call it first; anonymous users are left to the login checks."""
+    if getattr(user, "is_authenticated", False) and not sees_personal_data(user):
+        raise PermissionDenied(NO_PERSONAL_DATA)
+
+
+def personal_prefixes(user, roles: set[str]) -> list[str]:
+    """``area_prefixes`` for a personal-data read: the same 403 as ``personal``."""
+    require_personal_data(user)
+    return area_prefixes(user, roles)
+
+
+def personal(
+    queryset: QuerySet, user, *, own: Callable[[object], Q] | None = None, field="area_code"
+) -> QuerySet:
+    """Personal data the user may read: all of it under an office role's area; under an
+    ordinary member's area only what ``own(user)`` picks (nothing when no ``own`` is given);
+    a 403 for the three administrators (``require_personal_data``)."""
+    require_personal_data(user)
+    parts = [prefix_q(field, p) for p in office_prefixes(user)]
+    member_areas = area_prefixes(user, {r.value for r in ORDINARY})
+    if own is not None and member_areas:
+        parts.append(own(user) & reduce(or_, (prefix_q(field, p) for p in member_areas)))
+    if not parts:
+        return queryset.none()
+    return queryset.filter(reduce(or_, parts))
+
+
+def personal_or_404(
+    queryset: QuerySet, user, *, own: Callable[[object], Q] | None = None, **lookup
+):
+    """One record of personal data if the user may read it; the same 404 either way."""
+    try:
+        return personal(queryset, user, own=own).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def sees_personal_data(user) -> bool:
+    """Whether any personal-data page has something for the user (menus show links by it)."""
+    return bool(area_prefixes(user))
+
+
+def may_export(user) -> bool:
+    """Whether the user may export lists (an office role): never an ordinary member or one of
+    the three administrators. The one test behind every export page, command and link."""
+    return bool(office_prefixes(user))

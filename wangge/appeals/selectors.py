@@ -5,7 +5,16 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q, townships_of, visible
+from wangge.accounts.scope import (
+    own_households,
+    own_member,
+    personal,
+    personal_or_404,
+    prefix_q,
+    require_personal_data,
+    townships_of,
+    visible,
+)
 from wangge.appeals.categories import categories_for
 from wangge.appeals.models import OPEN_STATES, Appeal, AppealEvent, Category, State
 from wangge.appeals.services import phone_index
@@ -41,6 +50,17 @@ def for_rows(qs: QuerySet) -> QuerySet:
     return qs.select_related(None).select_related(*ROW_RELATED).only(*ROW_RELATED, *ROW_FIELDS)
 
 
+def own_requests(user) -> Q:
+    """An ordinary member's own requests: those they entered or handle, and those of the
+    households that are theirs (their grid's, their pairings')."""
+    return (
+        Q(created_by_id=user.pk)
+        | Q(assignee_user_id=user.pk)
+        | own_member(user, "assignee_member_id")
+        | own_households(user, "household_id")
+    )
+
+
 def request_list(
     user,
     *,
@@ -51,7 +71,8 @@ def request_list(
     escalated: bool = False,
     q: str = "",
 ) -> QuerySet:
-    qs = visible(Appeal.objects.defer("contact_phone"), user).select_related(*LIST_RELATED)
+    qs = personal(Appeal.objects.defer("contact_phone"), user, own=own_requests)
+    qs = qs.select_related(*LIST_RELATED)
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state in State.values:
@@ -133,6 +154,7 @@ def is_overdue(appeal: Appeal) -> bool:
 
 def my_requests(user) -> QuerySet:
     """Open requests assigned to the user (as a user or as the member they are)."""
+    require_personal_data(user)
     mine = Q(assignee_user=user)
     if user.member_id:
         mine |= Q(assignee_member_id=user.member_id)
@@ -144,11 +166,12 @@ def my_requests(user) -> QuerySet:
 
 
 def request_for_user(user, pk: int) -> Appeal:
-    return get_visible_or_404(
+    return personal_or_404(
         Appeal.objects.select_related(
             *LIST_RELATED, "household", "created_by", "grid__parent", "assignee_member__user"
         ),
         user,
+        own=own_requests,
         pk=pk,
     )
 
@@ -229,7 +252,7 @@ def category_for_township(township_code: str, pk) -> Category | None:
 def requests_for_household(user, household) -> QuerySet:
     """A household's requests, newest first (for its page and timeline)."""
     return (
-        visible(Appeal.objects.defer("contact_phone"), user)
+        personal(Appeal.objects.defer("contact_phone"), user, own=own_requests)
         .filter(household=household)
         .select_related("category", "assignee_member")
         .order_by("-created_at", "-id")

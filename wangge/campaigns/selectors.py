@@ -7,7 +7,17 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, get_visible_or_404, in_areas, prefix_q, visible
+from wangge.accounts.scope import (
+    area_prefixes,
+    get_visible_or_404,
+    in_areas,
+    own_households,
+    own_member,
+    personal,
+    personal_or_404,
+    prefix_q,
+    visible,
+)
 from wangge.campaigns.models import (
     DUTY_KINDS,
     Accountability,
@@ -66,9 +76,9 @@ def campaign_for_user(user, pk: int) -> Campaign:
 
 def opinion_list(user, campaign: Campaign, *, category: str = "") -> QuerySet:
     """The campaign's opinions from households in the user's scope."""
-    qs = visible(Opinion.objects.filter(campaign=campaign), user).select_related(
-        "category", "area", "household"
-    )
+    # An ordinary member reads the opinions of their own households only (accounts.scope).
+    qs = personal(Opinion.objects.filter(campaign=campaign), user, own=_own_opinions)
+    qs = qs.select_related("category", "area", "household")
     qs = qs.defer("household__head_id_number", "household__phone")
     if category == "none":
         qs = qs.filter(category__isnull=True)
@@ -78,7 +88,18 @@ def opinion_list(user, campaign: Campaign, *, category: str = "") -> QuerySet:
 
 
 def opinion_for_user(user, pk: int) -> Opinion:
-    return get_visible_or_404(Opinion.objects.select_related("campaign", "category"), user, pk=pk)
+    return personal_or_404(
+        Opinion.objects.select_related("campaign", "category"), user, own=_own_opinions, pk=pk
+    )
+
+
+def _own_opinions(user) -> Q:
+    """Opinions of the member's own households, and those they heard on their own visits."""
+    return (
+        own_households(user, "household_id")
+        | own_member(user, "visit__member_id")
+        | Q(visit__created_by_id=user.pk)
+    )
 
 
 def _categories_for(township_code: str) -> QuerySet:

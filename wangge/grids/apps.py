@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class GridsConfig(AppConfig):
     name = "wangge.grids"
     label = "grids"
+
+    def ready(self):
+        # Registers the sources of a member's own households with accounts.scope.
+        from wangge.grids import selectors  # noqa: F401

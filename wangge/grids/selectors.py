@@ -2,11 +2,20 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
+from wangge.accounts.scope import (
+    get_visible_or_404,
+    own_households,
+    own_households_source,
+    own_member,
+    personal,
+    personal_or_404,
+    prefix_q,
+    visible,
+)
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember, Person
 from wangge.households.models import Household
 from wangge.households.selectors import SENSITIVE
@@ -31,7 +40,7 @@ def layer_for_user(user, slug: str) -> GridLayer:
 
 def grid_list(user, *, layer: GridLayer | None = None, area_code: str = "") -> QuerySet:
     qs = (
-        visible(Grid.objects.all(), user)
+        personal(Grid.objects.all(), user, own=own_grids)
         .select_related("layer", "responsible", "area")
         .defer("responsible__id_number", "responsible__phone")  # decrypted for nothing
     )
@@ -59,8 +68,34 @@ def _count_of(model) -> Coalesce:
 
 
 def grid_for_user(user, pk: int) -> Grid:
-    return get_visible_or_404(
-        Grid.objects.select_related("layer", "responsible", "area", "parent"), user, pk=pk
+    return personal_or_404(
+        Grid.objects.select_related("layer", "responsible", "area", "parent"),
+        user,
+        own=own_grids,
+        pk=pk,
+    )
+
+
+def _member_grid_ids(member_id: int) -> QuerySet:
+    """The grids a member leads or serves in, and the grids below those."""
+    theirs = Grid.objects.filter(
+        Q(responsible_id=member_id)
+        | Q(pk__in=GridMember.objects.filter(member_id=member_id).values("grid_id"))
+    ).values("pk")
+    return Grid.objects.filter(Q(pk__in=theirs) | Q(parent_id__in=theirs)).values("pk")
+
+
+def own_grids(user) -> Q:
+    """An ordinary member's own grids (see ``accounts.scope.personal``)."""
+    member_id = getattr(user, "member_id", None)
+    return Q(pk__in=_member_grid_ids(member_id)) if member_id else Q(pk__in=[])
+
+
+@own_households_source
+def households_of_member_grids(member_id: int) -> QuerySet:
+    """The households of the member's own grids: theirs to see."""
+    return GridHousehold.objects.filter(grid_id__in=_member_grid_ids(member_id)).values(
+        "household_id"
     )
 
 
@@ -105,7 +140,8 @@ def _grid_people(grid: Grid) -> QuerySet:
 def households_for_grid(user, grid: Grid) -> QuerySet:
     """Households the user sees in the grid's village (or township), to move into the grid."""
     village = village_of(grid.area_code) or grid.area_code
-    return visible(Household.objects.filter(prefix_q("area_code", village)), user)
+    households = Household.objects.filter(prefix_q("area_code", village))
+    return personal(households, user, own=own_households)
 
 
 @dataclass
@@ -125,8 +161,8 @@ class Coverage:
 
 def coverage(user, layer: GridLayer, *, area_code: str = "") -> Coverage:
     """Gaps in one layer within the user's scope (querysets, so pages can count or page them)."""
-    households = visible(Household.objects.all(), user)
-    members = visible(Member.objects.all(), user)
+    households = personal(Household.objects.all(), user, own=own_households)
+    members = personal(Member.objects.all(), user, own=own_member)
     grids = grid_list(user, layer=layer)
     if area_code:
         households = households.filter(prefix_q("area_code", area_code))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
+from wangge.accounts.scope import own_households, personal, personal_or_404, prefix_q
 from wangge.households.models import Household, Tag
 
 SENSITIVE = ("head_id_number", "phone")
@@ -29,7 +29,8 @@ class HouseholdFilters:
 
 def household_list(user, filters: HouseholdFilters) -> QuerySet:
     # Lists show masked values only: leave the ciphertexts in the database, undecrypted.
-    qs = visible(Household.objects.defer(*SENSITIVE), user).select_related("area")
+    qs = personal(Household.objects.defer(*SENSITIVE), user, own=own_households)
+    qs = qs.select_related("area")
     if filters.q:
         qs = qs.filter(Q(head_name__contains=filters.q) | Q(address__contains=filters.q))
     if filters.area_code:
@@ -40,7 +41,9 @@ def household_list(user, filters: HouseholdFilters) -> QuerySet:
 
 
 def household_for_user(user, pk: int) -> Household:
-    return get_visible_or_404(Household.objects.select_related("area"), user, pk=pk)
+    return personal_or_404(
+        Household.objects.select_related("area"), user, own=own_households, pk=pk
+    )
 
 
 def household_duplicates(user, household: Household) -> QuerySet:
@@ -48,7 +51,7 @@ def household_duplicates(user, household: Household) -> QuerySet:
     same = Household.objects.defer(*SENSITIVE).filter(
         head_name=household.head_name, address=household.address
     )
-    return visible(same.exclude(pk=household.pk), user)
+    return personal(same.exclude(pk=household.pk), user, own=own_households)
 
 
 def tags_all(user) -> QuerySet:

@@ -6,9 +6,10 @@ the people who may reveal them: only records in the areas where they edit the re
 purpose, recorded in the audit log like a reveal, and marked in the sheet's name.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import area_prefixes, in_areas
+from wangge.accounts.scope import in_areas, may_export
 from wangge.audit.services import audit_record
 from wangge.imports.kinds import ImportKind
 from wangge.imports.pipeline import writer_prefixes
@@ -31,9 +32,10 @@ def full_sheet_name() -> str:
 
 
 def can_export(user) -> bool:
-    """Whether ``user`` may export lists at all: anyone with a role over an area (each export is
-    then scoped to what its list page shows them). List pages show their export link by it."""
-    return bool(area_prefixes(user))
+    """Whether ``user`` may export lists at all: an office role (``accounts.scope.may_export``);
+    each export is then scoped to what its list page shows them. List pages show their export
+    link by it."""
+    return may_export(user)
 
 
 def can_export_full(user) -> bool:
@@ -57,6 +59,8 @@ def export_workbook(
     ``can_export_full`` and asks for ``purpose`` and ``reason``); the audit row names the fields,
     the purpose and the reason.
     """
+    if not may_export(user):
+        raise PermissionDenied(_("Only office roles may export lists."))
     queryset, filters = kind.export_queryset(user=user, params=params)
     if unmasked:
         queryset = in_areas(queryset, writer_prefixes(user))

@@ -114,7 +114,7 @@ def template(request, kind: str):
 def export(request, kind: str):
     import_kind = _kind_or_404(kind, importable=False)
     if not can_export(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only office roles may export lists."))
     buffer = io.BytesIO()
     try:
         export_workbook(import_kind, buffer, user=request.user, params=request.GET)

@@ -12,8 +12,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, prefix_q, villages_of, visible
+from wangge.accounts.models import OFFICE_ROLES
+from wangge.accounts.scope import (
+    own_households_source,
+    own_member,
+    personal,
+    personal_prefixes,
+    prefix_q,
+    require_personal_data,
+    villages_of,
+)
 from wangge.households.models import Household
 from wangge.pairing.models import MemberCap, Pairing, PairingProposal
 from wangge.party.models import Member
@@ -21,7 +29,7 @@ from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 
 # Every role but the ordinary member reads the pairings of its whole area.
-STAFF_ROLES = {role for role in Role if role != Role.MEMBER}
+STAFF_ROLES = {role.value for role in OFFICE_ROLES}
 
 
 def _pairings_active() -> QuerySet[Pairing]:
@@ -31,7 +39,15 @@ def _pairings_active() -> QuerySet[Pairing]:
 
 def household_pairings(user, household) -> QuerySet[Pairing]:
     """The household's current pairings with their members, if the user sees the household."""
-    return visible(_pairings_active().filter(household=household), user).select_related("member")
+    own = own_member(user, "member_id")
+    qs = personal(_pairings_active().filter(household=household), user, own=lambda _u: own)
+    return qs.select_related("member")
+
+
+@own_households_source
+def households_paired_with_member(member_id: int) -> QuerySet:
+    """The households a member is paired with today: theirs to see."""
+    return _pairings_active().filter(member_id=member_id).values("household_id")
 
 
 def household_ids_paired_with(member) -> QuerySet:
@@ -49,7 +65,7 @@ def pairings_of_households(household_ids) -> QuerySet[Pairing]:
 
 
 def staff_prefixes(user) -> list[str]:
-    return area_prefixes(user, STAFF_ROLES)
+    return personal_prefixes(user, STAFF_ROLES)
 
 
 def _areas_q(field: str, prefixes: list[str]) -> Q | None:
@@ -60,6 +76,7 @@ def _own_member_id(user) -> int | None:
     """Anyone linked to a member record reads that member's own pairings."""
     if not getattr(user, "is_authenticated", False):
         return None
+    require_personal_data(user)
     return getattr(user, "member_id", None)
 
 
@@ -144,6 +161,12 @@ def household_for_user(user, pk: int):
     if household is None:
         raise Http404
     return household
+
+
+def my_pairing_history(user) -> QuerySet:
+    """Every pairing of the user's own member record (none for an account without one)."""
+    member_id = _own_member_id(user)
+    return _member_history(member_id) if member_id else Pairing.objects.none()
 
 
 def _member_history(member) -> QuerySet:

@@ -31,6 +31,7 @@ from wangge.pairing.selectors import (
     key_households_unpaired,
     member_for_user,
     members_with_load,
+    my_pairing_history,
     pairing_for_user,
     proposal_for_user,
     staff_prefixes,
@@ -85,8 +86,8 @@ def overview(request):
 
 
 def mine(request):
+    rows = my_pairing_history(request.user)
     member = request.user.member
-    rows = _member_history(member) if member else []
     return render(request, "pairing/mine.html", {"member": member, "rows": rows})
 
 

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from wangge.accounts.scope import get_visible_or_404, prefix_q, visible
+from wangge.accounts.scope import (
+    get_visible_or_404,
+    own_member,
+    personal,
+    personal_or_404,
+    prefix_q,
+    visible,
+)
 from wangge.party.models import Member, Organisation
 
 
@@ -67,7 +74,7 @@ def birth_range(
 def member_list(user, filters: MemberFilters, *, today: datetime.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     # Lists show masked values only: leave the ciphertexts in the database, undecrypted.
-    qs = visible(Member.objects.defer("id_number", "phone"), user).select_related(
+    qs = personal(Member.objects.defer("id_number", "phone"), user, own=own_member).select_related(
         "organisation", "area"
     )
     if filters.q:
@@ -85,7 +92,9 @@ def member_list(user, filters: MemberFilters, *, today: datetime.date | None = N
 
 
 def member_for_user(user, pk: int) -> Member:
-    return get_visible_or_404(Member.objects.select_related("organisation", "area"), user, pk=pk)
+    return personal_or_404(
+        Member.objects.select_related("organisation", "area"), user, own=own_member, pk=pk
+    )
 
 
 def organisation_for_user(user, pk: int) -> Organisation:

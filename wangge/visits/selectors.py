@@ -25,7 +25,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, prefix_q, townships_of, visible
+from wangge.accounts.scope import (
+    area_prefixes,
+    in_areas,
+    own_member,
+    personal,
+    personal_prefixes,
+    prefix_q,
+    require_personal_data,
+    townships_of,
+)
 from wangge.core.periods import ledger_scope, parse_period
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household, Tag
@@ -211,6 +220,7 @@ def _due_row(household: Household, today: datetime.date) -> DueRow:
 
 def my_households(user, today: datetime.date) -> list[DueRow]:
     """The households the user's member record is paired with, soonest due first."""
+    require_personal_data(user)
     member = getattr(user, "member", None)
     if member is None:
         return []
@@ -233,6 +243,7 @@ def my_due(user, today: datetime.date) -> list[DueRow]:
 
 def household_for_visit(user, pk: int) -> Household:
     """A household the user may log a visit to: paired with them, or in a cadre's area; else 404."""
+    require_personal_data(user)
     qs = Household.objects.defer(*SENSITIVE).select_related("area")
     member = getattr(user, "member", None)
     allowed = Q(pk__in=[]) if member is None else Q(pk__in=household_ids_paired_with(member))
@@ -257,6 +268,7 @@ def household_paired_with_user(user, pk: int) -> Household:
 
 def visit_list(user) -> QuerySet:
     """Visits the user may read: a cadre's area, and a member's own and paired households'."""
+    require_personal_data(user)
     member = getattr(user, "member", None)
     allowed = Q(pk__in=[])
     for prefix in cadre_prefixes(user):
@@ -316,7 +328,12 @@ def visits_of_household(user, household: Household) -> QuerySet:
 
 def visits_of_campaign(user, campaign) -> QuerySet:
     """The campaign's visits in the user's areas, unordered (for counting)."""
-    return visible(Visit.objects.filter(campaign=campaign), user).order_by()
+    return personal(Visit.objects.filter(campaign=campaign), user, own=own_visits).order_by()
+
+
+def own_visits(user) -> Q:
+    """An ordinary member's own visits: those they made or entered."""
+    return own_member(user, "member_id") | Q(created_by_id=user.pk)
 
 
 # --- roll-ups ---------------------------------------------------------------------------
@@ -383,7 +400,7 @@ def rollup_counts(
 def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
     """Paired households and overdue visits for the user's area, its villages and (for one
     village) its service grids."""
-    prefixes = cadre_prefixes(user)
+    prefixes = personal_prefixes(user, CADRE_ROLES)
     if area_code:
         if not any(area_code.startswith(p) for p in prefixes):
             raise Http404

@@ -75,7 +75,7 @@ def test_security_admin_issues_code_used_once_and_audited(client, regions):
     _password_login(client, "sysadmin")
     device = _enrol(client, code)
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
-    assert client.get("/members/").status_code == 200
+    assert client.get("/accounts/users/").status_code == 200
     assert ActivationCode.objects.get(user=user).used_at is not None
 
     # Used up: after a reset without a new code, the old one does not open enrolment again.

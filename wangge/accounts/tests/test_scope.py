@@ -1,6 +1,14 @@
+import pytest
+
 from wangge import testing
 from wangge.accounts.models import Role, RoleAssignment
-from wangge.accounts.scope import area_prefixes, can_write_registry, visible
+from wangge.accounts.scope import (
+    area_prefixes,
+    can_write_registry,
+    may_export,
+    sees_personal_data,
+    visible,
+)
 from wangge.households.models import Household
 
 
@@ -30,3 +38,23 @@ def test_members_cannot_write_the_registry(member_a, secretary_a):
     assert not can_write_registry(member_a, testing.VILLAGE_A + "001")
     assert can_write_registry(secretary_a, testing.VILLAGE_A + "001")
     assert not can_write_registry(secretary_a, testing.VILLAGE_B + "001")
+
+
+@pytest.mark.parametrize(
+    ("role", "exports", "sees"),
+    [
+        (Role.TOWNSHIP_ADMIN, True, True),
+        (Role.TOWNSHIP_LEADER, True, True),
+        (Role.VILLAGE_SECRETARY, True, True),
+        (Role.DATA_OFFICER, True, True),
+        (Role.MEMBER, False, True),
+        (Role.SYSTEM_ADMIN, False, False),
+        (Role.SECURITY_ADMIN, False, False),
+        (Role.AUDIT_ADMIN, False, False),
+    ],
+)
+def test_who_exports_and_who_sees_personal_data(regions, role, exports, sees):
+
+    user = testing.make_user(f"u-{role}", role, testing.VILLAGE_A)
+    assert may_export(user) is exports
+    assert sees_personal_data(user) is sees

@@ -19,22 +19,22 @@ def test_admin_enrols_with_activation_code_then_reaches_pages(client, regions):
     sysadmin = testing.make_user("sysadmin", Role.SYSTEM_ADMIN, testing.TOWNSHIP)
     code = activation_code_issue(actor=None, user=sysadmin)
     _password_login(client, "sysadmin")
-    blocked = client.get("/members/")
+    blocked = client.get("/accounts/users/")
     assert blocked.status_code == 302 and "/accounts/2fa/" in blocked["Location"]
 
     asked = client.get("/accounts/2fa/").content.decode()
     assert "<svg" not in asked and 'name="activation_code"' in asked
-    client.post("/accounts/2fa/", {"activation_code": code.lower(), "next": "/members/"})
-    page = client.get("/accounts/2fa/?next=/members/").content.decode()
+    client.post("/accounts/2fa/", {"activation_code": code.lower(), "next": "/accounts/users/"})
+    page = client.get("/accounts/2fa/?next=/accounts/users/").content.decode()
     assert "<svg" in page  # the QR code to scan
     device = TOTPDevice.objects.get(user__username="sysadmin", confirmed=False)
 
-    wrong = client.post("/accounts/2fa/", {"token": "000000", "next": "/members/"})
+    wrong = client.post("/accounts/2fa/", {"token": "000000", "next": "/accounts/users/"})
     assert "not right" in wrong.content.decode() or "不对" in wrong.content.decode()
 
-    done = client.post("/accounts/2fa/", {"token": _code(device), "next": "/members/"})
-    assert done.status_code == 302 and done["Location"] == "/members/"
-    assert client.get("/members/").status_code == 200
+    done = client.post("/accounts/2fa/", {"token": _code(device), "next": "/accounts/users/"})
+    assert done.status_code == 302 and done["Location"] == "/accounts/users/"
+    assert client.get("/accounts/users/").status_code == 200
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     assert AuditEvent.objects.filter(action="2fa.enrol").exists()
 

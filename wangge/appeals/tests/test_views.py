@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from wangge import testing
+from wangge.accounts.models import Role
 from wangge.appeals import public
 from wangge.appeals.models import Appeal, Channel, State
 from wangge.appeals.posters import grid_qr_key
@@ -236,7 +238,14 @@ def test_scope_404_and_read_only_403(client, world, secretary_b, member_a):
         client.post(reverse("appeals:act", args=[req.pk]), {"action": "accept"}).status_code == 404
     )
     assert req.ticket.encode() not in client.get(reverse("appeals:list")).content
+    # A member of the village who neither entered it nor has the household in their grid or
+    # pairings does not see it (least privilege); its own member reads it but cannot act.
     client.force_login(member_a)
+    assert client.get(reverse("appeals:detail", args=[req.pk])).status_code == 404
+    assert req.ticket.encode() not in client.get(reverse("appeals:list")).content
+    client.force_login(world.users[4])
+    assert client.get(reverse("appeals:detail", args=[req.pk])).status_code == 200
+    client.force_login(testing.make_user("leader-ro", Role.DISCIPLINE, testing.VILLAGE_A))
     assert client.get(reverse("appeals:detail", args=[req.pk])).status_code == 200
     assert (
         client.post(reverse("appeals:act", args=[req.pk]), {"action": "accept"}).status_code == 403
@@ -364,7 +373,7 @@ def test_village_posters_one_per_grid(client, world, member_a, secretary_b):
     assert client.get(reverse("appeals:posters")).status_code == 403
 
 
-def test_household_page_lists_its_requests(client, world, member_a):
+def test_household_page_lists_its_requests(client, world):
     req = appeal_create(
         actor=world.users[4],
         household=world.household,
@@ -372,7 +381,7 @@ def test_household_page_lists_its_requests(client, world, member_a):
         text="水压低",
         channel=Channel.MEMBER,
     )
-    client.force_login(member_a)
+    client.force_login(world.users[4])  # the household is in their grid
     page = client.get(reverse("households:household_detail", args=[world.household.pk]))
     assert page.status_code == 200
     assert req.ticket.encode() in page.content

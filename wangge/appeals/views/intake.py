@@ -8,7 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import area_prefixes, in_areas, townships_of, visible
+from wangge.accounts.scope import (
+    area_prefixes,
+    in_areas,
+    own_households,
+    personal,
+    townships_of,
+)
 from wangge.appeals.forms import AppealForm, PhoneIntakeForm, form_errors, service_errors
 from wangge.appeals.models import Channel
 from wangge.appeals.selectors import categories_of, category_for_township
@@ -19,9 +25,10 @@ from wangge.households.models import Household
 
 
 def _household_for(user, pk: int | None) -> Household | None:
+    households = personal(Household.objects.select_related("area"), user, own=own_households)
     if pk is None:
         return None
-    household = visible(Household.objects.select_related("area"), user).filter(pk=pk).first()
+    household = households.filter(pk=pk).first()
     if household is None:
         raise Http404
     return household

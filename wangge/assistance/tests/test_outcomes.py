@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from wangge import testing
+from wangge.accounts.models import Role
 from wangge.assistance.models import Plan, PlanStatus, StepStatus
 from wangge.assistance.services import plan_close, plan_create, step_add, step_set_status
 from wangge.audit.models import AuditEvent
@@ -48,12 +49,12 @@ def test_secretary_opens_a_plan_from_the_household_page(client, secretary_a, hou
     assert Plan.objects.count() == 1
 
 
-def test_a_plan_outside_scope_is_404_and_read_only_roles_get_403(
-    client, secretary_b, member_a, household
-):
+def test_a_plan_outside_scope_is_404_and_read_only_roles_get_403(client, secretary_b, household):
     client.force_login(secretary_b)
     assert client.get(f"/assistance/new/{household.pk}/").status_code == 404
-    client.force_login(member_a)
+    # A township leader reads the household but does not open plans (an ordinary member of
+    # the village does not even see it: 404).
+    client.force_login(testing.make_user("leader-a", Role.TOWNSHIP_LEADER, testing.VILLAGE_A))
     assert client.get(f"/assistance/new/{household.pk}/").status_code == 403
     assert not Plan.objects.exists()
 

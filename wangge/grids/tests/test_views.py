@@ -1,6 +1,7 @@
 import pytest
 
 from wangge import testing
+from wangge.accounts.models import Role
 from wangge.grids.models import Grid, GridHousehold
 from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.regions.models import Region
@@ -48,8 +49,9 @@ def test_other_village_grid_is_404(client, secretary_b, grid_a):
     assert client.post(f"/grids/{grid_a.pk}/edit/", {"name": "x"}).status_code == 404
 
 
-def test_member_cannot_edit(client, member_a, grid_a):
-    client.force_login(member_a)
+def test_member_cannot_edit(client, regions, grid_a):
+    """A township leader reads grids but does not edit them."""
+    client.force_login(testing.make_user("leader-a", Role.TOWNSHIP_LEADER, testing.VILLAGE_A))
     assert client.get(f"/grids/{grid_a.pk}/").status_code == 200
     response = client.post(f"/grids/{grid_a.pk}/edit/", {"name": "改名", "version": 1})
     assert response.status_code == 403

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from wangge import testing
+from wangge.accounts.models import Role
 from wangge.audit.models import AuditEvent
 from wangge.households.models import Household, Resident, Tag
 from wangge.testing import VILLAGE_A, VILLAGE_B, make_household, make_id
@@ -99,9 +100,10 @@ def test_other_village_household_is_404(client, secretary_b):
     assert household.head_name == "李大毛"
 
 
-def test_read_only_user_gets_403(client, member_a):
+def test_read_only_user_gets_403(client, regions):
+    """A township leader reads the registry but does not edit it."""
     household = make_household(area_code=GROUP_A, seq=1)
-    _login(client, member_a)
+    _login(client, testing.make_user("leader-a", Role.TOWNSHIP_LEADER, testing.VILLAGE_A))
     assert client.get(reverse("households:household_create")).status_code == 403
     assert client.post(reverse("households:household_create"), _form_data()).status_code == 403
     edit = reverse("households:household_edit", args=[household.pk])

@@ -77,6 +77,8 @@ def test_create_refuses_branch_outside_write_scope(client, secretary_a):
 
 def test_read_only_user_gets_403_on_create_and_edit(client, member_a):
     member = make_member(area_code=VILLAGE_A, seq=1)
+    member_a.member = member  # a member reads their own record
+    member_a.save(update_fields=["member"])
     _login(client, member_a)
     assert client.get(reverse("party:member_create")).status_code == 403
     assert client.post(reverse("party:member_create"), _form_data()).status_code == 403
@@ -195,6 +197,8 @@ def test_reveal_audit_row_names_the_fields_and_the_reason(client, secretary_a):
 
 def test_read_only_user_cannot_reveal(client, member_a):
     member = make_member(area_code=VILLAGE_A, seq=8)
+    member_a.member = member
+    member_a.save(update_fields=["member"])
     _login(client, member_a)
     url = reverse("party:member_reveal", args=[member.pk])
     assert client.post(url, {"reason": "好奇"}).status_code == 403

@@ -4,6 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from wangge.accounts.scope import may_export
 from wangge.core.periods import PeriodError, parse_past_period
 from wangge.core.reveal import validate_reason
 from wangge.imports.exporting import can_export_full, export_workbook
@@ -61,6 +62,8 @@ class Command(BaseCommand):
     def handle(self, *args, kind, file, user, unmasked, reason, **options):
         actor = actor_for(user)
         reason = reason.strip()
+        if not may_export(actor):
+            raise CommandError(f"{user} may not export lists: exports need an office role.")
         if unmasked and not reason:
             raise CommandError("--full needs --reason: say why the full numbers are needed.")
         if unmasked and not KINDS[kind].importable:
