@@ -7,14 +7,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from wangge.accounts.scope import (
-    get_visible_or_404,
     own_households,
     own_households_source,
     own_member,
     personal,
     personal_or_404,
     prefix_q,
-    visible,
 )
 from wangge.grids.models import Grid, GridHousehold, GridLayer, GridMember, Person
 from wangge.households.models import Household
@@ -193,7 +191,7 @@ def coverage(user, layer: GridLayer, *, area_code: str = "") -> Coverage:
 
 def person_list(user, *, area_code: str = "") -> QuerySet:
     """People who serve, in the user's scope; the phone stays encrypted (masked copy shown)."""
-    qs = visible(Person.objects.all(), user).select_related("area", "member", "household")
+    qs = personal(Person.objects.all(), user).select_related("area", "member", "household")
     if area_code:
         qs = qs.filter(prefix_q("area_code", area_code))
     return qs.defer("phone", "household__head_id_number", "household__phone").order_by(
@@ -202,4 +200,4 @@ def person_list(user, *, area_code: str = "") -> QuerySet:
 
 
 def person_for_user(user, pk: int) -> Person:
-    return get_visible_or_404(Person.objects.select_related("area"), user, pk=pk)
+    return personal_or_404(Person.objects.select_related("area"), user, pk=pk)
