@@ -37,6 +37,7 @@ def test_township_office_downloads_the_bulletin_on_a_phone(new_page, township_da
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
     page.goto("/")
+    page.locator(".navmenu > summary").click()  # the phone's menu button opens the menu
     page.locator("#nav-bulletin").click()
     page.wait_for_url("**/reports/bulletin/")
     expect(page.locator("#id_period")).to_have_value(quarter.key)

@@ -3,7 +3,8 @@
    - data-confirm="question" on a button or link: ask before going on;
    - data-autosubmit on a select or input: submit its form when it changes;
    - every table with a header row gets class "stack" and each cell its column's name as
-     data-label, so that the stylesheet shows the rows as cards on phones. */
+     data-label, so that the stylesheet shows the rows as cards on phones;
+   - details[data-open-wide] (the menu) opens by itself on screens wider than a phone. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -53,4 +54,16 @@
   }
   // Tables swapped in by htmx.
   document.addEventListener("htmx:afterSwap", function (event) { stackTables(event.target); });
+  // The menu (details.navmenu): closed on phones until tapped, open on wider screens.
+  function openWide() {
+    if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-open-wide]"), function (d) {
+      d.open = true;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openWide);
+  } else {
+    openWide();
+  }
 })();
