@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -8,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wangge import testing
 from wangge.accounts.models import Role
 from wangge.accounts.twofactor import confirmed_device
+from wangge.flags.services import sources_seed
 
 
 class VerifiedClient(Client):
@@ -23,6 +27,21 @@ class VerifiedClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):
+    """The rows a migration seeds (the five agency sources) are gone after a test that empties
+    every table (``transaction=True``, the browser tests) ran earlier in the same worker: put
+    them back for each test that uses the database, whatever order the tests run in."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("db")
+        sources_seed()
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +101,35 @@ def member_a(regions):
 def admin_client(client, township_admin):
     client.force_login(township_admin)
     return client
+
+
+# The browser tests (tests/browser, and the import page's in wangge/imports/tests) share one
+# Chromium per process: Playwright's sync API may run only once in a thread.
+CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
+# a running loop unless told it is safe (it is: the test thread does not share the loop).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()

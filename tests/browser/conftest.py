@@ -5,9 +5,6 @@ thread sees the data the test wrote. Works under xdist: each worker has its own 
 live server on its own port.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from wangge import testing
@@ -18,22 +15,7 @@ from wangge.pairing.models import Pairing
 from wangge.regions.models import Region
 from wangge.visits.services import policies_seed
 
-CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 860}}
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
-# a running loop unless told it is safe (it is: the test thread does not share the loop).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
@@ -41,20 +23,6 @@ def _product_language(settings):
     """The suite runs in English (test_settings); pages in the browser show the product's
     default, Simplified Chinese, whatever the browser asks for."""
     settings.LANGUAGE_CODE = "zh-hans"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Importing a small XLSX through the page in a real browser (Chromium), on a 360 px phone."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 
@@ -12,35 +10,15 @@ from wangge.party.models import Member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path(os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture
-def phone(live_server):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, base_url=live_server.url, is_mobile=True
-        )
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
+def phone(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server.url, is_mobile=True
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 def test_secretary_imports_members_through_the_page(phone, settings, tmp_path):
