@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 VENDOR := wangge/static/vendor
 
-.PHONY: demo test test-slow pytest setup assets messages extract-messages lint format bench clean
+.PHONY: demo test test-quick test-slow pytest setup assets messages extract-messages lint format bench clean
 
 demo: setup
 	$(VENV)/bin/wangge demo
@@ -42,20 +42,27 @@ extract-messages: $(STAMP)
 	  --no-obsolete -v 0
 
 # Runs on SQLite always, and on PostgreSQL too when WANGGE_TEST_DATABASE_URL is set.
-# `make test` leaves out the tests marked slow (the full demo, ~2 minutes); `make test-slow`
-# runs only those.
+# `make test` runs every test, the slow ones too (the full demo, served; backup drills);
+# `make test-quick` leaves the slow ones out while you work.
+# Three processes on two cores: the browser and PostgreSQL tests spend much of their time
+# waiting; work stealing keeps the long demo tests from ending up last on one process.
+TEST_WORKERS ?= 3
+
 test: setup
+	$(MAKE) --no-print-directory pytest MARK=""
+
+test-quick: setup
 	$(MAKE) --no-print-directory pytest MARK="not slow"
 
 test-slow: setup
 	$(MAKE) --no-print-directory pytest MARK="slow"
 
 pytest:
-	@echo "== SQLite ($(MARK))"
-	env -u WANGGE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n 2 -m "$(MARK)"
+	@echo "== SQLite ($(or $(MARK),all))"
+	env -u WANGGE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "$(MARK)"
 	@if [ -n "$$WANGGE_TEST_DATABASE_URL" ]; then \
-	  echo "== PostgreSQL ($(MARK)): $$WANGGE_TEST_DATABASE_URL"; \
-	  $(VENV)/bin/pytest -q -n 2 -m "$(MARK)"; \
+	  echo "== PostgreSQL ($(or $(MARK),all)): $$WANGGE_TEST_DATABASE_URL"; \
+	  $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "$(MARK)"; \
 	fi
 
 lint: $(STAMP)
