@@ -87,6 +87,12 @@ class NoticeForm(forms.Form):
         self.fields["branches"].queryset = branches
 
 
+class NoticeRefForm(forms.Form):
+    """The notice a feedback is about, from the page's address or its hidden field."""
+
+    notice = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
 class FeedbackForm(forms.Form):
     notice = forms.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, error_messages={"invalid": DAMAGED}

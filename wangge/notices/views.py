@@ -23,6 +23,7 @@ from wangge.notices.forms import (
     CloseForm,
     FeedbackForm,
     NoticeForm,
+    NoticeRefForm,
     ReplyForm,
     ToOpinionForm,
     ToRequestForm,
@@ -121,14 +122,7 @@ def notice_new(request):
     values.update({k: [] for k in ("villages", "grids", "layers", "branches", "roles")})
     if request.method == "POST":
         form = NoticeForm(request.POST, request.FILES, **choices)
-        values = {k: request.POST.get(k, "") for k in ("title", "body", "kind", "topic", "area")}
-        values.update(
-            {
-                k: request.POST.getlist(k)
-                for k in ("villages", "grids", "layers", "branches", "roles")
-            }
-        )
-        values.update({k: bool(request.POST.get(k)) for k in ("everyone", "by_sms", "urgent")})
+        values = _shown(form)
         if not form.is_valid():
             messages.error(request, error_text(form))
             status = 400
@@ -240,13 +234,23 @@ def feedback_index(request):
     return render(request, "notices/feedback_list.html", context)
 
 
+def _shown(form, names=None) -> dict:
+    """What the user sent, read through the bound form, to show the page again after an error
+    (lists for the multiple choices, True/False for the boxes)."""
+    values = {}
+    for name in names or form.fields:
+        value = form[name].value()
+        values[name] = "" if value is None else value
+    return values
+
+
 def feedback_new(request):
     notice = None
-    raw_notice = request.POST.get("notice") or request.GET.get("notice") or ""
-    if raw_notice:
-        if not raw_notice.isdigit() or len(raw_notice) > 12:
-            raise Http404
-        notice = notice_for_user(request.user, int(raw_notice))
+    ref = NoticeRefForm(request.POST if request.method == "POST" else request.GET)
+    if not ref.is_valid():
+        raise Http404
+    if ref.cleaned_data["notice"]:
+        notice = notice_for_user(request.user, ref.cleaned_data["notice"])
     values = {
         "addressed_to": Addressee.TOWNSHIP,
         "topic": notice.topic if notice else Topic.OTHER,
@@ -256,9 +260,7 @@ def feedback_new(request):
     status = 200
     if request.method == "POST":
         form = FeedbackForm(request.POST)
-        values.update(
-            {k: request.POST.get(k, "") for k in ("addressed_to", "topic", "subject", "text")}
-        )
+        values.update(_shown(form, ("addressed_to", "topic", "subject", "text")))
         if not form.is_valid():
             messages.error(request, error_text(form))
             status = 400
