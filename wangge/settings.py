@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "wangge.visits",
     "wangge.campaigns",
     "wangge.appeals",
+    "wangge.assessment",
     "wangge.notices",
     "wangge.dashboard",
     "wangge.reports",

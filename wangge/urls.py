@@ -30,6 +30,7 @@ urlpatterns = [
         name="reveal_purpose_active",
     ),
     path("notices/", include("wangge.notices.urls")),
+    path("assessment/", include("wangge.assessment.urls")),
     path("reports/", include("wangge.reports.urls")),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_mark_read, name="inbox_read"),
