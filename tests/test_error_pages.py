@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import translation
@@ -20,12 +22,22 @@ def _boom(request):
     raise RuntimeError("database gone")
 
 
+@login_not_required
+def _db_gone(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
 def _ok(request):
     return HttpResponse("ok")
 
 
 # A urlconf of our own for the 500 test: the site's handlers, one view that fails.
-urlpatterns = [path("boom/", _boom), path("ok/", _ok)]
+urlpatterns = [
+    path("boom/", _boom),
+    path("ok/", _ok),
+    path("db-gone/", _db_gone),
+    path("api/v1/db-gone", _db_gone),
+]
 handler500 = "wangge.core.views.server_error"
 
 
@@ -98,6 +110,22 @@ def test_500_through_the_stack(client, settings):
     assert response.status_code == 500
     assert "系统出错" in response.content.decode()
     assert "database gone" not in response.content.decode()
+
+
+def test_lost_database_is_a_503_in_plain_words(client, settings):
+    """The database unreachable (tests/test_fault_database.py cuts a real one): a 503 that says
+    it is not the user's doing and to try again in a minute; JSON under /api/."""
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    response = client.get("/db-gone/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    body = response.content.decode()
+    assert "暂时无法连接数据库" in body and "请稍等一分钟再试" in body
+    assert "server closed" not in body
+    api = client.get("/api/v1/db-gone")
+    assert api.status_code == 503
+    assert api.json()["code"] == "unavailable"
 
 
 @pytest.mark.django_db

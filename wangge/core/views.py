@@ -1,5 +1,8 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -28,12 +31,38 @@ def forbidden(request, exception=None):
 
 
 def server_error(request=None):
-    """500 without the database or a request context: the failure may be either of them."""
+    """500 without the database or a request context: the failure may be either of them.
+
+    A lost database connection (the server restarting, the network to it down) is a 503 that
+    says so: nothing the user did, try again in a minute. Django calls this handler inside its
+    ``except`` block, wherever the error arose (a view or a middleware reading the session), so
+    the exception is at hand. The next request opens a new connection (``CONN_HEALTH_CHECKS``):
+    the site recovers by itself when the database is back.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     if request is not None and request.path_info.startswith("/api/"):
         message = _("Something went wrong on our side. Please try again later.")
         return JsonResponse({"code": "server_error", "message": message}, status=500)
     html = loader.get_template("errors/500.html").render({"township_phone": _phone()})
     return HttpResponseServerError(html)
+
+
+def database_unavailable(request=None) -> HttpResponse:
+    """503 while the database cannot be reached; rendered without it."""
+    message = _(
+        "The site cannot reach its database at the moment. Nothing you did caused this. "
+        "Please wait a minute and try again."
+    )
+    if request is not None and request.path_info.startswith("/api/"):
+        response = JsonResponse({"code": "unavailable", "message": message}, status=503)
+    else:
+        html = loader.get_template("errors/503.html").render(
+            {"message": message, "township_phone": _phone()}
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = "60"
+    return response
 
 
 def too_many_requests(request, message: str = "") -> HttpResponse:
