@@ -294,6 +294,10 @@ WANGGE_IMPORT_MAX_BYTES = int(os.environ.get("WANGGE_IMPORT_MAX_BYTES", 50 * 102
 WANGGE_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("WANGGE_IMPORT_MAX_UNZIPPED_BYTES", 500 * 1024 * 1024)
 )
+# An import job without a sign of life (progress) for this long lost its worker (killed, the
+# machine restarted): the queue runs it again, at most WANGGE_JOB_MAX_ATTEMPTS times in all.
+WANGGE_JOB_STALE_SECONDS = int(os.environ.get("WANGGE_JOB_STALE_SECONDS", 5 * 60))
+WANGGE_JOB_MAX_ATTEMPTS = int(os.environ.get("WANGGE_JOB_MAX_ATTEMPTS", 3))
 
 REDIS_URL = os.environ.get("WANGGE_REDIS_URL", "")
 if REDIS_URL:

@@ -41,6 +41,10 @@ class ImportJob(models.Model):
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Written with each progress step: a running job whose heartbeat is old lost its worker
+    # (killed, machine restarted) and is run again (``import_jobs_resume``).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

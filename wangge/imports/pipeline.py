@@ -129,8 +129,14 @@ def run_import(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
     after_batch: Callable[[int], None] | None = None,
+    claim: Callable[[], None] | None = None,
+    settle: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Import one file; return what happened. Nothing is written unless ``report.committed``."""
+    """Import one file; return what happened. Nothing is written unless ``report.committed``.
+
+    ``claim`` runs first inside the commit's transaction (a job locks its row and refuses to
+    commit twice by raising), ``settle`` last inside it (the job records that it committed):
+    the rows and the job's state are written together or not at all."""
     started = time.monotonic()
     report = ImportReport(kind=kind.name)
     try:
@@ -169,6 +175,8 @@ def run_import(
     if progress:
         progress(report.total, report.total, "committing")
     with transaction.atomic():
+        if claim:
+            claim()
         kind.commit(
             creates=creates, updates=updates, batch_size=batch_size, after_batch=after_batch
         )
@@ -189,8 +197,10 @@ def run_import(
                 "partial": partial,
             },
         )
+        report.committed = True
+        if settle:
+            settle(report)
     lap("commit")
-    report.committed = True
     report.seconds = time.monotonic() - started
     return report
 

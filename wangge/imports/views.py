@@ -19,7 +19,7 @@ from wangge.imports.exporting import can_export, can_export_full, export_workboo
 from wangge.imports.kinds import KINDS
 from wangge.imports.models import ImportJob
 from wangge.imports.pipeline import writer_prefixes
-from wangge.imports.services import import_job_create, import_job_retry_partial
+from wangge.imports.services import DiskFull, import_job_create, import_job_retry_partial
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,13 +62,17 @@ def upload(request, kind: str):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            job = import_job_create(
-                user=request.user,
-                kind=kind,
-                upload=form.cleaned_data["file"],
-                partial=form.cleaned_data["partial"],
-            )
-            return redirect("imports:job", job_id=job.pk)
+            try:
+                job = import_job_create(
+                    user=request.user,
+                    kind=kind,
+                    upload=form.cleaned_data["file"],
+                    partial=form.cleaned_data["partial"],
+                )
+            except DiskFull as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("imports:job", job_id=job.pk)
     else:
         form = UploadForm()
     recent = ImportJob.objects.filter(user=request.user, kind=kind)[:5]
