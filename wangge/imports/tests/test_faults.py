@@ -5,7 +5,9 @@ PostgreSQL database:
   nothing of it is in the database; when a consumer starts again it runs the job again, and
   the households are there once — also when the job's message is delivered a second time;
 - the disk full while an upload is staged: the user reads 磁盘空间不足 on the upload page, and
-  neither a half-written file nor a job is left behind.
+  neither a half-written file nor a job is left behind;
+- the disk full while the rows are saved (SQLite's file on a small file system): the job fails
+  saying 磁盘空间不足, and not one of its rows is in the database.
 
 The processes are configured as production is (no test settings); they share this test's
 database: PostgreSQL's test database itself, or a file copy of SQLite's in-memory one.
@@ -230,15 +232,20 @@ print(response.content.decode())
 """
 
 
-def test_disk_full_while_staging_an_upload_says_so_and_keeps_nothing(shared, tmp_path):
+def _unshare() -> list[str]:
+    """A command prefix that runs in a private mount namespace, where a tmpfs can be mounted."""
     unshare = shutil.which("unshare")
     if unshare is None:
         pytest.skip("needs unshare (util-linux) to mount a small private file system")
-    probe = subprocess.run(
-        [unshare, "--user", "--map-root-user", "--mount", "true"], capture_output=True, check=False
-    )
+    private = [unshare, "--user", "--map-root-user", "--mount"]
+    probe = subprocess.run([*private, "true"], capture_output=True, check=False)
     if probe.returncode != 0:
         pytest.skip("user namespaces are not allowed here: no private tmpfs to fill")
+    return private
+
+
+def test_disk_full_while_staging_an_upload_says_so_and_keeps_nothing(shared, tmp_path):
+    private = _unshare()
     env = _env(tmp_path, shared.url, WANGGE_ALLOWED_HOSTS="testserver")
     media = tmp_path / "var" / "media"
     media.mkdir(parents=True)
@@ -249,7 +256,6 @@ def test_disk_full_while_staging_an_upload_says_so_and_keeps_nothing(shared, tmp
         f'mount -t tmpfs -o size=64k wangge-full "{media}" && '
         f'exec "{sys.executable}" -c "$0" "{upload}"'
     )
-    private = [unshare, "--user", "--map-root-user", "--mount"]
     done = subprocess.run(
         [*private, "sh", "-c", script, UPLOAD_ON_A_FULL_DISK],
         env=env,
@@ -265,3 +271,46 @@ def test_disk_full_while_staging_an_upload_says_so_and_keeps_nothing(shared, tmp
     assert first == "200 0 0"
     assert "磁盘空间不足" in page and "系统管理员" in page
     assert shared.one("SELECT count(*) FROM core_importjob")[0] == 0
+
+
+SAVE_ON_A_FULL_DISK = """
+import sys
+import django
+django.setup()
+from wangge.households.models import Household
+from wangge.imports.services import import_job_run
+job = import_job_run(int(sys.argv[1]))
+print(job.status, bool(job.committed), Household.objects.count())
+print(job.message)
+"""
+
+
+def test_disk_full_while_saving_the_rows_fails_the_job_and_saves_none(shared, tmp_path):
+    if shared.vendor != "sqlite":
+        pytest.skip("fills SQLite's own file system; PostgreSQL's disk is the server's")
+    private = _unshare()
+    env = _env(tmp_path, shared.url)
+    upload = _households_file(tmp_path / "households.xlsx", ROWS)
+    pk = int(_python(env, CREATE_JOB, str(upload)))
+    # The database on a tmpfs with 256 KB to spare: the job's rows need several MB.
+    disk = tmp_path / "small"
+    disk.mkdir()
+    size = shared.path.stat().st_size // 1024 + 256
+    script = (
+        f'mount -t tmpfs -o size={size}k wangge-full "{disk}" && '
+        f'cp "{shared.path}" "{disk}/db.sqlite3" && '
+        f'WANGGE_DATABASE_URL="sqlite:///{disk}/db.sqlite3" exec "{sys.executable}" -c "$0" {pk}'
+    )
+    done = subprocess.run(
+        [*private, "sh", "-c", script, SAVE_ON_A_FULL_DISK],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, message = done.stdout.split("\n", 1)
+    assert first == "failed False 0"
+    assert "磁盘空间不足" in message
