@@ -4,12 +4,15 @@ import datetime
 import io
 
 import pytest
+from django.core.files import File
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from wangge import testing
 from wangge.audit.models import AuditEvent
 from wangge.imports.models import ImportJob
+from wangge.imports.services import import_job_create, import_job_run, import_jobs_resume
 from wangge.imports.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member
 
@@ -201,3 +204,46 @@ def _rows(response):
     assert grid[0][0] == "系统编号（请勿修改）"
     assert all(isinstance(row[0], float) and row[0] > 0 for row in grid[1:])
     return [row[1:] for row in grid]
+
+
+def _dead_job(secretary_a, tmp_path, *, attempts: int) -> ImportJob:
+    """A job whose worker died while saving: running, no heartbeat for ten minutes."""
+    path = write_xlsx(tmp_path / "m.xlsx", MEMBER_HEADERS, [member_row(1), member_row(2, "王二")])
+    with path.open("rb") as f:
+        job = import_job_create(
+            user=secretary_a, kind="members", upload=File(f, name="m.xlsx"), partial=False
+        )
+    stale = timezone.now() - datetime.timedelta(minutes=10)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.COMMITTING, heartbeat_at=stale, attempts=attempts
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_whose_worker_died_runs_again_once(branch, secretary_a, tmp_path, media):
+    job = _dead_job(secretary_a, tmp_path, attempts=1)
+    # While its heartbeat is fresh the job is someone else's: left alone.
+    stale = job.heartbeat_at
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+    assert import_job_run(job.pk).status == ImportJob.Status.COMMITTING
+    assert import_jobs_resume() == {"resumed": 0, "failed": 0}
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=stale)
+    assert import_jobs_resume() == {"resumed": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.status, job.committed, job.attempts, job.created) == ("done", True, 2, 2)
+    assert Member.objects.count() == 2
+    # Delivered again, resumed again: nothing more is written.
+    assert import_job_run(job.pk).attempts == 2
+    assert import_jobs_resume() == {"resumed": 0, "failed": 0}
+    assert Member.objects.count() == 2
+    assert AuditEvent.objects.filter(action="members.import").count() == 1
+
+
+def test_a_job_interrupted_too_often_fails_with_a_message(branch, secretary_a, tmp_path, media):
+    job = _dead_job(secretary_a, tmp_path, attempts=3)
+    assert import_jobs_resume() == {"resumed": 0, "failed": 1}
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "Upload the file again" in job.message
+    assert Member.objects.count() == 0
