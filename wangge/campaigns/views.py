@@ -101,6 +101,11 @@ def campaign_detail(request, pk: int):
     campaign = campaign_for_user(request.user, pk)
     if campaign.kind in DUTY_KINDS:
         return _duty_detail(request, campaign)
+    # The campaign engine's kinds (flood...) have their own dashboard.
+    from wangge.campaigns import flood_views
+
+    if flood_views.is_engine_kind(campaign):
+        return flood_views.engine_detail(request, campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",
