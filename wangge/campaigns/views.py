@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, townships_of, visible
+from wangge.accounts.scope import area_prefixes, in_areas, may_export, townships_of, visible
 from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
 from wangge.campaigns.models import DUTY_KINDS, CampaignKind
 from wangge.campaigns.selectors import (
@@ -205,5 +205,6 @@ def _duty_detail(request, campaign):
                 area_code__startswith=campaign.area_code
             )[:500],
             "logs": duty_log_list(request.user, campaign)[:10],
+            "can_export": may_export(request.user),
         },
     )

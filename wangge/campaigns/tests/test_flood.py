@@ -454,7 +454,7 @@ def test_turnout_ledger_neutralises_formulas(flood, township_admin, secretary_b,
     assert not str(note).startswith("=")
 
 
-def test_pledge_ledger_lists_acknowledgements(flood, township_admin, tmp_path):
+def test_pledge_ledger_lists_acknowledgements(client, flood, township_admin, tmp_path):
     from wangge.campaigns.services import pledge_acknowledge, pledge_publish
     from wangge.grids.models import GridMember
     from wangge.grids.services import grid_create, grid_layers_seed
@@ -479,3 +479,9 @@ def test_pledge_ledger_lists_acknowledgements(flood, township_admin, tmp_path):
     rows = list(load_workbook(target).active.values)
     assert rows[0] == ("所属活动", "承诺书版本", "党员姓名", "村", "确认时间")
     assert rows[1][:3] == ("秸秆禁烧", 1, "党员1")
+    client.force_login(township_admin)
+    page = client.get(f"/campaigns/{straw.pk}/").content.decode()
+    assert 'id="export-pledges"' in page
+    response = client.get(f"/imports/pledges/export.xlsx?campaign={straw.pk}")
+    assert response.status_code == 200
+    assert list(load_workbook(io.BytesIO(response.content)).active.values)[1][2] == "党员1"
