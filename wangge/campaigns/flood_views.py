@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -26,7 +26,7 @@ from wangge.campaigns.engine import (
     turnout_record,
 )
 from wangge.campaigns.forms import error_text
-from wangge.campaigns.models import Campaign, CampaignTask, DikeSection, Shift, Team, TeamKind
+from wangge.campaigns.models import Campaign, CampaignTask, DikeSection, Shift, TeamKind
 from wangge.campaigns.selectors import campaign_for_user
 from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.campaigns.turnouts import (
@@ -133,7 +133,12 @@ class WorkerForm(forms.Form):
 
 
 class TeamMemberForm(WorkerForm):
+    team = _pick(True)
     leader = forms.BooleanField(required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
 
 
 class SectionForm(forms.Form):
@@ -305,10 +310,10 @@ def team_new(request, pk: int):
 
 @require_POST
 def team_member_new(request, pk: int):
-    team = get_object_or_404(Team.objects.select_related("campaign"), pk=pk)
-    campaign = _engine_campaign(request.user, team.campaign_id, "teams")
+    campaign = _engine_campaign(request.user, pk, "teams")
     form = TeamMemberForm(
         request.POST,
+        teams=teams_of(request.user, campaign),
         members=_members(request.user, campaign),
         persons=_persons(request.user, campaign),
     )
@@ -320,7 +325,7 @@ def team_member_new(request, pk: int):
             request,
             lambda: team_add(
                 actor=request.user,
-                team=team,
+                team=data["team"],
                 member=data["member"],
                 person=data["person"],
                 leader=data["leader"],

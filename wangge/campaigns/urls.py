@@ -25,7 +25,7 @@ urlpatterns = [
     # The campaign engine (flood control): emergency, teams, sections, tasks, turn-outs.
     path("<int:pk>/emergency/", flood_views.emergency_new, name="emergency_new"),
     path("<int:pk>/teams/", flood_views.team_new, name="team_new"),
-    path("teams/<int:pk>/members/", flood_views.team_member_new, name="team_member_new"),
+    path("<int:pk>/team-members/", flood_views.team_member_new, name="team_member_new"),
     path("<int:pk>/sections/", flood_views.section_new, name="section_new"),
     path("<int:pk>/shifts/", flood_views.shift_new, name="shift_new"),
     path("<int:pk>/tasks/", flood_views.task_new, name="task_new"),

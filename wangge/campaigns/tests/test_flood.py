@@ -485,3 +485,27 @@ def test_pledge_ledger_lists_acknowledgements(client, flood, township_admin, tmp
     response = client.get(f"/imports/pledges/export.xlsx?campaign={straw.pk}")
     assert response.status_code == 200
     assert list(load_workbook(io.BytesIO(response.content)).active.values)[1][2] == "党员1"
+
+
+def test_secretary_forms_a_team_and_adds_people_from_the_page(client, flood, secretary_b):
+    campaign = flood["campaign"]
+    client.force_login(secretary_b)
+    response = client.post(
+        f"/campaigns/{campaign.pk}/teams/",
+        {
+            "name": "太华突击队",
+            "kind": "commando",
+            "home": testing.VILLAGE_B,
+            "serves": testing.VILLAGE_A,
+        },
+    )
+    assert response.status_code == 302
+    team = campaign.teams.get()
+    assert team.serves_id == testing.VILLAGE_A
+    url = f"/campaigns/{campaign.pk}/team-members/"
+    client.post(url, {"team": team.pk, "person": flood["worker"].pk})
+    second = client.post(url, {"team": team.pk, "person": flood["worker"].pk}, follow=True)
+    assert "already on the team" in second.content.decode()
+    assert TeamMember.objects.count() == 1
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "太华突击队" in page and "民工甲" in page
