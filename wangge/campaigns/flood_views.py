@@ -209,9 +209,8 @@ def engine_detail(request, campaign: Campaign):
     user = request.user
     village = request.GET.get("village", "")
     village = village if village.isdigit() and village.startswith(campaign.township_code) else ""
-    prefixes = area_prefixes(user)
-    if village and not any(village.startswith(p) or p.startswith(village) for p in prefixes):
-        raise Http404
+    # Any village of the campaign: the figures stay those of the reader's own scope (a
+    # back-line secretary sees their people's turn-outs in the front-line village).
     board = dashboard(user, campaign, village=village)
     teams = list(teams_of(user, campaign))
     rosters = team_rosters(teams)

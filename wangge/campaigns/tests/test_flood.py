@@ -309,6 +309,10 @@ def test_secretary_of_the_back_line_sees_their_people_only(
     client.force_login(secretary_b)
     listed = client.get(f"/campaigns/{flood['campaign'].pk}/turnouts/").content.decode()
     assert "民工甲" in listed and "党员1" not in listed
+    # The front-line village's view, with the figures of the secretary's own people only.
+    front = client.get(f"/campaigns/{flood['campaign'].pk}/?village={testing.VILLAGE_A}")
+    assert front.status_code == 200
+    assert 'data-figure="turnouts">2<' in front.content.decode()
 
 
 def test_member_records_on_duty_in_two_taps(client, flood, township_admin):
