@@ -26,7 +26,14 @@ from wangge.campaigns.engine import (
     turnout_record,
 )
 from wangge.campaigns.forms import error_text
-from wangge.campaigns.models import Campaign, CampaignTask, DikeSection, Shift, TeamKind
+from wangge.campaigns.models import (
+    Campaign,
+    CampaignTask,
+    DikeSection,
+    DutyShift,
+    Shift,
+    TeamKind,
+)
 from wangge.campaigns.selectors import campaign_for_user
 from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.campaigns.turnouts import (
@@ -234,6 +241,10 @@ def engine_detail(request, campaign: Campaign):
             "grid", "member", "person"
         )[:50],
         "base_query": TurnoutFilters(campaign=str(campaign.pk), area_code=village).query(),
+        "duty_shifts": DutyShift.objects.filter(section__in=[s.pk for s in sections])
+        .filter(section__area_code__startswith=village)
+        .select_related("section", "team")
+        .order_by("-day", "section__name", "shift")[:20],
     }
     if staff:
         context |= {

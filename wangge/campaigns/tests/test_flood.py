@@ -204,7 +204,7 @@ def test_secretary_cannot_record_for_another_village(flood, township_admin, secr
     assert not Turnout.objects.exists()
 
 
-def test_shifts_and_tasks(flood, township_admin, secretary_a):
+def test_shifts_and_tasks(client, flood, township_admin, secretary_a):
     campaign = flood["campaign"]
     section = section_create(
         actor=secretary_a,
@@ -225,6 +225,9 @@ def test_shifts_and_tasks(flood, township_admin, secretary_a):
         actor=secretary_a, section=section, day=flood["today"], shift="night", team=team
     )
     assert shift.team == team
+    client.force_login(secretary_a)
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "湖滨先锋队" in page and 'class="shifts"' in page
     with pytest.raises(ValidationError):
         shift_assign(
             actor=secretary_a,
