@@ -21,7 +21,7 @@ from wangge.campaigns.forms import (
     RosterForm,
     error_text,
 )
-from wangge.campaigns.models import DUTY_KINDS, AccountabilityStatus
+from wangge.campaigns.models import DUTY_KINDS, LOG_KINDS, AccountabilityStatus
 from wangge.campaigns.selectors import (
     accountability_for_user,
     accountability_list,
@@ -135,7 +135,9 @@ def duty_log_new(request):
 
 
 def duty_log_index(request, pk: int):
-    campaign = _duty_campaign(request.user, pk)
+    campaign = campaign_for_user(request.user, pk)
+    if campaign.kind not in LOG_KINDS:
+        raise Http404
     kind = request.GET.get("kind", "")
     kind = kind if kind in {"patrol", "incident"} else ""
     page = Paginator(duty_log_list(request.user, campaign, kind=kind), 50).get_page(

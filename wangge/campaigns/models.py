@@ -16,6 +16,7 @@ class CampaignKind(models.TextChoices):
     VISIT = "visit", _("Visit campaign")
     STRAW_BURNING = "straw_burning", _("Straw-burning ban")
     FOREST_FIRE = "forest_fire", _("Forest-fire prevention")
+    FLOOD = "flood", _("Flood control")
 
 
 # Kinds whose grid members sign a responsibility letter and patrol (S10).
@@ -311,3 +312,328 @@ class Accountability(AreaScoped, Timestamped):
 
     def __str__(self) -> str:
         return self.failure[:40]
+
+
+# --- The campaign engine: emergencies, teams, tasks and turn-outs (any kind may use them; which
+# kinds do is data in ``wangge.campaigns.engine.KIND_FEATURES``). Flood adds dike sections. ---
+
+
+class Emergency(models.Model):
+    """A declared emergency over a campaign: the only time check-ins and turn-outs are taken
+    (SPEC principle 3). Time-boxed by its own first and last day, declared by a named user and
+    audited."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="emergency", verbose_name=_("campaign")
+    )
+    starts_on = models.DateField(_("emergency from"))
+    ends_on = models.DateField(_("emergency until"))
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declared_at = models.DateTimeField(_("declared"))
+
+    class Meta:
+        verbose_name = _("declared emergency")
+        verbose_name_plural = _("declared emergencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="emergency_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.starts_on}–{self.ends_on}"
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class TeamKind(models.TextChoices):
+    COMMANDO = "commando", _("Commando team (突击队)")
+    VANGUARD = "vanguard", _("Vanguard team (先锋队)")
+    VOLUNTEER = "volunteer", _("Volunteer team")
+
+
+class Team(AreaScoped):
+    """A team of a campaign; ``area`` is its home village, ``serves`` the village it works in
+    (a back-line village sends a team to a front-line one)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="teams", verbose_name=_("campaign")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=12, choices=TeamKind.choices)
+    serves = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village it serves"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "area_code", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A Party member or a person on a team; one team per member or person in a campaign."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team")
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party member"),
+    )
+    person = models.ForeignKey(
+        "grids.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    is_leader = models.BooleanField(_("team leader"), default=False)
+
+    class Meta:
+        ordering = ["team", "-is_leader", "id"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=True) ^ models.Q(person__isnull=True),
+                name="teammember_member_or_person",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "member"],
+                condition=models.Q(member__isnull=False),
+                name="teammember_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "person"],
+                condition=models.Q(person__isnull=False),
+                name="teammember_person_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.member_id or self.person_id}"
+
+
+class DikeSection(AreaScoped):
+    """A stretch of dike (堤段) in a village, held by one branch ("one branch, one stretch")."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="sections", verbose_name=_("campaign")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    place = models.CharField(_("length and place"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "party.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
+
+    class Meta:
+        ordering = ["campaign", "area_code", "name"]
+        verbose_name = _("dike section")
+        verbose_name_plural = _("dike sections")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="section_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shift(models.TextChoices):
+    DAY = "day", _("Day shift")
+    NIGHT = "night", _("Night shift")
+
+
+class DutyShift(models.Model):
+    """Which team holds a section on a day or a night."""
+
+    section = models.ForeignKey(
+        DikeSection, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("section")
+    )
+    day = models.DateField(_("day"))
+    shift = models.CharField(_("shift"), max_length=5, choices=Shift.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("team")
+    )
+
+    class Meta:
+        ordering = ["day", "section", "shift"]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "day", "shift"], name="shift_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.day} {self.shift}"
+
+
+class CampaignTask(AreaScoped):
+    """A task of a campaign for a grid or for one member or person, with a due day."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("campaign")
+    )
+    grid = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grid"),
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party member"),
+    )
+    person = models.ForeignKey(
+        "grids.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    text = models.CharField(_("task"), max_length=300)
+    due_on = models.DateField(_("due"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("campaign task")
+        verbose_name_plural = _("campaign tasks")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Turnout(AreaScoped):
+    """One turn-out (出勤): who served (a member or a person), on which day, how long, in which
+    team and on which section. ``area`` is where the work was (the section's village, else the
+    team's front-line village, else the worker's own); ``home_code`` is the worker's village.
+    Stored once per worker, day and section."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="turnouts", verbose_name=_("campaign")
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party member"),
+    )
+    person = models.ForeignKey(
+        "grids.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    home_code = models.CharField(_("home village"), max_length=12, db_index=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="turnouts",
+        verbose_name=_("team"),
+    )
+    section = models.ForeignKey(
+        DikeSection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="turnouts",
+        verbose_name=_("section"),
+    )
+    day = models.DateField(_("day"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    task = models.CharField(_("task"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    self_reported = models.BooleanField(_("recorded by the worker"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("turn-out")
+        verbose_name_plural = _("turn-outs")
+        indexes = [
+            models.Index(fields=["campaign", "area_code", "day"], name="turnout_campaign_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=True) ^ models.Q(person__isnull=True),
+                name="turnout_member_or_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=24), name="turnout_hours_in_day"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "member", "day", "section"],
+                condition=models.Q(member__isnull=False, section__isnull=False),
+                name="turnout_member_day_section",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "member", "day"],
+                condition=models.Q(member__isnull=False, section__isnull=True),
+                name="turnout_member_day",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "person", "day", "section"],
+                condition=models.Q(person__isnull=False, section__isnull=False),
+                name="turnout_person_day_section",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "person", "day"],
+                condition=models.Q(person__isnull=False, section__isnull=True),
+                name="turnout_person_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.member_id or self.person_id}"
+
+    @property
+    def worker(self):
+        return self.member if self.member_id else self.person
+
+
+# Kinds whose members log patrols and incidents (the duty kinds, and flood's incidents).
+LOG_KINDS = frozenset({*DUTY_KINDS, CampaignKind.FLOOD})

@@ -20,6 +20,7 @@ from wangge.accounts.scope import (
 )
 from wangge.campaigns.models import (
     DUTY_KINDS,
+    LOG_KINDS,
     Accountability,
     Campaign,
     CampaignKind,
@@ -233,7 +234,7 @@ def duty_campaigns_for(user, today: datetime.date) -> QuerySet:
     if member is None:
         return Campaign.objects.none()
     return campaign_list(user).filter(
-        kind__in=DUTY_KINDS,
+        kind__in=LOG_KINDS,
         starts_on__lte=today,
         ends_on__gte=today,
         area_code__in=[*_ancestors(member.area_code), member.area_code],

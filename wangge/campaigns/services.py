@@ -16,6 +16,7 @@ from wangge.accounts.scope import area_prefixes, can_see_area
 from wangge.audit.services import audit_record
 from wangge.campaigns.models import (
     DUTY_KINDS,
+    LOG_KINDS,
     Accountability,
     AccountabilityStatus,
     Campaign,
@@ -236,7 +237,8 @@ def duty_log_record(
 ) -> DutyLog:
     """A patrol or incident by a member of the campaign's area, on a day of its period."""
     member = _acting_member(actor)
-    _require_duty_kind(campaign)
+    if campaign.kind not in LOG_KINDS:
+        _require_duty_kind(campaign)
     if not member.area_code.startswith(campaign.area_code):
         raise PermissionDenied(_("Only members in the campaign's area log its patrols."))
     errors: dict[str, str] = {}

@@ -10,6 +10,7 @@ from wangge.campaigns.models import (
     Opinion,
     Pledge,
     PledgeAck,
+    Turnout,
 )
 from wangge.core.stats import stat_provider
 from wangge.grids.models import GridMember
@@ -81,4 +82,23 @@ def duty_stats(area_code, today) -> dict:
         "pledges_acknowledged": acknowledged,
         "pledges_pending": pending,
         "accountability_open": records.count(),
+    }
+
+
+@stat_provider
+def turnout_stats(area_code, today) -> dict:
+    """Turn-outs of the campaign engine (flood...): how many, by how many people, how many of
+    them Party members."""
+    turnouts = Turnout.objects.all()
+    if area_code:
+        turnouts = turnouts.filter(prefix_q("area_code", area_code))
+    row = turnouts.aggregate(
+        n=Count("id"),
+        members=Count("member_id", distinct=True),
+        persons=Count("person_id", distinct=True),
+    )
+    return {
+        "campaign_turnouts": row["n"],
+        "campaign_turnout_workers": row["members"] + row["persons"],
+        "campaign_turnout_members": row["members"],
     }

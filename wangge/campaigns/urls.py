@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.campaigns import duty_views, views
+from wangge.campaigns import duty_views, flood_views, views
 
 app_name = "campaigns"
 
@@ -22,4 +22,15 @@ urlpatterns = [
     path(
         "accountability/<int:pk>/", duty_views.accountability_detail, name="accountability_detail"
     ),
+    # The campaign engine (flood control): emergency, teams, sections, tasks, turn-outs.
+    path("<int:pk>/emergency/", flood_views.emergency_new, name="emergency_new"),
+    path("<int:pk>/teams/", flood_views.team_new, name="team_new"),
+    path("<int:pk>/team-members/", flood_views.team_member_new, name="team_member_new"),
+    path("<int:pk>/sections/", flood_views.section_new, name="section_new"),
+    path("<int:pk>/shifts/", flood_views.shift_new, name="shift_new"),
+    path("<int:pk>/tasks/", flood_views.task_new, name="task_new"),
+    path("<int:pk>/turnouts/", flood_views.turnout_index, name="turnout_list"),
+    path("<int:pk>/turnouts/new/", flood_views.turnout_new, name="turnout_new"),
+    path("<int:pk>/summary/", flood_views.summary_page, name="summary"),
+    path("on-duty/", flood_views.turnout_mine, name="turnout_mine"),
 ]

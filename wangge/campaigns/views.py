@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, in_areas, townships_of, visible
+from wangge.accounts.scope import area_prefixes, in_areas, may_export, townships_of, visible
 from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
 from wangge.campaigns.models import DUTY_KINDS, CampaignKind
 from wangge.campaigns.selectors import (
@@ -101,6 +101,11 @@ def campaign_detail(request, pk: int):
     campaign = campaign_for_user(request.user, pk)
     if campaign.kind in DUTY_KINDS:
         return _duty_detail(request, campaign)
+    # The campaign engine's kinds (flood...) have their own dashboard.
+    from wangge.campaigns import flood_views
+
+    if flood_views.is_engine_kind(campaign):
+        return flood_views.engine_detail(request, campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -200,5 +205,6 @@ def _duty_detail(request, campaign):
                 area_code__startswith=campaign.area_code
             )[:500],
             "logs": duty_log_list(request.user, campaign)[:10],
+            "can_export": may_export(request.user),
         },
     )

@@ -12,6 +12,7 @@ from wangge.campaigns.selectors import (
     pledges_to_acknowledge,
 )
 from wangge.campaigns.services import opinion_record
+from wangge.campaigns.turnouts import emergency_campaigns_for
 from wangge.visits.hooks import (
     VisitLogExtension,
     home_cards_provider,
@@ -76,3 +77,17 @@ def duty_cards(user, today) -> list[dict]:
             }
         )
     return cards
+
+
+@home_cards_provider
+def emergency_cards(user, today) -> list[dict]:
+    """During a declared emergency over the member's area: "I am on duty" (the first tap)."""
+    return [
+        {
+            "title": campaign.name,
+            "text": _("An emergency is declared. Record that you are on duty today."),
+            "url": reverse("campaigns:turnout_mine"),
+            "action": _("I am on duty"),
+        }
+        for campaign in emergency_campaigns_for(user, today)[:1]
+    ]

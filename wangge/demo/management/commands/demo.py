@@ -20,6 +20,7 @@ from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.duty import duty_demo_load
 from wangge.demo.flags import Person, agency_demo_load
+from wangge.demo.flood import flood_demo_load
 from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
 from wangge.demo.notices import notices_demo_load
@@ -115,6 +116,9 @@ class Command(BaseCommand):
             result.counts["requests"] = build_demo_requests(seed, today=today)
             result.counts["notices"] = notices_demo_load(seed=seed, today=result.today)
             result.counts["duty"] = duty_demo_load(
+                seed=seed, township_admin=User.objects.get(username="township-admin")
+            )
+            result.counts["flood"] = flood_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
         elapsed = time.perf_counter() - started

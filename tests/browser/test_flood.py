@@ -1,0 +1,60 @@
+"""During a declared flood emergency a member on a 360 px phone records that they are on duty
+in two taps (the home card, then the button); the township's dashboard counts the turn-out."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from wangge import testing
+from wangge.accounts.models import Role
+from wangge.campaigns.engine import emergency_declare
+from wangge.campaigns.models import Turnout
+from wangge.campaigns.services import campaign_create
+from wangge.regions.models import Region
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def flood_campaign(field_member):
+    office = testing.make_user("office", Role.TOWNSHIP_ADMIN, testing.TOWNSHIP)
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=office,
+        area=Region.objects.get(code=testing.TOWNSHIP),
+        name="防汛抗洪",
+        kind="flood",
+        starts_on=today - datetime.timedelta(days=3),
+        ends_on=today + datetime.timedelta(days=20),
+    )
+    emergency_declare(
+        actor=office,
+        campaign=campaign,
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=5),
+        reason="长江超警戒水位",
+    )
+    return campaign
+
+
+def test_member_records_on_duty_on_a_phone(phone_page, field_member, flood_campaign, log_in):
+    page = phone_page
+    log_in(page, "member-phone")
+    expect(page).to_have_url(re.compile(r"/visits/$"))
+    card = page.locator(".home-card", has_text="防汛抗洪")
+    expect(card).to_be_visible()
+    card.get_by_role("link", name="我在岗").click()  # the first tap
+    expect(page.locator("#on-duty")).to_be_visible()
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 18
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-on-duty-phone.png", full_page=True)
+    page.locator("#on-duty").click()  # the second tap
+    expect(page).to_have_url(re.compile(r"/visits/$"))
+    expect(page.locator(".messages")).to_contain_text("今天在岗")
+    turnout = Turnout.objects.get()
+    assert turnout.member == field_member["user"].member
+    assert turnout.day == timezone.localdate() and turnout.self_reported

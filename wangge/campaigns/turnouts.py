@@ -1,0 +1,264 @@
+"""Reads of the campaign engine, always given the user and scoped: turn-outs (staff see those
+worked in or by people from their area; a member sees their own), the dashboard per level
+(township: per village; village: per team and per section) and the after-action summary."""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import area_prefixes, own_member, prefix_q, visible
+from wangge.campaigns.models import (
+    Campaign,
+    DikeSection,
+    DutyLog,
+    DutyLogKind,
+    Emergency,
+    Team,
+    TeamMember,
+    Turnout,
+)
+from wangge.campaigns.selectors import _ancestors, campaign_list
+from wangge.campaigns.services import CAMPAIGN_STAFF
+from wangge.core.periods import ledger_scope, parse_period
+from wangge.regions.codes import VILLAGE_LENGTH
+from wangge.regions.models import Region
+
+# Who reads named turn-outs of an area: campaign staff and the township's leaders.
+TURNOUT_READERS = CAMPAIGN_STAFF | {Role.TOWNSHIP_LEADER, Role.GROUP_LEADER}
+
+
+@dataclass
+class TurnoutFilters:
+    """The turn-out list's filters; also the ledger export's (``area_code``, ``period``)."""
+
+    campaign: str = ""
+    area_code: str = ""  # where the work was (a village)
+    home: str = ""  # the workers' own village
+    team: str = ""
+    section: str = ""
+    who: str = ""  # member | person
+    day: str = ""
+    period: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "TurnoutFilters":
+        area_code, period = ledger_scope(params)
+
+        def digits(key: str) -> str:
+            value = (params.get(key) or "").strip()
+            return value if value.isdigit() and len(value) <= 18 else ""
+
+        who = params.get("who") or ""
+        day = (params.get("day") or "").strip()
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            day = ""
+        return cls(
+            campaign=digits("campaign"),
+            area_code=area_code,
+            home=digits("home"),
+            team=digits("team"),
+            section=digits("section"),
+            who=who if who in {"member", "person"} else "",
+            day=day,
+            period=period.key if period else "",
+        )
+
+    def query(self, **changes) -> str:
+        values = {**vars(self), **changes}
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def _reader_q(user) -> Q:
+    q = own_member(user, "member_id")
+    for prefix in area_prefixes(user, TURNOUT_READERS):
+        q |= prefix_q("area_code", prefix) | prefix_q("home_code", prefix)
+    return q
+
+
+def turnouts_for(user) -> QuerySet:
+    """Turn-outs of campaigns the user sees, worked in or by people of the user's area."""
+    return Turnout.objects.filter(campaign__in=campaign_list(user)).filter(_reader_q(user))
+
+
+def turnout_list(user, filters: TurnoutFilters) -> QuerySet:
+    qs = turnouts_for(user)
+    if filters.campaign:
+        qs = qs.filter(campaign_id=int(filters.campaign))
+    if filters.area_code:
+        qs = qs.filter(prefix_q("area_code", filters.area_code))
+    if filters.home:
+        qs = qs.filter(prefix_q("home_code", filters.home))
+    if filters.team:
+        qs = qs.filter(team_id=int(filters.team))
+    if filters.section:
+        qs = qs.filter(section_id=int(filters.section))
+    if filters.who == "member":
+        qs = qs.filter(member__isnull=False)
+    elif filters.who == "person":
+        qs = qs.filter(person__isnull=False)
+    if filters.day:
+        qs = qs.filter(day=filters.day)
+    if filters.period:
+        period = parse_period(filters.period)
+        qs = qs.filter(day__gte=period.start, day__lt=period.end)
+    return qs.select_related("member", "person", "team", "section", "campaign", "area").order_by(
+        "-day", "area_code", "id"
+    )
+
+
+def _figures(turnouts: QuerySet) -> dict:
+    row = turnouts.aggregate(
+        n=Count("id"),
+        members=Count("member_id", distinct=True),
+        persons=Count("person_id", distinct=True),
+        hours=Sum("hours"),
+    )
+    workers = row["members"] + row["persons"]
+    return {
+        "turnouts": row["n"],
+        "workers": workers,
+        "member_workers": row["members"],
+        "person_workers": row["persons"],
+        "member_share": round(100 * row["members"] / workers) if workers else 0,
+        "hours": row["hours"] or 0,
+    }
+
+
+def _grouped(turnouts: QuerySet, field: str) -> dict:
+    rows = (
+        turnouts.values(field)
+        .annotate(
+            n=Count("id"),
+            members=Count("member_id", distinct=True),
+            persons=Count("person_id", distinct=True),
+            hours=Sum("hours"),
+        )
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        workers = row["members"] + row["persons"]
+        out[row[field]] = {
+            "turnouts": row["n"],
+            "workers": workers,
+            "member_workers": row["members"],
+            "member_share": round(100 * row["members"] / workers) if workers else 0,
+            "hours": row["hours"] or 0,
+        }
+    return out
+
+
+def incidents_of(user, campaign: Campaign) -> QuerySet:
+    return visible(
+        DutyLog.objects.filter(campaign=campaign, kind=DutyLogKind.INCIDENT), user
+    ).select_related("area", "member")
+
+
+def dashboard(user, campaign: Campaign, *, village: str = "") -> dict:
+    """The figures of the campaign in the user's scope (or one village of it): turn-outs,
+    distinct workers, the share of Party members among them, incidents; per village, or for
+    one village per team and per section."""
+    turnouts = turnout_list(user, TurnoutFilters(campaign=str(campaign.pk), area_code=village))
+    incidents = incidents_of(user, campaign)
+    if village:
+        incidents = incidents.filter(prefix_q("area_code", village))
+    figures = _figures(turnouts) | {"incidents": incidents.count()}
+    out = {"figures": figures, "village": village, "villages": [], "teams": [], "sections": []}
+    if not village:
+        by_village = {
+            code: {**row, "code": code}
+            for code, row in _grouped(
+                turnouts.annotate(v=Substr("area_code", 1, VILLAGE_LENGTH)), "v"
+            ).items()
+        }
+        names = dict(Region.objects.filter(code__in=by_village).values_list("code", "name"))
+        out["villages"] = [
+            {**row, "name": names.get(code, code)} for code, row in sorted(by_village.items())
+        ]
+    else:
+        by_team = _grouped(turnouts, "team_id")
+        teams = {t.pk: t for t in Team.objects.filter(pk__in=[k for k in by_team if k])}
+        out["teams"] = [
+            {**row, "id": pk, "team": teams.get(pk)}
+            for pk, row in sorted(by_team.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        ]
+        by_section = _grouped(turnouts, "section_id")
+        sections = {
+            s.pk: s for s in DikeSection.objects.filter(pk__in=[k for k in by_section if k])
+        }
+        out["sections"] = [
+            {**row, "id": pk, "section": sections.get(pk)}
+            for pk, row in sorted(by_section.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        ]
+    return out
+
+
+def teams_of(user, campaign: Campaign) -> QuerySet:
+    """The campaign's teams formed in or serving the user's area."""
+    q = Q(pk__in=[])
+    for prefix in area_prefixes(user):
+        q |= prefix_q("area_code", prefix) | prefix_q("serves__code", prefix)
+        q |= Q(area_code__in=_ancestors(prefix))
+    return (
+        Team.objects.filter(campaign=campaign)
+        .filter(q)
+        .select_related("area", "serves")
+        .annotate(size=Count("members"))
+        .order_by("area_code", "name")
+    )
+
+
+def team_rosters(teams) -> dict[int, list[TeamMember]]:
+    rows: dict[int, list[TeamMember]] = {}
+    for entry in TeamMember.objects.filter(team__in=teams).select_related("member", "person"):
+        rows.setdefault(entry.team_id, []).append(entry)
+    return rows
+
+
+def sections_of(user, campaign: Campaign) -> QuerySet:
+    return visible(DikeSection.objects.filter(campaign=campaign), user).select_related(
+        "area", "organisation"
+    )
+
+
+def emergency_campaigns_for(user, day: datetime.date) -> QuerySet:
+    """Campaigns with an emergency declared over the member's area covering ``day`` (the
+    phone's "I am on duty" card and page)."""
+    member = getattr(user, "member", None)
+    if member is None:
+        return Campaign.objects.none()
+    running = Emergency.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    return campaign_list(user).filter(
+        pk__in=running.values("campaign_id"),
+        area_code__in=[*_ancestors(member.area_code), member.area_code],
+    )
+
+
+def summary(user, campaign: Campaign) -> dict:
+    """The after-action summary, generated from the record: figures, per village, teams,
+    sections, incidents."""
+    board = dashboard(user, campaign)
+    turnouts = turnout_list(user, TurnoutFilters(campaign=str(campaign.pk)))
+    days = turnouts.aggregate(first=Min("day"), last=Max("day"))
+    teams = list(teams_of(user, campaign))
+    per_team = _grouped(turnouts, "team_id")
+    return {
+        **board,
+        "first_day": days["first"],
+        "last_day": days["last"],
+        "days": turnouts.values("day").distinct().count(),
+        "teams": [(team, per_team.get(team.pk, {})) for team in teams],
+        "sections": list(sections_of(user, campaign)),
+        "incidents": list(incidents_of(user, campaign).order_by("day", "id")),
+        "emergency": Emergency.objects.filter(campaign=campaign)
+        .select_related("declared_by")
+        .first(),
+        "title": _("After-action summary"),
+    }
