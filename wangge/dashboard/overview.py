@@ -109,10 +109,12 @@ def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
     ]
 
 
-def overview_figures(user, *, today: datetime.date | None = None) -> dict:
-    """Everything the overview page shows for ``user``'s areas."""
+def overview_figures(
+    user, *, today: datetime.date | None = None, prefixes: list[str] | None = None
+) -> dict:
+    """Everything the overview page shows for ``user``'s areas (or ``prefixes`` among them)."""
     today = today or timezone.localdate()
-    prefixes = area_prefixes(user)
+    prefixes = area_prefixes(user) if prefixes is None else prefixes
     villages = _scoped(Region.objects.filter(level=Level.VILLAGE), prefixes, "code").count()
     # Counted as the report counts them: a general branch (党总支) with the branches under it
     # is one primary organisation.
