@@ -31,7 +31,8 @@ from wangge.households.models import Household
 from wangge.pairing.models import Pairing
 from wangge.party.models import Member
 from wangge.party.selectors import AGE_BANDS, birth_range
-from wangge.visits.selectors import is_cadre, my_households, rollup_counts
+from wangge.visits.models import Visit
+from wangge.visits.selectors import due_by_q, is_cadre, my_households, rollup_counts
 
 SERVICE_LAYER = "service"
 OFFICE = {"township_admin", "township_leader", "village_secretary", "village_committee"}
@@ -162,24 +163,35 @@ def _pairing(households, personal: bool, area: str) -> FigureGroup:
 
 
 def _visits(prefixes, grid, today, cadre: bool, area: str) -> FigureGroup:
-    if grid is None:
-        where = {"all": Q()}
-    else:
-        where = {"all": Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))}
-    paired, overdue = rollup_counts(prefixes, where, today)["all"]
+    everyone = Q()
+    if grid is not None:
+        everyone = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
     week = today + datetime.timedelta(DUE_SOON_DAYS)
-    _paired, late_in_a_week = rollup_counts(prefixes, where, week)["all"]
+    # One query: the "soon" group counts households due within the week but not yet overdue.
+    counts = rollup_counts(
+        prefixes, {"all": everyone, "soon": everyone & due_by_q(week) & ~due_by_q(today)}, today
+    )
+    paired, overdue = counts["all"]
+    due_soon, _none = counts["soon"]
+    made = in_areas(Visit.objects.all(), prefixes).filter(
+        visited_on__gt=today - datetime.timedelta(days=30), visited_on__lte=today
+    )
+    if grid is not None:
+        made = made.filter(
+            household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
+        )
     link = _url("visits:overview", area=area) if cadre else ""
+    listed = _url("visits:visit_list", area_code=area) if cadre else ""
     return FigureGroup(
         "visits",
         _("Visits"),
         [
             Figure("visits_paired", _("Paired households"), paired, link),
             Figure("visits_overdue", _("Visits overdue"), overdue, link),
-            Figure("visits_due_soon", _("Visits due within a week"), late_in_a_week - overdue,
-                   link),
+            Figure("visits_due_soon", _("Visits due within a week"), due_soon, link),
             Figure("visits_on_time_percent", _("Visited on time (%)"),
                    _share(paired - overdue, paired), link),
+            Figure("visits_last_30_days", _("Visits in the last 30 days"), made.count(), listed),
         ],
     )  # fmt: skip
 
