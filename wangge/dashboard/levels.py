@@ -167,12 +167,11 @@ def _visits(prefixes, grid, today, cadre: bool, area: str) -> FigureGroup:
     if grid is not None:
         everyone = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
     week = today + datetime.timedelta(DUE_SOON_DAYS)
-    # One query: the "soon" group counts households due within the week but not yet overdue.
-    counts = rollup_counts(
-        prefixes, {"all": everyone, "soon": everyone & due_by_q(week) & ~due_by_q(today)}, today
-    )
+    # One query: the "week" group counts households due before a week from today; less
+    # those overdue today, that is the visits falling due within the week.
+    counts = rollup_counts(prefixes, {"all": everyone, "week": everyone & due_by_q(week)}, today)
     paired, overdue = counts["all"]
-    due_soon, _none = counts["soon"]
+    due_soon = counts["week"][0] - overdue
     made = in_areas(Visit.objects.all(), prefixes).filter(
         visited_on__gt=today - datetime.timedelta(days=30), visited_on__lte=today
     )
