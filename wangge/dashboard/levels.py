@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,11 +208,13 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
         return _url("appeals:list", state=states[0] if len(states) == 1 else "", area_code=area)
 
     open_now = sum(counts.get(s, 0) for s in (State.ACCEPTED, State.IN_PROGRESS))
+    # The rates of the latest year that has requests (this year once it has any).
+    latest = appeals.aggregate(at=Max("created_at"))["at"]
+    year = min(today.year, timezone.localtime(latest).year) if latest else today.year
     rates = rates_total(
-        year_period(today.year),
-        Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
+        year_period(year), Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None)
     )
-    metrics = _url("appeals_metrics:page", period=str(today.year), area=area)
+    metrics = _url("appeals_metrics:page", period=str(year), area=area)
     figures = [
         Figure("requests_submitted", _("Waiting to be accepted"),
                counts.get(State.SUBMITTED, 0), listed(State.SUBMITTED) if link else ""),
@@ -231,7 +233,7 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
     ):
         shown = None if value is None else round(100 * value, 1)
         figures.append(Figure(key, label, shown, metrics if personal else ""))
-    title = _("Requests (rates for %(year)s)") % {"year": today.year}
+    title = _("Requests (rates for %(year)s)") % {"year": year}
     return FigureGroup("requests", title, figures)
 
 

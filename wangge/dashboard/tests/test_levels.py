@@ -99,3 +99,21 @@ def test_grid_and_member_dashboards(client, scene):  # noqa: F811
     for url in _links(page).values():
         assert client.get(url).status_code == 200, url
     assert timezone.localdate()  # the figures are today's
+
+
+def test_the_rates_are_of_the_latest_year_with_requests(client, scene):  # noqa: F811
+    import datetime
+
+    from django.db.models import F
+
+    from wangge.appeals.models import Appeal, AppealEvent
+
+    year_ago = datetime.timedelta(days=366)
+    Appeal.objects.update(created_at=F("created_at") - year_ago)
+    AppealEvent.objects.update(at=F("at") - year_ago)
+    client.force_login(scene["admin"])
+    page = client.get("/").content.decode()
+    last_year = (timezone.localtime() - year_ago).year
+    assert f"Requests (rates for {last_year})" in page
+    assert _figures(page)["satisfaction_rate"] == "100.0"
+    assert f"period={last_year}" in _links(page)["satisfaction_rate"]
