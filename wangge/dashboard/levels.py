@@ -84,7 +84,7 @@ def level_figures(
     ]
     extra = extra_figures(user, prefixes, today) if grid is None else []
     if extra:
-        groups.append(FigureGroup("more", _("Campaigns"), extra))
+        groups.append(FigureGroup("more", _("Campaigns and assessment"), extra))
     return groups
 
 
