@@ -15,7 +15,6 @@ from wangge.party.models import Member, Organisation, OrgKind
 from wangge.party.selectors import AGE_BANDS, birth_range
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
-from wangge.visits.selectors import township_visit_figures
 
 # The bands the chart shows, in order; "60plus" overlaps them and is shown as a share instead.
 CHART_AGE_BANDS = ["lt40", "40-59", "60-69", "70-79", "80plus"]
@@ -109,10 +108,12 @@ def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
     ]
 
 
-def overview_figures(user, *, today: datetime.date | None = None) -> dict:
-    """Everything the overview page shows for ``user``'s areas."""
+def overview_figures(
+    user, *, today: datetime.date | None = None, prefixes: list[str] | None = None
+) -> dict:
+    """Everything the overview page shows for ``user``'s areas (or ``prefixes`` among them)."""
     today = today or timezone.localdate()
-    prefixes = area_prefixes(user)
+    prefixes = area_prefixes(user) if prefixes is None else prefixes
     villages = _scoped(Region.objects.filter(level=Level.VILLAGE), prefixes, "code").count()
     # Counted as the report counts them: a general branch (党总支) with the branches under it
     # is one primary organisation.
@@ -127,7 +128,6 @@ def overview_figures(user, *, today: datetime.date | None = None) -> dict:
     households = _scoped(Household.objects.all(), prefixes).count()
     by_branch = members_by_branch(prefixes)
     figures = member_figures(prefixes, today)
-    figures.update(township_visit_figures(prefixes, today))
     labels = age_band_labels()
     figures.update(
         villages=villages,

@@ -1,7 +1,11 @@
+from django.http import Http404
 from django.shortcuts import redirect, render
 
-from wangge.accounts.scope import role_set, sees_personal_data
+from wangge.accounts.scope import area_prefixes, in_areas, role_set, sees_personal_data
+from wangge.dashboard.levels import level_figures, member_figures
 from wangge.dashboard.overview import overview_figures
+from wangge.grids.selectors import grid_list
+from wangge.regions.models import Level, Region
 from wangge.visits.selectors import is_cadre
 
 ADMIN_HOMES = [
@@ -11,7 +15,21 @@ ADMIN_HOMES = [
 ]
 
 
+def _area(request) -> Region | None:
+    """The township or village asked for with ``?area=``, if the user sees it; 404 otherwise."""
+    code = (request.GET.get("area") or "").strip()
+    if not code:
+        return None
+    found = in_areas(Region.objects.filter(code=code), area_prefixes(request.user), field="code")
+    region = found.first()
+    if region is None:
+        raise Http404
+    return region
+
+
 def overview(request):
+    """The dashboard of the user's area (township or village), or of one township or village
+    in it (``?area=CODE``): every figure opens the list behind it."""
     # Members without any other role work on phones: "/" is their field home.
     if role_set(request.user) == {"member"}:
         return redirect("visits:home")
@@ -19,11 +37,41 @@ def overview(request):
     for role, page in ADMIN_HOMES:
         if not sees_personal_data(request.user) and role in role_set(request.user):
             return redirect(page)
-    figures = overview_figures(request.user)
+    area = _area(request)
+    prefixes = [area.code] if area else area_prefixes(request.user)
+    if area is None and len(prefixes) == 1:
+        area = Region.objects.filter(code=prefixes[0]).first()
+    figures = overview_figures(request.user, prefixes=prefixes)
+    # The township's villages (or the village itself) to open their own dashboards.
+    children = in_areas(Region.objects.filter(level=Level.VILLAGE), prefixes, field="code")
     context = {
         "figures": figures,
         "charts": figures["charts"],
+        "area": area,
+        "groups": level_figures(request.user, prefixes),
+        "children": children.order_by("code")
+        if area is None or area.level != Level.VILLAGE
+        else [],
         # The overdue card links only for those the visit overview serves (not the data officer).
         "visits_overview": is_cadre(request.user),
     }
     return render(request, "dashboard/overview.html", context)
+
+
+def grid_dashboard(request, pk: int):
+    """One service grid's figures, for those who see the grid (its village, its members)."""
+    grid = grid_list(request.user).filter(pk=pk).first()
+    if grid is None:
+        raise Http404
+    groups = level_figures(request.user, [grid.area_code], grid=grid)
+    return render(request, "dashboard/level.html", {"title": grid.name, "groups": groups})
+
+
+def member_dashboard(request):
+    """A member's own work: paired households and their visits, requests and steps to do."""
+    if not getattr(request.user, "member_id", None):
+        raise Http404
+    groups = member_figures(request.user)
+    return render(
+        request, "dashboard/level.html", {"title": request.user.member.name, "groups": groups}
+    )

@@ -113,7 +113,13 @@ def _build_regions(rng: random.Random) -> dict:
     county, township = V.COUNTY, V.TOWNSHIP
     rows = [
         Region(code=county[0], name=county[1], level="county", parent_id=None),
-        Region(code=township[0], name=township[1], level=Level.TOWNSHIP, parent_id=county[0]),
+        Region(
+            code=township[0],
+            name=township[1],
+            level=Level.TOWNSHIP,
+            parent_id=county[0],
+            area_km2=V.TOWNSHIP_AREA_KM2,
+        ),
     ]
     hamlets_of: dict[str, list[Region]] = {}
     for code, name, _short, n_hamlets, _members, _subs in V.VILLAGES:
@@ -138,6 +144,10 @@ def _build_regions(rng: random.Random) -> dict:
         ]
         rows.extend(groups_of[hamlet.code])
     Region.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    # The township may have come from a division import first (which carries no area).
+    Region.objects.filter(code=township[0], area_km2__isnull=True).update(
+        area_km2=V.TOWNSHIP_AREA_KM2
+    )
     return {"hamlets_of": hamlets_of, "groups_of": groups_of, "count": len(rows)}
 
 

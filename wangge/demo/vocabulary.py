@@ -4,8 +4,11 @@ The twelve division rows are copied from the national table (``wangjiang-divisio
 so that ``wangge demo`` needs no file outside the package.
 """
 
+from decimal import Decimal
+
 COUNTY = ("340827", "望江县")
 TOWNSHIP = ("340827200", "凉泉乡")
+TOWNSHIP_AREA_KM2 = Decimal("138.52")  # the report's figure for Liangquan
 
 # code, official name, short name used in addresses and organisation names, hamlets,
 # village Party members, sub-branches (0 = a plain branch; n = a general branch over n branches)

@@ -39,6 +39,10 @@ class Region(models.Model):
         related_name="children",
         verbose_name=_("parent"),
     )
+    # The land area, shown on the township's overview (凉泉乡: 138.52 km²).
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]

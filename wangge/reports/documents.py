@@ -106,3 +106,18 @@ def intro(bulletin: Bulletin) -> str:
         "The work of grid service in %(period)s is reported as follows. The figures are "
         "generated from the records in the system as of %(as_of)s."
     ) % {"period": bulletin.period.label(), "as_of": bulletin.as_of.strftime("%Y-%m-%d")}
+
+
+def write_report(report: Bulletin, fmt: str, target) -> None:
+    """Write ``report`` as ``fmt`` (html, docx or pdf) to a path or binary file object."""
+    if fmt == "docx":
+        bulletin_docx(report, target)
+    elif fmt == "pdf":
+        bulletin_pdf(report, target)
+    else:
+        data = bulletin_html(report).encode("utf-8")
+        if hasattr(target, "write"):
+            target.write(data)
+        else:
+            with open(target, "wb") as handle:
+                handle.write(data)

@@ -1,4 +1,5 @@
-"""The quarterly bulletin (季度通报), generated from the record: every figure comes from a selector
+"""The quarterly bulletin (季度通报), the half-year evaluation (半年考评) and the annual report
+(年度报告), generated from the record with the same sections: every figure comes from a selector
 or stats provider of the app that owns it (no figure is typed by hand), for one area (a township
 or a village) in the user's scope and one period.
 
@@ -8,7 +9,8 @@ routed and their three rates, flags raised, plans closed) count what happened in
 """
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -20,13 +22,15 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.appeals.metrics import Rates, metrics_for_area
 from wangge.assistance.selectors import plans_in_period
-from wangge.core.periods import Period
+from wangge.core.periods import Period, PeriodError
+from wangge.core.reporting import ReportSection, section_providers
 from wangge.dashboard.selectors import township_stats
 from wangge.flags.models import FlagStatus
 from wangge.flags.selectors import flags_in_period, township_figures
 from wangge.grids.selectors import coverage, layers
 from wangge.pairing.selectors import village_summary
 from wangge.regions.models import Level, Region
+from wangge.reports.models import GeneratedReport, ReportKind
 from wangge.visits.models import VisitKind
 from wangge.visits.selectors import overdue_rollup, visits_in_period
 
@@ -56,12 +60,27 @@ def bulletin_area(user, code: str) -> Region:
     return area
 
 
-@dataclass
-class Section:
-    title: str
-    lines: list[tuple[str, str]] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
+Section = ReportSection
+
+# The kind of period each report covers; the quarterly bulletin may also cover a month.
+PERIOD_KINDS = {
+    ReportKind.BULLETIN: {"quarter", "month"},
+    ReportKind.HALF: {"half"},
+    ReportKind.ANNUAL: {"year"},
+}
+
+
+def check_period(kind: str, period: Period) -> Period:
+    """``period`` if it is one the report ``kind`` covers; ``PeriodError`` otherwise."""
+    if period.kind not in PERIOD_KINDS.get(kind, set()):
+        raise PeriodError(
+            {
+                ReportKind.BULLETIN: _("The bulletin covers a quarter (2021-Q4) or a month."),
+                ReportKind.HALF: _("The half-year evaluation covers a half-year (2021-H2)."),
+                ReportKind.ANNUAL: _("The annual report covers a year (2021)."),
+            }.get(kind, _("Choose a quarterly bulletin, half-year evaluation or annual report."))
+        )
+    return period
 
 
 @dataclass
@@ -71,13 +90,16 @@ class Bulletin:
     as_of: datetime.date
     generated_at: datetime.datetime
     sections: list[Section]
+    kind: str = ReportKind.BULLETIN
 
     @property
     def title(self) -> str:
-        return _("%(area)s bulletin on grid service, %(period)s") % {
-            "area": self.area.name,
-            "period": self.period.label(),
-        }
+        names = {"area": self.area.name, "period": self.period.label()}
+        if self.kind == ReportKind.HALF:
+            return _("%(area)s half-year evaluation of grid service, %(period)s") % names
+        if self.kind == ReportKind.ANNUAL:
+            return _("%(area)s annual report on grid service, %(period)s") % names
+        return _("%(area)s bulletin on grid service, %(period)s") % names
 
     def figure(self, label: str) -> str:
         """A line's value by its label (for tests and checks)."""
@@ -249,21 +271,59 @@ def _flags_and_plans(area: Region, period: Period) -> Section:
     return section
 
 
-def bulletin(user, area: Region, period: Period, *, today: datetime.date | None = None):
-    """The bulletin for ``area`` (from ``bulletin_area``) and ``period`` (begun by today)."""
+def section_count() -> int:
+    """How many steps building a report takes (for its progress bar)."""
+    return 5 + len(section_providers())
+
+
+def bulletin(
+    user,
+    area: Region,
+    period: Period,
+    *,
+    kind: str = ReportKind.BULLETIN,
+    today: datetime.date | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> Bulletin:
+    """The report ``kind`` for ``area`` (from ``bulletin_area``) and ``period`` (begun by today);
+    ``progress(sections_done, title)`` is called after each section."""
     today = today or timezone.localdate()
     as_of = min(today, period.last_day)
+    sections: list[Section] = []
+
+    def done(section: Section) -> None:
+        sections.append(section)
+        if progress is not None:
+            progress(len(sections), section.title)
+
     stats = township_stats(area.code, today=as_of)
+    done(_members(user, area, stats))
+    done(_pairing(user, area, stats))
+    done(_visits(user, area, period, as_of))
+    done(_requests(user, area, period))
+    done(_flags_and_plans(area, period))
+    for provider in section_providers():  # campaigns, assessment: see core.reporting
+        section = provider(user, area.code, period, as_of)
+        if section is not None:
+            done(section)
     return Bulletin(
         area=area,
         period=period,
         as_of=as_of,
         generated_at=timezone.now(),
-        sections=[
-            _members(user, area, stats),
-            _pairing(user, area, stats),
-            _visits(user, area, period, as_of),
-            _requests(user, area, period),
-            _flags_and_plans(area, period),
-        ],
+        sections=sections,
+        kind=kind,
     )
+
+
+def reports_in_scope(user) -> QuerySet:
+    """Reports generated for areas the user reports on (the office sees its colleagues')."""
+    return in_areas(GeneratedReport.objects.all(), area_prefixes(user, BULLETIN_ROLES))
+
+
+def report_for_user(user, pk: int):
+    """One generated report in the user's scope; 404 otherwise (as if absent)."""
+    found = reports_in_scope(user).select_related("area", "generated_by").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -6,6 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("bulletin/", views.bulletin_page, name="bulletin"),
-    path("bulletin.docx", views.bulletin_download, name="bulletin_docx"),
-    path("bulletin.pdf", views.bulletin_download, {"fmt": "pdf"}, name="bulletin_pdf"),
+    path("generate/", views.generate, name="generate"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/regenerate/", views.regenerate, name="regenerate"),
+    path("<int:pk>/file/", views.download, name="download"),
 ]

@@ -1,24 +1,38 @@
-"""The bulletin page (通报): choose an area and a period, read the bulletin (printable), or
-download it as a Word document or a PDF. Generated synchronously; each generation is recorded."""
-
-import io
+"""The reports page (通报): choose a report (quarterly bulletin, half-year evaluation, annual
+report), an area and a period; read it on the page (printable), or generate it as a PDF or Word
+document in the background and follow its progress; every report generated is listed with who
+generated it and when, and can be generated again from today's record."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wangge.core.periods import quarter_period
-from wangge.reports.documents import bulletin_docx, bulletin_pdf, intro
-from wangge.reports.forms import BulletinForm
-from wangge.reports.models import GeneratedReport, ReportFormat
-from wangge.reports.selectors import bulletin, bulletin_area, bulletin_areas, can_generate
-from wangge.reports.services import bulletin_generated
+from wangge.reports.documents import intro
+from wangge.reports.forms import BulletinForm, GenerateForm
+from wangge.reports.models import ReportFormat
+from wangge.reports.selectors import (
+    bulletin,
+    bulletin_area,
+    bulletin_areas,
+    can_generate,
+    report_for_user,
+    reports_in_scope,
+)
+from wangge.reports.services import (
+    bulletin_generated,
+    report_regenerate,
+    report_request,
+    reports_dir,
+)
 
 CONTENT_TYPES = {
     ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ReportFormat.PDF: "application/pdf",
+    ReportFormat.HTML: "text/html; charset=utf-8",
 }
 
 
@@ -29,58 +43,86 @@ def _require(user) -> None:
         )
 
 
-def _chosen(request):
-    """(form, bulletin or None); an area outside the user's scope is a 404."""
-    areas = list(bulletin_areas(request.user))
-    if "period" not in request.GET and "area" not in request.GET:
-        today = timezone.localdate()
-        initial = {
-            "area": areas[0].code if areas else "",
-            "period": quarter_period(today.year, (today.month + 2) // 3).key,
-        }
-        return BulletinForm(initial=initial), areas, None
-    form = BulletinForm(request.GET)
-    area = bulletin_area(request.user, request.GET.get("area", ""))
-    if not form.is_valid():
-        return form, areas, None
-    return form, areas, bulletin(request.user, area, form.cleaned_data["period"])
-
-
-def bulletin_page(request):
-    _require(request.user)
-    form, areas, report = _chosen(request)
-    if report is not None:
-        bulletin_generated(actor=request.user, bulletin=report, fmt=ReportFormat.HTML)
-    recent = GeneratedReport.objects.filter(generated_by=request.user).select_related("area")[:5]
+def _page(request, form, report=None, *, status=200):
     return render(
         request,
         "reports/bulletin.html",
         {
             "form": form,
-            "areas": areas,
+            "areas": list(bulletin_areas(request.user)),
             "report": report,
             "intro": intro(report) if report else "",
-            "query": request.GET.urlencode(),
-            "recent": recent,
+            "formats": [ReportFormat.PDF, ReportFormat.DOCX],
+            "recent": reports_in_scope(request.user).select_related("area", "generated_by")[:10],
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=status,
     )
 
 
-def bulletin_download(request, fmt: str = ReportFormat.DOCX):
+def bulletin_page(request):
     _require(request.user)
-    form, _areas, report = _chosen(request)
-    if report is None:
-        return HttpResponse(
-            " ".join(str(e) for errors in form.errors.values() for e in errors)
-            or _("Choose an area and a period."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    bulletin_generated(actor=request.user, bulletin=report, fmt=fmt)
-    buffer = io.BytesIO()
-    (bulletin_pdf if fmt == ReportFormat.PDF else bulletin_docx)(report, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
-    name = f"bulletin-{report.area.code}-{report.period.key}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if "period" not in request.GET and "area" not in request.GET:
+        today = timezone.localdate()
+        areas = bulletin_areas(request.user)
+        initial = {
+            "area": areas[0].code if areas else "",
+            "period": quarter_period(today.year, (today.month + 2) // 3).key,
+        }
+        return _page(request, BulletinForm(initial=initial))
+    form = BulletinForm(request.GET)
+    area = bulletin_area(request.user, request.GET.get("area", ""))
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    data = form.cleaned_data
+    report = bulletin(request.user, area, data["period"], kind=data["kind"])
+    bulletin_generated(actor=request.user, bulletin=report, fmt=ReportFormat.HTML)
+    return _page(request, form, report)
+
+
+@require_POST
+def generate(request):
+    """Queue a report file; its page shows the progress."""
+    _require(request.user)
+    form = GenerateForm(request.POST)
+    area = bulletin_area(request.user, request.POST.get("area", ""))
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    data = form.cleaned_data
+    made = report_request(
+        actor=request.user, kind=data["kind"], area=area, period=data["period"], fmt=data["format"]
+    )
+    return redirect("reports:detail", pk=made.pk)
+
+
+def detail(request, pk: int):
+    _require(request.user)
+    found = report_for_user(request.user, pk)
+    template = "reports/_status.html" if request.htmx else "reports/detail.html"
+    return render(request, template, {"job": found})
+
+
+@require_POST
+def regenerate(request, pk: int):
+    _require(request.user)
+    again = report_regenerate(actor=request.user, report=report_for_user(request.user, pk))
+    return redirect("reports:detail", pk=again.pk)
+
+
+def download(request, pk: int):
+    _require(request.user)
+    found = report_for_user(request.user, pk)
+    if not found.ready:
+        raise Http404
+    path = reports_dir() / found.file
+    if not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=download_name(found),
+        content_type=CONTENT_TYPES[found.format],
+    )
+
+
+def download_name(report) -> str:
+    return f"{report.kind}-{report.area_code}-{report.period}.{report.format}"

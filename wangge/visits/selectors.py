@@ -370,6 +370,11 @@ def _paired_households_in(prefixes: list[str] | None) -> QuerySet:
     return households.filter(Exists(paired))
 
 
+def due_by_q(day: datetime.date) -> Q:
+    """For ``rollup_counts`` groups: households whose next visit falls due before ``day``."""
+    return _overdue_q(day)
+
+
 def rollup_counts(
     prefixes: list[str] | None, groups: dict[str, Q], today: datetime.date, *, by_grid: bool = False
 ) -> dict[str, tuple[int, int]]:

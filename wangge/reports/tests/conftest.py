@@ -52,3 +52,22 @@ def scene(regions, tags, township_admin, secretary_a, secretary_b):
     appeal_resolve(actor=secretary_a, appeal=appeal, note="已修好")
     appeal_rate(actor=township_admin, appeal=appeal, rating=Rating.SATISFIED)
     return {"admin": township_admin, "a": secretary_a, "b": secretary_b}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Generated files go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def generate(client, django_capture_on_commit_callbacks):
+    """POST the page's generate form; the background task runs when the request commits (Huey
+    runs tasks immediately in tests). Returns the response (a redirect to the report's page)."""
+
+    def post(**data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/reports/generate/", data)
+
+    return post

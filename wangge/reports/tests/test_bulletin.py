@@ -24,7 +24,7 @@ def _docx_text(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_township_bulletin_page_and_docx(client, scene):
+def test_township_bulletin_page_and_docx(client, scene, generate):
     client.force_login(scene["admin"])
     assert 'id="nav-bulletin"' in client.get("/reports/bulletin/").content.decode()
     query = {"area": testing.TOWNSHIP, "period": this_quarter()}
@@ -35,9 +35,14 @@ def test_township_bulletin_page_and_docx(client, scene):
         assert figure in text
     assert "湖滨村委会" in text and "太华村委会" in text  # the per-village tables
     stats = township_stats(testing.TOWNSHIP)
-    response = client.get("/reports/bulletin.docx", query)
+    made = generate(**query, kind="bulletin", format="docx")
+    assert made.status_code == 302
+    status = client.get(made["Location"]).content.decode()
+    assert "The report is ready." in status and 'id="report-download"' in status
+    kept = GeneratedReport.objects.get(format="docx")
+    response = client.get(f"/reports/{kept.pk}/file/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    body = _docx_text(response.content)
+    body = _docx_text(b"".join(response.streaming_content))
     assert "No. ____" in body and "Requests routed" in body
     assert f"{stats['members']} people" in body and "100.0%" in body  # satisfied, on time
     kept = GeneratedReport.objects.order_by("generated_at")
@@ -53,7 +58,9 @@ def test_village_secretary_reports_on_their_village_only(client, scene):
     client.force_login(scene["b"])
     other = client.get("/reports/bulletin/", {"area": testing.VILLAGE_A, "period": "2021-Q4"})
     assert other.status_code == 404
-    township = client.get("/reports/bulletin.docx", {"area": testing.TOWNSHIP, "period": "2021"})
+    township = client.post(
+        "/reports/generate/", {"area": testing.TOWNSHIP, "period": "2021-Q4", "format": "pdf"}
+    )
     assert township.status_code == 404
     own = client.get("/reports/bulletin/", {"area": testing.VILLAGE_B, "period": "2021-Q4"})
     assert own.status_code == 200 and "Requests routed" in own.content.decode()
@@ -72,8 +79,10 @@ def test_a_bad_or_future_period_is_a_plain_error_and_stores_nothing(client, scen
     client.force_login(scene["admin"])
     page = client.get("/reports/bulletin/", {"area": testing.TOWNSHIP, "period": period})
     assert page.status_code == 400 and 'role="alert"' in page.content.decode()
-    download = client.get("/reports/bulletin.docx", {"area": testing.TOWNSHIP, "period": period})
-    assert download.status_code == 400
+    download = client.post(
+        "/reports/generate/", {"area": testing.TOWNSHIP, "period": period, "format": "docx"}
+    )
+    assert download.status_code == 400 and 'role="alert"' in download.content.decode()
     assert not GeneratedReport.objects.exists()
     assert not AuditEvent.objects.filter(action="report").exists()
 
@@ -116,16 +125,18 @@ def _pdf_text_maps(content: bytes) -> str:
     return "\n".join(maps)
 
 
-def test_bulletin_as_pdf_holds_real_text(client, scene, tmp_path, settings):
+def test_bulletin_as_pdf_holds_real_text(client, scene, tmp_path, settings, generate):
     settings.LANGUAGE_CODE = "zh-hans"  # the product's language: the PDF's text is Chinese
     client.force_login(scene["admin"])
     query = {"area": testing.VILLAGE_A, "period": this_quarter()}
     page = client.get("/reports/bulletin/", query).content.decode()
     assert 'id="bulletin-pdf"' in page
-    response = client.get("/reports/bulletin.pdf", query)
+    made = generate(**query, format="pdf")
+    response = client.get(made["Location"].rstrip("/") + "/file/")
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    maps = _pdf_text_maps(response.content)
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF")
+    maps = _pdf_text_maps(content)
     for char in "满意率湖滨村":
         assert f"<{ord(char):04X}>" in maps.upper(), char
     call_command(

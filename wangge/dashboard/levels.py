@@ -1,0 +1,293 @@
+"""The figures of the township, village and grid dashboards, each with the list behind it.
+
+One function, ``level_figures``, for any area the user sees (a township, a village) or one grid:
+members (age, mobile, in no grid), grid coverage, pairing, visits overdue and due within a week,
+the request funnel and its three rates, risk flags and assistance plans, and what other apps add
+through ``core.reporting`` (campaigns; assessment scores once they exist). Aggregate queries only,
+read from the record itself, so a write shows at the next page load. A link is given only to a
+user whose role opens that list (the list scopes its rows again).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.accounts.scope import in_areas, role_set, sees_personal_data
+from wangge.appeals.metrics import Slice, rates_total
+from wangge.appeals.models import Appeal, State
+from wangge.appeals.selectors import my_requests
+from wangge.assistance.models import Plan, PlanStatus
+from wangge.assistance.selectors import steps_due
+from wangge.core.periods import year_period
+from wangge.core.reporting import Figure, extra_figures
+from wangge.flags.models import Flag, FlagStatus
+from wangge.grids.models import Grid, GridHousehold, GridMember
+from wangge.households.models import Household
+from wangge.pairing.models import Pairing
+from wangge.party.models import Member
+from wangge.party.selectors import AGE_BANDS, birth_range
+from wangge.visits.models import Visit
+from wangge.visits.selectors import due_by_q, is_cadre, my_households, rollup_counts
+
+SERVICE_LAYER = "service"
+OFFICE = {"township_admin", "township_leader", "village_secretary", "village_committee"}
+FLAG_READERS = OFFICE | {"data_officer", "discipline"}
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class FigureGroup:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def level_figures(
+    user, prefixes: list[str], *, grid: Grid | None = None, today: datetime.date | None = None
+) -> list[FigureGroup]:
+    """The dashboard's figure groups for the areas ``prefixes`` (already checked against the
+    user's scope), or for one service ``grid`` in them."""
+    today = today or timezone.localdate()
+    roles = role_set(user)
+    personal = sees_personal_data(user)
+    area = prefixes[0] if len(prefixes) == 1 else ""
+    households = in_areas(Household.objects.all(), prefixes)
+    members = in_areas(Member.objects.all(), prefixes)
+    if grid is not None:
+        in_grid = GridHousehold.objects.filter(grid=grid).values("household_id")
+        households = households.filter(pk__in=in_grid)
+        members = members.filter(
+            Q(pk__in=GridMember.objects.filter(grid=grid).values("member_id"))
+            | Q(pk=grid.responsible_id)
+        )
+    groups = [
+        _members(members, today, personal, area, grid),
+        _coverage(households, prefixes, personal, grid),
+        _pairing(households, personal, area),
+        _visits(prefixes, grid, today, is_cadre(user), area),
+        _requests(prefixes, today, personal, area, grid),
+        _flags(households, prefixes, roles, area, grid),
+    ]
+    extra = extra_figures(user, prefixes, today) if grid is None else []
+    if extra:
+        groups.append(FigureGroup("more", _("Campaigns and assessment"), extra))
+    return groups
+
+
+def _members(members, today, personal: bool, area: str, grid) -> FigureGroup:
+    _earliest, born_by = birth_range(*AGE_BANDS["60plus"], today)
+    in_service = GridMember.objects.filter(member=OuterRef("pk"), grid__layer__slug=SERVICE_LAYER)
+    leads = Grid.objects.filter(responsible=OuterRef("pk"), layer__slug=SERVICE_LAYER)
+    row = members.aggregate(
+        total=Count("pk"),
+        over_60=Count("pk", filter=Q(birth_date__lte=born_by)),
+        mobile=Count("pk", filter=Q(is_mobile=True)),
+        in_grid=Count("pk", filter=Q(Exists(in_service)) | Q(Exists(leads))),
+    )
+    link = personal and grid is None
+    listed = "party:member_list"
+    return FigureGroup(
+        "members",
+        _("Party members"),
+        [
+            Figure("members", _("Party members"), row["total"],
+                   _url(listed, area_code=area) if link else ""),
+            Figure("members_over_60", _("Aged 60 and over"), row["over_60"],
+                   _url(listed, area_code=area, age_band="60plus") if link else ""),
+            Figure("members_mobile", _("Mobile members"), row["mobile"],
+                   _url(listed, area_code=area, mobile="1") if link else ""),
+            Figure("members_in_grid", _("In a service grid"), row["in_grid"],
+                   reverse("grids:layer_gaps", args=[SERVICE_LAYER, "members"])
+                   if link else ""),
+        ],
+    )  # fmt: skip
+
+
+def _coverage(households, prefixes, personal: bool, grid) -> FigureGroup:
+    in_layer = GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug=SERVICE_LAYER)
+    row = households.aggregate(total=Count("pk"), covered=Count("pk", filter=Exists(in_layer)))
+    unled = in_areas(
+        Grid.objects.filter(layer__slug=SERVICE_LAYER, responsible__isnull=True), prefixes
+    ).count()
+    gaps = "grids:layer_gaps"
+    figures = [
+        Figure("households", _("Households"), row["total"],
+               _url("households:household_list") if personal and grid is None else ""),
+        Figure("households_in_grid", _("Households in a service grid"), row["covered"],
+               reverse(gaps, args=[SERVICE_LAYER, "households"]) if personal else ""),
+        Figure("coverage_percent", _("Coverage (%)"), _share(row["covered"], row["total"]),
+               reverse(gaps, args=[SERVICE_LAYER, "households"]) if personal else ""),
+    ]  # fmt: skip
+    if grid is None:
+        figures.append(
+            Figure("grids_unled", _("Grids without a responsible member"), unled,
+                   reverse(gaps, args=[SERVICE_LAYER, "unled"]) if personal else "")
+        )  # fmt: skip
+    return FigureGroup("coverage", _("Grid coverage"), figures)
+
+
+def _pairing(households, personal: bool, area: str) -> FigureGroup:
+    active = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+    key = households.filter(Exists(Household.tags.through.objects.filter(
+        household=OuterRef("pk"), tag__is_key=True
+    )))  # fmt: skip
+    row = key.aggregate(key=Count("pk"), unpaired=Count("pk", filter=~Exists(active)))
+    village = area if len(area) == 12 else ""
+    return FigureGroup(
+        "pairing",
+        _("Pairing"),
+        [
+            Figure("key_households", _("Key households"), row["key"],
+                   _url("pairing:overview") if personal else ""),
+            Figure("key_paired_percent", _("Key households paired (%)"),
+                   _share(row["key"] - row["unpaired"], row["key"]),
+                   _url("pairing:overview") if personal else ""),
+            Figure("key_unpaired", _("Key households not yet paired"), row["unpaired"],
+                   _url("pairing:unpaired", village=village) if personal else ""),
+        ],
+    )  # fmt: skip
+
+
+def _visits(prefixes, grid, today, cadre: bool, area: str) -> FigureGroup:
+    everyone = Q()
+    if grid is not None:
+        everyone = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
+    week = today + datetime.timedelta(DUE_SOON_DAYS)
+    # One query: the "week" group counts households due before a week from today; less
+    # those overdue today, that is the visits falling due within the week.
+    counts = rollup_counts(prefixes, {"all": everyone, "week": everyone & due_by_q(week)}, today)
+    paired, overdue = counts["all"]
+    due_soon = counts["week"][0] - overdue
+    made = in_areas(Visit.objects.all(), prefixes).filter(
+        visited_on__gt=today - datetime.timedelta(days=30), visited_on__lte=today
+    )
+    if grid is not None:
+        made = made.filter(
+            household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
+        )
+    link = _url("visits:overview", area=area) if cadre else ""
+    listed = _url("visits:visit_list", area_code=area) if cadre else ""
+    return FigureGroup(
+        "visits",
+        _("Visits"),
+        [
+            Figure("visits_paired", _("Paired households"), paired, link),
+            Figure("visits_overdue", _("Visits overdue"), overdue, link),
+            Figure("visits_due_soon", _("Visits due within a week"), due_soon, link),
+            Figure("visits_on_time_percent", _("Visited on time (%)"),
+                   _share(paired - overdue, paired), link),
+            Figure("visits_last_30_days", _("Visits in the last 30 days"), made.count(), listed),
+        ],
+    )  # fmt: skip
+
+
+def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
+    appeals = in_areas(Appeal.objects.all(), prefixes)
+    if grid is not None:
+        appeals = appeals.filter(
+            household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
+        )
+    counts = dict(appeals.values_list("state").annotate(n=Count("pk")).order_by())
+    link = personal and grid is None
+
+    def listed(*states) -> str:
+        return _url("appeals:list", state=states[0] if len(states) == 1 else "", area_code=area)
+
+    open_now = sum(counts.get(s, 0) for s in (State.ACCEPTED, State.IN_PROGRESS))
+    # The rates of the latest year that has requests (this year once it has any).
+    latest = appeals.aggregate(at=Max("created_at"))["at"]
+    year = min(today.year, timezone.localtime(latest).year) if latest else today.year
+    rates = rates_total(
+        year_period(year), Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None)
+    )
+    metrics = _url("appeals_metrics:page", period=str(year), area=area)
+    figures = [
+        Figure("requests_submitted", _("Waiting to be accepted"),
+               counts.get(State.SUBMITTED, 0), listed(State.SUBMITTED) if link else ""),
+        Figure("requests_in_hand", _("Accepted, being handled"), open_now,
+               listed(State.IN_PROGRESS) if link else ""),
+        Figure("requests_resolved", _("Resolved, waiting for a rating"),
+               counts.get(State.RESOLVED, 0), listed(State.RESOLVED) if link else ""),
+        Figure("requests_done", _("Rated or closed"),
+               counts.get(State.RATED, 0) + counts.get(State.CLOSED, 0),
+               listed(State.RATED) if link else ""),
+    ]  # fmt: skip
+    for key, label, value in (
+        ("response_rate", _("Response rate (%)"), rates.response_rate),
+        ("resolution_rate", _("Resolution rate (%)"), rates.resolution_rate),
+        ("satisfaction_rate", _("Satisfaction rate (%)"), rates.satisfaction_rate),
+    ):
+        shown = None if value is None else round(100 * value, 1)
+        figures.append(Figure(key, label, shown, metrics if personal else ""))
+    title = _("Requests (rates for %(year)s)") % {"year": year}
+    return FigureGroup("requests", title, figures)
+
+
+def _flags(households, prefixes, roles: set[str], area: str, grid) -> FigureGroup:
+    flags = in_areas(Flag.objects.all(), prefixes)
+    plans = in_areas(Plan.objects.all(), prefixes)
+    if grid is not None:
+        flags = flags.filter(household__in=households.values("pk"))
+        plans = plans.filter(household__in=households.values("pk"))
+    flag_counts = dict(
+        flags.filter(status__in=[FlagStatus.RAISED, FlagStatus.ACCEPTED])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    open_plans = plans.filter(status=PlanStatus.OPEN).count()
+    link = bool(roles & FLAG_READERS)
+    return FigureGroup(
+        "flags",
+        _("Risk flags and assistance"),
+        [
+            Figure("flags_raised", _("Flags waiting for a decision"),
+                   flag_counts.get(FlagStatus.RAISED, 0),
+                   _url("flags:queue", status=FlagStatus.RAISED, area_code=area) if link else ""),
+            Figure("flags_accepted", _("Hardship families (accepted flags)"),
+                   flag_counts.get(FlagStatus.ACCEPTED, 0),
+                   _url("flags:queue", status=FlagStatus.ACCEPTED, area_code=area)
+                   if link else ""),
+            Figure("plans_open", _("Assistance plans open"), open_plans,
+                   _url("assistance:plan_list", status=PlanStatus.OPEN) if link else ""),
+        ],
+    )  # fmt: skip
+
+
+def member_figures(user, *, today: datetime.date | None = None) -> list[FigureGroup]:
+    """A member's own dashboard: the households they are paired with and their visits, the
+    requests and assistance steps that are theirs to do. Their own work only, never a ranking."""
+    today = today or timezone.localdate()
+    rows = my_households(user, today)
+    overdue = sum(1 for r in rows if r.status == "overdue")
+    due = sum(1 for r in rows if r.status == "due")
+    return [
+        FigureGroup(
+            "mine",
+            _("My work"),
+            [
+                Figure("my_households", _("Households paired with me"), len(rows),
+                       reverse("visits:mine")),
+                Figure("my_overdue", _("Visits overdue"), overdue, reverse("visits:home")),
+                Figure("my_due", _("Visits due within a week"), due, reverse("visits:home")),
+                Figure("my_requests", _("Requests for me to handle"),
+                       my_requests(user).count(), reverse("appeals:mine")),
+                Figure("my_steps", _("Assistance steps due"), steps_due(user).count(),
+                       reverse("assistance:steps_due")),
+            ],
+        )
+    ]  # fmt: skip
