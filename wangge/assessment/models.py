@@ -78,7 +78,7 @@ class StarRound(AreaScoped):
         _("step"), max_length=20, choices=StarStep.choices, default=StarStep.SELF
     )
     quorum_percent = models.PositiveSmallIntegerField(
-        _("peer quorum (% of the branch)"), default=50
+        _("peer quorum (per cent of the branch)"), default=50
     )
     notice_days = models.PositiveSmallIntegerField(_("days of public notice"), default=5)
     notice_ends = models.DateTimeField(_("public notice ends"), null=True, blank=True)

@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 (
                     "quorum_percent",
                     models.PositiveSmallIntegerField(
-                        default=50, verbose_name="peer quorum (% of the branch)"
+                        default=50, verbose_name="peer quorum (per cent of the branch)"
                     ),
                 ),
                 (
