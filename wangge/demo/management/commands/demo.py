@@ -24,6 +24,7 @@ from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
 from wangge.demo.notices import notices_demo_load
 from wangge.demo.pairing import pairing_demo_load
+from wangge.demo.stars import stars_demo_load
 from wangge.demo.users import create_demo_users, demo_activation_codes, demo_logins
 from wangge.demo.visits import visits_demo_load
 from wangge.households.models import Household
@@ -117,6 +118,7 @@ class Command(BaseCommand):
             result.counts["duty"] = duty_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
+            result.counts["stars"] = stars_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
