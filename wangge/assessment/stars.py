@@ -277,19 +277,22 @@ def star_peer_vote(*, actor, round_: StarRound, choices: dict[int, list[str]]) -
             StarPeerBallot.objects.create(round=round_, voter_hash=_voter_hash(round_, voter))
     except IntegrityError:
         raise DomainError(_("You have already voted in this peer evaluation.")) from None
-    existing = {
-        (t.member_id, t.kind): t.pk
-        for t in StarPeerTally.objects.filter(round=round_, member_id__in={m for m, _k in ticks})
-    }
-    new = [
-        StarPeerTally(round=round_, member_id=m, kind=k, votes=1)
-        for m, k in ticks
-        if (m, k) not in existing
-    ]
-    StarPeerTally.objects.bulk_create(new)
-    bumped = [existing[t] for t in ticks if t in existing]
-    if bumped:
-        StarPeerTally.objects.filter(pk__in=bumped).update(votes=F("votes") + 1)
+    # Every member's every star has its counter before any is bumped: rows created only for
+    # what a voter ticked would let the order of row ids tell what the first voter chose.
+    StarPeerTally.objects.bulk_create(
+        [
+            StarPeerTally(round=round_, member_id=m, kind=k, votes=0)
+            for m in sorted(fellow | {voter.pk})
+            for k in STAR_KINDS
+        ],
+        ignore_conflicts=True,
+    )
+    for kind in STAR_KINDS:
+        ids = [m for m, k in ticks if k == kind]
+        if ids:
+            StarPeerTally.objects.filter(round=round_, kind=kind, member_id__in=ids).update(
+                votes=F("votes") + 1
+            )
     StarRound.objects.filter(pk=round_.pk).update(peer_ballots=F("peer_ballots") + 1)
     round_.refresh_from_db(fields=["peer_ballots"])
     # No audit row and no timeline row: either would tie the voter to the moment of the counts.

@@ -206,6 +206,9 @@ def round_detail(request, pk: int):
         "served": pages.residents_served(members),
         "ratings": PublicRating.choices,
         "self_count": sum(1 for line in lines if line.self_kinds),
+        # Counts move as each ballot arrives: shown only once the peer step is closed, so
+        # nobody watching the page learns what the last voter ticked.
+        "peer_shown": round_.step not in (StarStep.SELF, StarStep.PEER),
     }
     return render(request, "assessment/stars/round.html", context)
 

@@ -298,3 +298,50 @@ def test_members_api_carries_public_url_unless_hidden(branch, client):
     first = next(i for i in data["items"] if i["member_id"] == branch["members"][0].pk)
     assert first["proposed_stars"] and first["stars"] == [] and first["step"] == "approval"
     assert all(i["member_id"] != branch["outsider"].pk for i in data["items"])
+
+
+def test_round_through_the_pages_peer_ballot_proposal_approval_and_hiding(branch, client):
+    round_ = _open(branch)
+    stars.round_advance(actor=branch["secretary"], round_=round_, expected=StarStep.SELF)
+    target = branch["members"][0]
+    client.force_login(branch["users"][1])
+    url = reverse("assessment:peer_ballot", args=[round_.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {f"m{target.pk}": ["study", "service"]})
+    client.post(url, {f"m{target.pk}": ["integrity"]})  # a second ballot is refused
+    round_.refresh_from_db()
+    assert round_.peer_ballots == 1
+    # Every counter exists from the first ballot: row order cannot tell what was ticked.
+    assert StarPeerTally.objects.filter(round=round_).count() == 4 * 5
+    votes = dict(
+        StarPeerTally.objects.filter(round=round_, member=target).values_list("kind", "votes")
+    )
+    assert votes == {"study": 1, "performance": 0, "service": 1, "discipline": 0, "integrity": 0}
+    # While the peer step is open, the round page shows no counts.
+    client.force_login(branch["secretary"])
+    detail = reverse("assessment:round_detail", args=[round_.pk])
+    assert "Study star 1" not in client.get(detail).content.decode()
+    act = reverse("assessment:round_act", args=[round_.pk])
+    client.post(act, {"action": "advance", "expected": "peer"})
+    client.post(act, {"action": "advance", "expected": "public"})
+    client.post(act, {"action": "propose", f"m{target.pk}": ["study", "service"], "note": "拟定"})
+    round_.refresh_from_db()
+    assert round_.step == StarStep.APPROVAL
+    assert sorted(StarAward.objects.values_list("kind", flat=True)) == ["service", "study"]
+    # The secretary cannot approve; the township office sends it back without a note: refused.
+    client.post(act, {"action": "approve"})
+    assert StarRound.objects.get(pk=round_.pk).step == StarStep.APPROVAL
+    client.force_login(branch["admin"])
+    response = client.post(act, {"action": "return", "note": ""}, follow=True)
+    assert StarRound.objects.get(pk=round_.pk).step == StarStep.APPROVAL
+    assert "Say why" in response.content.decode()
+    client.post(act, {"action": "approve", "note": "同意"})
+    assert StarRound.objects.get(pk=round_.pk).step == StarStep.NOTICE
+    criteria = reverse("assessment:criteria") + "?year=2021"
+    texts = {k: f"{k} 标准" for k in stars.STAR_KINDS}
+    assert client.post(criteria, {**texts, "year": "2021"}).status_code == 302
+    assert stars.criteria_for(testing.TOWNSHIP, 2021)["study"] == "study 标准"
+    # The member hides their page: the token no longer opens it.
+    client.force_login(branch["users"][0])
+    client.post(reverse("assessment:my_page"), {"commitments": "", "visibility": "hidden"})
+    assert client.get(reverse("member_public", args=[page_for(target).token])).status_code == 404
