@@ -114,7 +114,8 @@ def _kinds_for(rng: random.Random, star: bool) -> list[str]:
     if star:
         return list(STAR_KINDS)
     n = rng.choices([1, 2, 3, 4, 5], weights=[10, 25, 35, 22, 8])[0]
-    return [k for k in STAR_KINDS if k in set(rng.sample(STAR_KINDS, n))]
+    chosen = set(rng.sample(STAR_KINDS, n))
+    return [k for k in STAR_KINDS if k in chosen]
 
 
 def stars_demo_load(*, seed: int) -> dict:
@@ -188,52 +189,56 @@ def _five_star_count(awards: list[StarAward]) -> int:
 
 def _fill_round(rng, round_, branch, star_pk, admin, secretary, rows) -> None:
     """One branch's finished round: timeline, self ticks, anonymous peer counts, residents'
-    ratings and the final stars."""
+    ratings and the final stars (ids, not instances, in the loops: thousands of rows)."""
+    rid = round_.pk
     for step, day, note in STEP_DAYS:
         actor = admin if step in (StarStep.NOTICE, StarStep.FINAL) else secretary
         rows["events"].append(
-            StarRoundEvent(round=round_, step=step, at=_at(day), actor=actor, note=note)
+            StarRoundEvent(round_id=rid, step=step, at=_at(day), actor=actor, note=note)
         )
+    members = [(m.pk, m.is_mobile) for m in branch]
     earned = {}
-    for m in branch:
-        kinds = _kinds_for(rng, m.pk == star_pk)
-        if m.is_mobile and m.pk != star_pk:
+    for mid, mobile in members:
+        kinds = _kinds_for(rng, mid == star_pk)
+        if mobile and mid != star_pk:
             kinds = kinds[:2]
-        earned[m.pk] = kinds
+        earned[mid] = kinds
         claimed = sorted(set(kinds) | set(rng.sample(STAR_KINDS, 1)), key=STAR_KINDS.index)
-        if not m.is_mobile or rng.random() < 0.3:
+        if not mobile or rng.random() < 0.3:
             rows["selves"].append(
                 StarSelf(
-                    round=round_,
-                    member=m,
+                    round_id=rid,
+                    member_id=mid,
                     kinds=claimed,
                     reason=rng.choice(REASONS),
                     at=_at(datetime.date(YEAR, 11, rng.randint(1, 7)), rng.randint(8, 20)),
                 )
             )
-    voters = [m for m in branch if not m.is_mobile]
-    quorum = math.ceil(len(branch) * round_.quorum_percent / 100)
+    voters = [mid for mid, mobile in members if not mobile]
+    quorum = math.ceil(len(members) * round_.quorum_percent / 100)
     voting = voters[: max(quorum, round(len(voters) * 0.85))]
     peer: dict = defaultdict(int)
     for voter in voting:
-        voter_hash = blind_index(f"{round_.pk}:{voter.pk}", purpose="star-peer")
-        rows["ballots"].append(StarPeerBallot(round=round_, voter_hash=voter_hash))
-        for m in branch:
-            if m.pk == voter.pk:
+        voter_hash = blind_index(f"{rid}:{voter}", purpose="star-peer")
+        rows["ballots"].append(StarPeerBallot(round_id=rid, voter_hash=voter_hash))
+        for mid, _mobile in members:
+            if mid == voter:
                 continue
-            for k in earned[m.pk]:
+            for k in earned[mid]:
                 if rng.random() < 0.9:
-                    peer[(m.pk, k)] += 1
+                    peer[(mid, k)] += 1
     round_.peer_ballots = len(voting)
     rows["tallies"].extend(
-        StarPeerTally(round=round_, member_id=mid, kind=k, votes=n) for (mid, k), n in peer.items()
+        StarPeerTally(round_id=rid, member_id=mid, kind=k, votes=peer.get((mid, k), 0))
+        for mid, _mobile in members
+        for k in STAR_KINDS
     )
-    for m in branch:
-        for _n in range(rng.randint(0, 4) if not m.is_mobile else 0):
+    for mid, mobile in members:
+        for _n in range(rng.randint(0, 4) if not mobile else 0):
             rows["votes"].append(
                 StarPublicVote(
-                    round=round_,
-                    member=m,
+                    round_id=rid,
+                    member_id=mid,
                     year=YEAR,
                     phone_hash=blind_index(
                         f"demo-{rng.randrange(10**9)}", purpose="star-public-vote"
@@ -243,5 +248,5 @@ def _fill_round(rng, round_, branch, star_pk, admin, secretary, rows) -> None:
                 )
             )
         rows["awards"].extend(
-            StarAward(round=round_, member=m, year=YEAR, kind=k) for k in earned[m.pk]
+            StarAward(round_id=rid, member_id=mid, year=YEAR, kind=k) for k in earned[mid]
         )

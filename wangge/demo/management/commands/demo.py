@@ -256,6 +256,19 @@ class Command(BaseCommand):
             },
             _("  %(u)d demo logins") % {"u": n_users},
         ]
+        if "stars" in counts:
+            lines.insert(
+                -1,
+                _(
+                    "  five-star rating 2021: %(r)d branch rounds final, %(f)d five-star "
+                    "members; %(p)d public member pages"
+                )
+                % {
+                    "r": counts["stars"]["rounds"],
+                    "f": counts["stars"]["five_star_members"],
+                    "p": counts["stars"]["pages"],
+                },
+            )
         self.stdout.write("\n".join(lines))
 
     def _logins(self) -> None:
