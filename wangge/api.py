@@ -176,6 +176,9 @@ def _register() -> None:
     api.add_router("/notices", notices_router)
     api.add_router("/feedback", feedback_router)
     api.add_router("/reports", reports_router)
+    from wangge.assessment.api_stars import star_ratings_router
+
+    api.add_router("/star-ratings", star_ratings_router)
 
 
 _register()

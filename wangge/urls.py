@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 
 from wangge.accounts.urls import audit_urlpatterns
 from wangge.api import api
+from wangge.assessment.views_public import member_public
 from wangge.core import health, notify_views, reveal_views
 from wangge.core.views import favicon
 
@@ -47,6 +48,10 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says: answer with the site's icon.
     path("favicon.ico", favicon),
+]
+# The member's public page (三亮), reached without a login from the QR door plate.
+urlpatterns += [
+    path("m/<str:token>/", login_not_required(member_public), name="member_public"),
 ]
 handler403 = "wangge.core.views.forbidden"
 handler404 = "wangge.core.views.not_found"

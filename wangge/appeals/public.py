@@ -21,6 +21,8 @@ DEFAULT_LIMITS = {
     "submit_per_ip": (10, 3600),  # requests per IP address per hour
     "track_per_ip": (30, 3600),  # tracking look-ups per IP address per hour
     "recover_per_phone": (3, 3600),  # codes texted to one phone per hour (lost tickets)
+    "vote_per_phone": (5, 3600),  # ratings and objections per phone per hour (member pages)
+    "vote_per_ip": (20, 3600),  # ratings and objections per IP address per hour
     "min_seconds": 3,  # a person needs longer than this to fill the form
     "max_age": 2 * 3600,  # a form stays valid this long
 }

@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wangge.assessment import views_public, views_stars
 
 app_name = "assessment"
 
 urlpatterns: list = []
+
+# Five-star rating and the public member page (三亮).
+urlpatterns += [
+    path("stars/", views_stars.my_stars, name="my_stars"),
+    path("stars/rounds/", views_stars.round_list, name="rounds"),
+    path("stars/rounds/open/", views_stars.round_open, name="round_open"),
+    path("stars/rounds/<int:pk>/", views_stars.round_detail, name="round_detail"),
+    path("stars/rounds/<int:pk>/act/", views_stars.round_act, name="round_act"),
+    path("stars/rounds/<int:pk>/self/", views_stars.self_evaluate, name="self_evaluate"),
+    path("stars/rounds/<int:pk>/peer/", views_stars.peer_ballot, name="peer_ballot"),
+    path(
+        "stars/objections/<int:pk>/answer/",
+        views_stars.objection_answer,
+        name="objection_answer",
+    ),
+    path("stars/criteria/", views_stars.criteria_edit, name="criteria"),
+    path("public-page/", views_public.my_page, name="my_page"),
+    path("public-page/plate.png", views_public.plate_png, name="plate_png"),
+    path("public-page/plate.pdf", views_public.plate_pdf, name="plate_pdf"),
+]

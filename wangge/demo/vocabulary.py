@@ -28,10 +28,10 @@ HUBIN = "340827200200"
 
 # Hamlets every run places first in a village (names the tests and the report use).
 FIXED_HAMLETS = {
+    "340827200002": ["徐滩"],  # 泊湖社区's 徐滩组 (the report's five-star member lives there)
     "340827200200": ["汪屋"],
     "340827200201": ["郭屋"],
     "340827200207": ["河南圩"],
-    "340827200202": ["徐滩"],
     "340827200203": ["李屋"],
 }
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import model_serializer
 
 from wangge.accounts.scope import prefix_q
 from wangge.core.api_helpers import (
@@ -14,6 +15,7 @@ from wangge.core.api_helpers import (
     area_for_write,
     require_registry_write,
 )
+from wangge.party.hooks import annotate_for_api, api_field
 from wangge.party.models import Gender, Member, Organisation, OrgCategory, OrgKind
 from wangge.party.selectors import (
     MemberFilters,
@@ -113,6 +115,19 @@ class MemberOut(Schema):
     is_mobile: bool
     mobile_whereabouts: str
     version: int
+    # The member's public page (三亮), added by assessment; absent when the page is hidden.
+    public_url: str | None = None
+
+    @staticmethod
+    def resolve_public_url(obj, context) -> str | None:
+        return api_field("public_url", obj, context["request"] if context else None)
+
+    @model_serializer(mode="wrap")
+    def _leave_out_hidden(self, handler):
+        data = handler(self)
+        if data.get("public_url") is None:
+            data.pop("public_url", None)
+        return data
 
 
 class MemberQuery(Schema):
@@ -158,7 +173,7 @@ def _organisation(user, org_id: int, field: str = "organisation_id") -> Organisa
 def member_index(request, query: Query[MemberQuery]):
     mobile = None if query.mobile is None else ("1" if query.mobile else "0")
     filters = MemberFilters.from_params({**query.dict(exclude_none=True), "mobile": mobile})
-    return member_list(request.user, filters)
+    return annotate_for_api(member_list(request.user, filters))
 
 
 @members_router.get("/{int:member_id}", response={200: MemberOut, **READ_ERRORS})

@@ -25,6 +25,7 @@ from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
 from wangge.demo.notices import notices_demo_load
 from wangge.demo.pairing import pairing_demo_load
+from wangge.demo.stars import stars_demo_load
 from wangge.demo.users import create_demo_users, demo_activation_codes, demo_logins
 from wangge.demo.visits import visits_demo_load
 from wangge.households.models import Household
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             result.counts["flood"] = flood_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
+            result.counts["stars"] = stars_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -258,6 +260,19 @@ class Command(BaseCommand):
             },
             _("  %(u)d demo logins") % {"u": n_users},
         ]
+        if "stars" in counts:
+            lines.insert(
+                -1,
+                _(
+                    "  five-star rating 2021: %(r)d branch rounds final, %(f)d five-star "
+                    "members; %(p)d public member pages"
+                )
+                % {
+                    "r": counts["stars"]["rounds"],
+                    "f": counts["stars"]["five_star_members"],
+                    "p": counts["stars"]["pages"],
+                },
+            )
         self.stdout.write("\n".join(lines))
 
     def _logins(self) -> None:
