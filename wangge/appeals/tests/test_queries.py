@@ -10,11 +10,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
-from wangge.appeals import public
 from wangge.appeals.models import Appeal, Channel
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.selectors import ROWS_PER_PAGE
 from wangge.appeals.services import appeal_create
+from wangge.core import public
 
 
 @pytest.fixture(autouse=True)
