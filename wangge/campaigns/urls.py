@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.campaigns import duty_views, views
+from wangge.campaigns import duty_views, epidemic_views, views
 
 app_name = "campaigns"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path(
         "accountability/<int:pk>/", duty_views.accountability_detail, name="accountability_detail"
     ),
+    # Epidemic control: returnees, tests, quarantines, follow-ups, the daily status per grid.
+    path("<int:pk>/returnees/", epidemic_views.returnee_index, name="returnee_list"),
+    path("<int:pk>/returnees/new/", epidemic_views.returnee_new, name="returnee_new"),
+    path("<int:pk>/returnees/qr/", epidemic_views.qr_index, name="returnee_qr"),
+    path("returnees/<int:pk>/", epidemic_views.returnee_detail, name="returnee_detail"),
+    path("returnees/<int:pk>/test/", epidemic_views.lab_result_new, name="lab_result_new"),
+    path("returnees/<int:pk>/quarantine/", epidemic_views.quarantine_new, name="quarantine_new"),
+    path("quarantines/<int:pk>/follow-up/", epidemic_views.follow_up_new, name="follow_up_new"),
+    path("follow-ups/", epidemic_views.due_index, name="follow_ups_due"),
+    path("r/<str:key>/", epidemic_views.returnee_public, name="returnee_public"),
 ]

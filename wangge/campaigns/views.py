@@ -101,6 +101,10 @@ def campaign_detail(request, pk: int):
     campaign = campaign_for_user(request.user, pk)
     if campaign.kind in DUTY_KINDS:
         return _duty_detail(request, campaign)
+    if campaign.kind == CampaignKind.EPIDEMIC:
+        from wangge.campaigns.epidemic_views import epidemic_detail
+
+        return epidemic_detail(request, campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",
