@@ -47,12 +47,14 @@ from wangge.campaigns.epidemic_forms import (
     errors_of_service,
 )
 from wangge.campaigns.models import (
+    CampaignKind,
     LabOutcome,
     Quarantine,
     QuarantineKind,
     ReturneeChannel,
     RiskLevel,
 )
+from wangge.campaigns.selectors import campaign_list
 from wangge.core import public
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
@@ -292,7 +294,14 @@ def due_index(request):
     """Today's follow-ups not yet done in the grids the user serves in."""
     today = timezone.localdate()
     due = list(follow_ups_due(request.user, today)[:200])
-    return render(request, "campaigns/epidemic/due.html", {"due": due, "today": today})
+    campaigns = campaign_list(request.user).filter(
+        kind=CampaignKind.EPIDEMIC, starts_on__lte=today, ends_on__gte=today
+    )
+    return render(
+        request,
+        "campaigns/epidemic/due.html",
+        {"due": due, "today": today, "campaigns": campaigns},
+    )
 
 
 def qr_index(request, pk: int):
