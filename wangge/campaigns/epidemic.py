@@ -8,10 +8,11 @@ transaction each, audited, and refuse bad input with every mistake at once.
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,61 +158,77 @@ def households_of(grid: Grid) -> QuerySet:
     )
 
 
-def _active_on(day: datetime.date) -> Q:
-    return Q(starts_on__lte=day, ends_on__gte=day)
+def _active_on(day: datetime.date, path: str = "") -> Q:
+    return Q(**{f"{path}starts_on__lte": day, f"{path}ends_on__gte": day})
+
+
+class GridRow(NamedTuple):
+    pk: int
+    name: str
+    area_code: str
 
 
 def daily_status(user, campaign: Campaign, day: datetime.date, *, village: str = "") -> dict:
-    """Per grid, for one day: returnees who arrived that day, registered so far, under
-    observation, follow-ups due and done, positives so far. Six queries, however many grids."""
+    """Per grid, for one day, among the returnees registered so far: who arrived that day, how
+    many are registered, under observation (a follow-up due), followed up, positive. One
+    grouped query each for the returnees, the day's quarantines (with the day's follow-up as a
+    filtered outer join) and the few positives, and the grids' list, after the roles; however
+    many grids."""
     grids = grids_for(user, campaign)
     if village:
         grids = grids.filter(prefix_q("area_code", village))
-    grid_ids = grids.values("pk")
-    returnees = Returnee.objects.filter(campaign=campaign, grid_id__in=grid_ids)
-
-    def by_grid(queryset, field: str, counted: str = "pk") -> dict[int, int]:
-        rows = queryset.values(field).annotate(n=Count(counted, distinct=True)).order_by()
-        return {row[field]: row["n"] for row in rows}
-
-    quarantines = Quarantine.objects.filter(
-        _active_on(day), returnee__campaign=campaign, returnee__grid_id__in=grid_ids
+    # Scoped through the grids (a semi-join on a few thousand ids): cheaper than comparing
+    # every returnee's area code as text.
+    in_grids = grids.values("pk")
+    registered = (
+        Returnee.objects.filter(grid_id__in=in_grids, campaign=campaign, arrived_on__lte=day)
+        .values("grid_id")
+        .annotate(arrived=Count("pk", filter=Q(arrived_on=day)), registered=Count("pk"))
+        .values_list("grid_id", "arrived", "registered")
+        .order_by()
     )
-    figures = {
-        "arrived": by_grid(returnees.filter(arrived_on=day), "grid_id"),
-        "registered": by_grid(returnees.filter(arrived_on__lte=day), "grid_id"),
-        "observed": by_grid(quarantines, "returnee__grid_id"),
-        "done": by_grid(
-            FollowUp.objects.filter(
-                day=day,
-                quarantine__in=quarantines.values("pk"),
-            ),
-            "quarantine__returnee__grid_id",
-            "quarantine_id",
-        ),
-        "positive": by_grid(
-            LabResult.objects.filter(
-                result=LabOutcome.POSITIVE,
-                tested_on__lte=day,
-                returnee__campaign=campaign,
-                returnee__grid_id__in=grid_ids,
-            ),
-            "returnee__grid_id",
-            "returnee_id",
-        ),
-    }
+    # The day's quarantines, each with its follow-up of the day if done (one a day at most),
+    # and the positives: few rows campaign-wide, so counted for every grid of the campaign
+    # and kept below only for the grids the user sees.
+    within = Q()
+    observed = (
+        Quarantine.objects.filter(
+            _active_on(day), within, returnee__campaign=campaign, returnee__arrived_on__lte=day
+        )
+        .annotate(today=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day)))
+        .values("returnee__grid_id")
+        .annotate(observed=Count("pk", distinct=True), done=Count("today", distinct=True))
+        .values_list("returnee__grid_id", "observed", "done")
+        .order_by()
+    )
+    positives = (
+        LabResult.objects.filter(
+            within,
+            result=LabOutcome.POSITIVE,
+            tested_on__lte=day,
+            returnee__campaign=campaign,
+            returnee__arrived_on__lte=day,
+        )
+        .values("returnee__grid_id")
+        .annotate(n=Count("returnee_id", distinct=True))
+        .values_list("returnee__grid_id", "n")
+        .order_by()
+    )
+    figures: dict[int, list[int]] = {}
+    for grid_id, arrived, total in registered:
+        figures[grid_id] = [arrived, total, 0, 0, 0]
+    for grid_id, n, done in observed:
+        figures.setdefault(grid_id, [0, 0, 0, 0, 0])[2:4] = [n, done]
+    for grid_id, n in positives:
+        figures.setdefault(grid_id, [0, 0, 0, 0, 0])[4] = n
     rows = []
-    totals = dict.fromkeys(STATUS_LISTS, 0)
-    for grid in (
-        grids.select_related("area")
-        .order_by("area_code", "name")
-        .only("pk", "name", "area_code", "area__name")
-    ):
-        row = {key: figures[key].get(grid.pk, 0) for key in figures}
-        row["pending"] = max(row["observed"] - row["done"], 0)
-        for key in totals:
-            totals[key] += row[key]
-        rows.append((grid, row))
+    zeros = (0, 0, 0, 0, 0)
+    keys = ("arrived", "registered", "observed", "done", "positive")
+    for grid in grids.order_by("area_code", "name").values_list("pk", "name", "area_code"):
+        row = dict(zip(keys, figures.get(grid[0], zeros), strict=True))
+        row["pending"] = row["observed"] - row["done"]
+        rows.append((GridRow(*grid), row))
+    totals = {key: sum(row[key] for _grid, row in rows) for key in STATUS_LISTS}
     return {"rows": rows, "totals": totals, "day": day}
 
 
@@ -222,6 +239,8 @@ def status_list(
     returnees = returnees_for(user, campaign)
     if grid_id is not None:
         returnees = returnees.filter(grid_id=grid_id)
+    if what:
+        returnees = returnees.filter(arrived_on__lte=day)  # the figures count those so far
     active = Quarantine.objects.filter(_active_on(day), returnee_id=OuterRef("pk"))
     followed = FollowUp.objects.filter(
         day=day, quarantine__returnee_id=OuterRef("pk"), quarantine__starts_on__lte=day
@@ -455,8 +474,15 @@ def quarantine_start(
         errors["ends_on"] = _("The last day must be on or after the first day.")
     elif starts_on is not None and (ends_on - starts_on).days > 60:
         errors["ends_on"] = _("A quarantine lasts at most 60 days; check the dates.")
-    if starts_on is not None and starts_on < returnee.arrived_on - datetime.timedelta(days=1):
+    if starts_on is not None and starts_on < returnee.arrived_on:
         errors["starts_on"] = _("The quarantine cannot start before the person arrived.")
+    elif starts_on is not None and ends_on is not None and "ends_on" not in errors:
+        overlap = returnee.quarantines.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        other = overlap.first()
+        if other is not None:
+            errors["starts_on"] = _(
+                "The person is already under quarantine from %(a)s to %(b)s; choose days after it."
+            ) % {"a": other.starts_on.isoformat(), "b": other.ends_on.isoformat()}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

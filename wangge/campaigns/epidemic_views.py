@@ -95,6 +95,17 @@ def epidemic_detail(request, campaign):
     village = request.GET.get("village", "")
     village = village if village in {code for code, _name in villages} else ""
     status = daily_status(request.user, campaign, day, village=village)
+    # Over more than one village the page first shows a row per village (a phone cannot
+    # scroll through hundreds of grids); a village's name opens its grids.
+    village_rows = []
+    if not village and len(villages) > 1:
+        sums: dict[str, dict] = {}
+        for grid, row in status["rows"]:
+            into = sums.setdefault(grid.area_code[:12], dict.fromkeys(STATUS_LISTS, 0))
+            for key in STATUS_LISTS:
+                into[key] += row[key]
+        zeros = dict.fromkeys(STATUS_LISTS, 0)
+        village_rows = [(code, name, sums.get(code, zeros)) for code, name in villages]
     return render(
         request,
         "campaigns/epidemic/status.html",
@@ -104,6 +115,7 @@ def epidemic_detail(request, campaign):
             "day": day,
             "village": village,
             "villages": villages,
+            "village_rows": village_rows,
             "previous": day - datetime.timedelta(days=1) if day > campaign.starts_on else None,
             "next": day + datetime.timedelta(days=1) if day < campaign.ends_on else None,
             "can_register": grids_for(request.user, campaign, write=True).exists(),
@@ -134,6 +146,11 @@ def returnee_index(request, pk: int):
         if grid is None:
             raise Http404
     returnees = status_list(request.user, campaign, day, what, grid_id=grid.pk if grid else None)
+    village = request.GET.get("village", "")
+    if len(village) == 12 and village.isdigit():
+        returnees = returnees.filter(area_code__startswith=village)
+    else:
+        village = ""
     page = Paginator(returnees.order_by("-arrived_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -144,6 +161,7 @@ def returnee_index(request, pk: int):
             "grid": grid,
             "day": day,
             "what": what,
+            "village": village,
             "title": _list_title(what),
         },
     )

@@ -162,6 +162,16 @@ def test_quarantine_dates_and_follow_ups(epi):
         starts_on=today - DAY,
         ends_on=today + 12 * DAY,
     )
+    with pytest.raises(ValidationError) as exc:
+        quarantine_start(
+            actor=epi["a"],
+            returnee=returnee,
+            kind="medical",
+            starts_on=today + 5 * DAY,
+            ends_on=today + 20 * DAY,
+        )
+    assert "already under quarantine" in " ".join(exc.value.messages)
+    assert Quarantine.objects.count() == 1
     for day in (today - 2 * DAY, today + 13 * DAY):
         with pytest.raises(ValidationError) as exc:
             follow_up_record(actor=epi["a"], quarantine=quarantine, day=day, temperature="36.5")
@@ -233,6 +243,13 @@ def test_daily_status_per_grid_and_the_lists_behind(client, epi, township_admin)
     }
     assert rows["郭屋1号防疫网格"]["pending"] == 1 and rows["郭屋1号防疫网格"]["positive"] == 1
     assert page.context["status"]["totals"]["registered"] == 3
+    # Over two villages the page first shows a row per village; a village opens its grids.
+    villages = {name: row["registered"] for _code, name, row in page.context["village_rows"]}
+    assert sorted(villages.values()) == [1, 2]
+    page = client.get(f"/campaigns/{epi['campaign'].pk}/?village={testing.VILLAGE_B}")
+    assert not page.context["village_rows"]
+    assert [grid.name for grid, _row in page.context["status"]["rows"]] == ["郭屋1号防疫网格"]
+    assert 'data-grid="郭屋1号防疫网格"' in page.content.decode()
     pending = client.get(
         f"/campaigns/{epi['campaign'].pk}/returnees/",
         {"day": today.isoformat(), "what": "pending"},
