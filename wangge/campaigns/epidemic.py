@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,57 +170,70 @@ class GridRow(NamedTuple):
 
 def daily_status(user, campaign: Campaign, day: datetime.date, *, village: str = "") -> dict:
     """Per grid, for one day, among the returnees registered so far: who arrived that day, how
-    many are registered, under observation (a follow-up due), followed up, positive. One
-    grouped query each for the returnees, the day's quarantines (with the day's follow-up as a
-    filtered outer join) and the few positives, and the grids' list, after the roles; however
-    many grids."""
+    many are registered, under observation (a follow-up due), followed up, positive. After the
+    roles, two queries however many grids: the returnees, the day's quarantines (with the day's
+    follow-up as a filtered outer join) and the few positives counted per grid in one
+    ``UNION ALL``, and the grids' list."""
     grids = grids_for(user, campaign)
     if village:
         grids = grids.filter(prefix_q("area_code", village))
-    # Scoped through the grids (a semi-join on a few thousand ids): cheaper than comparing
-    # every returnee's area code as text.
-    in_grids = grids.values("pk")
+    # Counted per grid over the whole campaign (one scan of its returnees, no text compare of
+    # area codes or semi-join on the grids) in one round trip; only the rows of the grids
+    # the user sees are kept below.
+    zero = Value(0)
     registered = (
-        Returnee.objects.filter(grid_id__in=in_grids, campaign=campaign, arrived_on__lte=day)
+        Returnee.objects.filter(campaign=campaign, arrived_on__lte=day)
         .values("grid_id")
-        .annotate(arrived=Count("pk", filter=Q(arrived_on=day)), registered=Count("pk"))
-        .values_list("grid_id", "arrived", "registered")
+        .annotate(
+            arrived=Count("pk", filter=Q(arrived_on=day)),
+            registered=Count("pk"),
+            observed=zero,
+            done=zero,
+            positive=zero,
+        )
+        .values_list("grid_id", "arrived", "registered", "observed", "done", "positive")
         .order_by()
     )
-    # The day's quarantines, each with its follow-up of the day if done (one a day at most),
-    # and the positives: few rows campaign-wide, so counted for every grid of the campaign
-    # and kept below only for the grids the user sees.
-    within = Q()
+    # The day's quarantines, each with its follow-up of the day if done (one a day at most).
     observed = (
         Quarantine.objects.filter(
-            _active_on(day), within, returnee__campaign=campaign, returnee__arrived_on__lte=day
+            _active_on(day), returnee__campaign=campaign, returnee__arrived_on__lte=day
         )
         .annotate(today=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day)))
         .values("returnee__grid_id")
-        .annotate(observed=Count("pk", distinct=True), done=Count("today", distinct=True))
-        .values_list("returnee__grid_id", "observed", "done")
+        .annotate(
+            arrived=zero,
+            registered=zero,
+            observed=Count("pk", distinct=True),
+            done=Count("today", distinct=True),
+            positive=zero,
+        )
+        .values_list("returnee__grid_id", "arrived", "registered", "observed", "done", "positive")
         .order_by()
     )
     positives = (
         LabResult.objects.filter(
-            within,
             result=LabOutcome.POSITIVE,
             tested_on__lte=day,
             returnee__campaign=campaign,
             returnee__arrived_on__lte=day,
         )
         .values("returnee__grid_id")
-        .annotate(n=Count("returnee_id", distinct=True))
-        .values_list("returnee__grid_id", "n")
+        .annotate(
+            arrived=zero,
+            registered=zero,
+            observed=zero,
+            done=zero,
+            positive=Count("returnee_id", distinct=True),
+        )
+        .values_list("returnee__grid_id", "arrived", "registered", "observed", "done", "positive")
         .order_by()
     )
     figures: dict[int, list[int]] = {}
-    for grid_id, arrived, total in registered:
-        figures[grid_id] = [arrived, total, 0, 0, 0]
-    for grid_id, n, done in observed:
-        figures.setdefault(grid_id, [0, 0, 0, 0, 0])[2:4] = [n, done]
-    for grid_id, n in positives:
-        figures.setdefault(grid_id, [0, 0, 0, 0, 0])[4] = n
+    for grid_id, *counts in registered.union(observed, positives, all=True):
+        into = figures.setdefault(grid_id, [0, 0, 0, 0, 0])
+        for n, count in enumerate(counts):
+            into[n] += count
     rows = []
     zeros = (0, 0, 0, 0, 0)
     keys = ("arrived", "registered", "observed", "done", "positive")
