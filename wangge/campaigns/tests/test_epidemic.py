@@ -379,3 +379,22 @@ def test_stats_count_returnees_and_active_quarantines(epi):
     assert stats["campaigns_by_kind"]["epidemic"] == 1
     village = collect_stats(testing.VILLAGE_B, epi["today"])
     assert village["returnees"] == 1 and village["quarantines_active"] == 0
+
+
+def test_qr_codes_of_the_grids_the_user_records_in(client, epi, township_admin):
+    client.force_login(epi["secretary"])
+    page = client.get(f"/campaigns/{epi['campaign'].pk}/returnees/qr/").content.decode()
+    assert f"/campaigns/r/{grid_qr_key(epi['grid_a'])}/" in page and "<svg" in page
+    assert "郭屋1号防疫网格" not in page
+    client.force_login(township_admin)
+    _register(epi, epi["b"], epi["grid_b"], name="郭三")
+    listed = client.get(
+        f"/campaigns/{epi['campaign'].pk}/returnees/",
+        {"village": testing.VILLAGE_B, "what": "registered"},
+    ).content.decode()
+    assert "郭三" in listed
+    listed = client.get(
+        f"/campaigns/{epi['campaign'].pk}/returnees/",
+        {"village": testing.VILLAGE_A, "what": "registered"},
+    ).content.decode()
+    assert "郭三" not in listed
