@@ -1,5 +1,6 @@
 """A resident back from elsewhere scans the epidemic grid's QR code on a 360 px phone and
-registers without an account; the grid's member then sees them on the daily status."""
+registers without an account; the grid's member then sees them on the daily status, puts them
+in home quarantine and records the day's follow-up from the due list."""
 
 import datetime
 import re
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from wangge import testing
 from wangge.accounts.models import Role
-from wangge.campaigns.models import Returnee
+from wangge.campaigns.models import FollowUp, Returnee
 from wangge.campaigns.services import campaign_create
 from wangge.grids.services import grid_create, grid_layers_seed, grid_qr_key
 from wangge.regions.models import Region
@@ -72,3 +73,16 @@ def test_resident_registers_from_the_qr_form_and_the_member_sees_it(new_page, ep
     member.locator("[data-figure=arrived]").click()
     expect(member.get_by_role("link", name="钱自报")).to_be_visible()
     expect(member.locator("body")).to_contain_text("137****5678")
+    # The member puts them in home quarantine and records today's follow-up from the due list.
+    member.get_by_role("link", name="钱自报").click()
+    member.get_by_role("button", name="登记隔离").click()
+    expect(member.locator("body")).to_contain_text("居家隔离")
+    member.goto("/campaigns/follow-ups/")
+    card = member.locator("[data-due='钱自报']")
+    expect(card).to_be_visible()
+    assert member.evaluate("document.documentElement.scrollWidth") <= 360
+    member.screenshot(path="/tmp/wangge-follow-ups-phone.png", full_page=True)
+    card.locator("input[name=temperature]").fill("36.5")
+    card.get_by_role("button", name="登记随访").click()
+    expect(member.locator("body")).to_contain_text("今天的随访都已完成")
+    assert FollowUp.objects.get().temperature is not None
