@@ -160,7 +160,7 @@ def post_bodies(path: Path, category: int, csrf: str, count: int) -> None:
     """One urlencoded public-form body per line, each with its own signed challenge."""
     from django.core import signing
 
-    from wangge.appeals.public import SALT
+    from wangge.core.public import SALT
 
     issued = int(time.time()) - 60  # older than the minimum fill-in time
     with path.open("w") as out:

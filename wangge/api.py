@@ -144,6 +144,7 @@ def _register() -> None:
     from wangge.assistance.api import router as assistance_router
     from wangge.campaigns.api import router as campaigns_router
     from wangge.campaigns.duty_api import accountability_router, duty_router, pledges_router
+    from wangge.campaigns.epidemic_api import epidemic_router
     from wangge.campaigns.turnout_api import router as turnouts_router
     from wangge.flags.api import router as flags_router
     from wangge.grids.api import router as grids_router
@@ -169,6 +170,7 @@ def _register() -> None:
     api.add_router("/campaigns", campaigns_router)
     api.add_router("/campaigns", duty_router)
     api.add_router("/campaigns", turnouts_router)
+    api.add_router("/campaigns", epidemic_router)
     api.add_router("/pledges", pledges_router)
     api.add_router("/accountability", accountability_router)
     api.add_router("/requests", appeals_router)

@@ -1,36 +1,23 @@
-"""Each grid's QR code (a stable, unguessable key) and a printable poster (SVG page or PNG)."""
+"""Each grid's QR code (a stable, unguessable key) and a printable poster (SVG page or PNG).
 
-import functools
+The key (``grids.services.grid_qr_key``) and the SVG drawing (``core.qr``) live below, as the
+epidemic campaign's returnee form prints QR codes too."""
+
 import io
-import secrets
 from pathlib import Path
 
 import qrcode
-import qrcode.image.svg
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from wangge.core.qr import qr_svg
 from wangge.grids.models import Grid
+from wangge.grids.services import grid_qr_key
+
+__all__ = ["grid_qr_key", "poster_png", "qr_svg"]
 
 FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto")]
 FONT_NAMES = ["NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"]
-
-
-def grid_qr_key(grid: Grid) -> str:
-    """The grid's key, made once (conditional update: two printers at once get the same key)."""
-    if grid.qr_key:
-        return grid.qr_key
-    Grid.objects.filter(pk=grid.pk, qr_key__isnull=True).update(qr_key=secrets.token_urlsafe(12))
-    grid.qr_key = Grid.objects.filter(pk=grid.pk).values_list("qr_key", flat=True).get()
-    return grid.qr_key
-
-
-@functools.lru_cache(maxsize=512)
-def qr_svg(url: str) -> str:
-    """The QR code of ``url`` as SVG; drawing one takes ~25 ms, and a grid's URL never changes,
-    so each process keeps the last few hundred."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return image.to_string(encoding="unicode")
 
 
 def _font(size: int):

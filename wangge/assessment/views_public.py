@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from wangge.appeals import public as protections
 from wangge.assessment import public as pages
 from wangge.assessment import stars
 from wangge.assessment.models import PublicRating, StarKind, StarRound, StarStep, Visibility
+from wangge.core import public as protections
 from wangge.core.errors import DomainError
 from wangge.core.views import too_many_requests
 from wangge.party.selectors import member_for_user

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.crypto import EncryptedTextField
 from wangge.core.models import AreaScoped, Timestamped
 
 
@@ -17,6 +18,7 @@ class CampaignKind(models.TextChoices):
     STRAW_BURNING = "straw_burning", _("Straw-burning ban")
     FOREST_FIRE = "forest_fire", _("Forest-fire prevention")
     FLOOD = "flood", _("Flood control")
+    EPIDEMIC = "epidemic", _("Epidemic control")
 
 
 # Kinds whose grid members sign a responsibility letter and patrol (S10).
@@ -637,3 +639,170 @@ class Turnout(AreaScoped):
 
 # Kinds whose members log patrols and incidents (the duty kinds, and flood's incidents).
 LOG_KINDS = frozenset({*DUTY_KINDS, CampaignKind.FLOOD})
+
+
+# --- Epidemic control (S10): returnees, their tests, quarantines and daily follow-ups ---------
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low risk")
+    MEDIUM = "medium", _("Medium risk")
+    HIGH = "high", _("High risk")
+
+
+class ReturneeChannel(models.TextChoices):
+    MEMBER = "member", _("Registered by a grid member")
+    PUBLIC_QR = "public_qr", _("Registered by the resident (QR form)")
+
+
+class Returnee(AreaScoped, Timestamped):
+    """A person back from elsewhere during an epidemic campaign (返乡人员); ``area`` is the
+    grid's. The phone is encrypted like households'; lists show the masked form."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="returnees", verbose_name=_("campaign")
+    )
+    grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = EncryptedTextField(_("phone"), blank=True, default="")
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    origin = models.CharField(_("coming from"), max_length=100)
+    risk = models.CharField(_("risk level of the origin"), max_length=10, choices=RiskLevel.choices)
+    arrived_on = models.DateField(_("arrival date"))
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    channel = models.CharField(
+        _("registered by"),
+        max_length=10,
+        choices=ReturneeChannel.choices,
+        default=ReturneeChannel.MEMBER,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-arrived_on", "-id"]
+        verbose_name = _("returnee")
+        verbose_name_plural = _("returnees")
+        indexes = [
+            models.Index(fields=["campaign", "grid", "arrived_on"], name="returnee_grid_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting result")
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+
+
+class LabResult(models.Model):
+    """A nucleic-acid test of a returnee (核酸检测)."""
+
+    returnee = models.ForeignKey(
+        Returnee, on_delete=models.CASCADE, related_name="tests", verbose_name=_("returnee")
+    )
+    tested_on = models.DateField(_("test date"))
+    result = models.CharField(_("result"), max_length=10, choices=LabOutcome.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-tested_on", "-id"]
+        verbose_name = _("test result")
+        verbose_name_plural = _("test results")
+        indexes = [models.Index(fields=["result", "tested_on"], name="labresult_result_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tested_on} {self.get_result_display()}"
+
+
+class QuarantineKind(models.TextChoices):
+    HOME = "home", _("Home quarantine")
+    MEDICAL = "medical", _("Medical observation")
+
+
+class Quarantine(models.Model):
+    """Home quarantine or medical observation (居家隔离/医学观察): a follow-up is due each day
+    from the first to the last day."""
+
+    returnee = models.ForeignKey(
+        Returnee, on_delete=models.CASCADE, related_name="quarantines", verbose_name=_("returnee")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=QuarantineKind.choices, default=QuarantineKind.HOME
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("quarantine")
+        verbose_name_plural = _("quarantines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="quarantine_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="quarantine_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+
+class FollowUp(models.Model):
+    """The day's follow-up of someone in quarantine (随访): temperature and how they are."""
+
+    quarantine = models.ForeignKey(
+        Quarantine,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("quarantine"),
+    )
+    day = models.DateField(_("day"))
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["quarantine", "day"], name="followup_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["day", "quarantine"], name="followup_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quarantine_id} {self.day}"

@@ -10,6 +10,8 @@ from wangge.campaigns.models import (
     Opinion,
     Pledge,
     PledgeAck,
+    Quarantine,
+    Returnee,
     Turnout,
 )
 from wangge.core.stats import stat_provider
@@ -102,3 +104,14 @@ def turnout_stats(area_code, today) -> dict:
         "campaign_turnout_workers": row["members"] + row["persons"],
         "campaign_turnout_members": row["members"],
     }
+
+
+@stat_provider
+def epidemic_stats(area_code, today) -> dict:
+    """Returnees registered in epidemic campaigns, and quarantines running today."""
+    returnees = Returnee.objects.all()
+    quarantines = Quarantine.objects.filter(starts_on__lte=today, ends_on__gte=today)
+    if area_code:
+        returnees = returnees.filter(prefix_q("area_code", area_code))
+        quarantines = quarantines.filter(prefix_q("returnee__area_code", area_code))
+    return {"returnees": returnees.count(), "quarantines_active": quarantines.count()}

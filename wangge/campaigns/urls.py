@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.campaigns import duty_views, flood_views, views
+from wangge.campaigns import duty_views, epidemic_views, flood_views, views
 
 app_name = "campaigns"
 
@@ -33,4 +33,14 @@ urlpatterns = [
     path("<int:pk>/turnouts/new/", flood_views.turnout_new, name="turnout_new"),
     path("<int:pk>/summary/", flood_views.summary_page, name="summary"),
     path("on-duty/", flood_views.turnout_mine, name="turnout_mine"),
+    # Epidemic control: returnees, tests, quarantines, follow-ups, the daily status per grid.
+    path("<int:pk>/returnees/", epidemic_views.returnee_index, name="returnee_list"),
+    path("<int:pk>/returnees/new/", epidemic_views.returnee_new, name="returnee_new"),
+    path("<int:pk>/returnees/qr/", epidemic_views.qr_index, name="returnee_qr"),
+    path("returnees/<int:pk>/", epidemic_views.returnee_detail, name="returnee_detail"),
+    path("returnees/<int:pk>/test/", epidemic_views.lab_result_new, name="lab_result_new"),
+    path("returnees/<int:pk>/quarantine/", epidemic_views.quarantine_new, name="quarantine_new"),
+    path("quarantines/<int:pk>/follow-up/", epidemic_views.follow_up_new, name="follow_up_new"),
+    path("follow-ups/", epidemic_views.due_index, name="follow_ups_due"),
+    path("r/<str:key>/", epidemic_views.returnee_public, name="returnee_public"),
 ]

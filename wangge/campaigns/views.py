@@ -106,6 +106,10 @@ def campaign_detail(request, pk: int):
 
     if flood_views.is_engine_kind(campaign):
         return flood_views.engine_detail(request, campaign)
+    if campaign.kind == CampaignKind.EPIDEMIC:
+        from wangge.campaigns.epidemic_views import epidemic_detail
+
+        return epidemic_detail(request, campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",

@@ -1,6 +1,7 @@
 """Writes for grids: creation, edits, household assignment, merging and auto-splitting."""
 
 import math
+import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -374,3 +375,12 @@ def person_update(
         person.refresh_from_db()
         audit_record(actor=actor, action="grids.person_update", obj=person)
     return person
+
+
+def grid_qr_key(grid: Grid) -> str:
+    """The grid's key, made once (conditional update: two printers at once get the same key)."""
+    if grid.qr_key:
+        return grid.qr_key
+    Grid.objects.filter(pk=grid.pk, qr_key__isnull=True).update(qr_key=secrets.token_urlsafe(12))
+    grid.qr_key = Grid.objects.filter(pk=grid.pk).values_list("qr_key", flat=True).get()
+    return grid.qr_key

@@ -10,11 +10,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
-from wangge.appeals import public
 from wangge.appeals.models import Appeal, Channel
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.selectors import ROWS_PER_PAGE
 from wangge.appeals.services import appeal_create
+from wangge.core import public
 
 
 @pytest.fixture(autouse=True)
@@ -36,16 +36,17 @@ def _requests(world, n):
         )
 
 
-def test_my_requests_page_is_paged_with_five_queries(client, world, django_assert_num_queries):
+def test_my_requests_page_is_paged_with_six_queries(client, world, django_assert_num_queries):
     _requests(world, ROWS_PER_PAGE + 3)
     client.force_login(world.users[4])
     client.get(reverse("appeals:mine"))  # warm-up: templates and translations loaded
-    # session, user, role assignments (menu, scope and 2FA share them), count, one page.
-    with django_assert_num_queries(5):
+    # session, user, role assignments (menu, scope and 2FA share them), count, one page, and
+    # the menu's question whether an epidemic campaign runs (its follow-up list).
+    with django_assert_num_queries(6):
         first = client.get(reverse("appeals:mine"))
     assert first.content.count(b'class="req-text"') == ROWS_PER_PAGE
     assert b"Page 1 of 2" in first.content
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         second = client.get(reverse("appeals:mine"), {"page": 2})
     assert second.content.count(b'class="req-text"') == 3
     assert "Submitted" in second.content.decode()  # the state label, once per page
@@ -55,8 +56,8 @@ def test_all_requests_page_query_count(client, world, django_assert_num_queries)
     _requests(world, 3)
     client.force_login(world.users[2])
     client.get(reverse("appeals:list"))
-    # session, user, roles, count, categories, page, villages.
-    with django_assert_num_queries(7):
+    # session, user, roles, count, categories, page, villages, running epidemic (menu).
+    with django_assert_num_queries(8):
         page = client.get(reverse("appeals:list"))
     assert page.content.count(b'class="req-text"') == 3
 

@@ -21,7 +21,7 @@ import sys
 import django
 django.setup()
 from django.conf import settings
-from wangge.appeals.public import rate_limited
+from wangge.core.public import rate_limited
 print(settings.CACHES["default"]["BACKEND"], flush=True)
 for line in sys.stdin:
     kind, who = line.split()

@@ -10,10 +10,10 @@ from PIL import Image
 
 from wangge import testing
 from wangge.accounts.models import Role
-from wangge.appeals import public
 from wangge.appeals.models import Appeal, Channel, State
 from wangge.appeals.posters import grid_qr_key
 from wangge.appeals.services import appeal_create
+from wangge.core import public
 from wangge.core.models import Notification
 
 

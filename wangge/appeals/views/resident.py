@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from wangge.appeals import public
 from wangge.appeals.forms import (
     PublicForm,
     RecoverForm,
@@ -34,6 +33,7 @@ from wangge.appeals.services import (
     appeal_recovery_start,
     phone_index,
 )
+from wangge.core import public
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.views import too_many_requests

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from wangge import testing
 from wangge.accounts.models import Role, RoleAssignment
-from wangge.appeals import public as protections
 from wangge.assessment import stars
 from wangge.assessment.models import (
     StarAward,
@@ -26,6 +25,7 @@ from wangge.assessment.models import (
 )
 from wangge.assessment.public import page_for
 from wangge.audit.models import AuditEvent
+from wangge.core import public as protections
 from wangge.core.errors import DomainError
 from wangge.core.stats import collect_stats
 

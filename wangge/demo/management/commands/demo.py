@@ -19,6 +19,7 @@ from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.duty import duty_demo_load
+from wangge.demo.epidemic import epidemic_demo_load
 from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.flood import flood_demo_load
 from wangge.demo.grids import build_demo_grids
@@ -123,6 +124,9 @@ class Command(BaseCommand):
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
             result.counts["stars"] = stars_demo_load(seed=seed)
+            result.counts["epidemic"] = epidemic_demo_load(
+                seed=seed, township_admin=User.objects.get(username="township-admin")
+            )
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -257,6 +261,16 @@ class Command(BaseCommand):
                 "d": counts["assistance"]["dismissed"],
                 "c": counts["assistance"]["closed"],
                 "o": counts["assistance"]["open"],
+            },
+            _(
+                "  epidemic 2020: %(r)d returnees over %(g)d grids, %(q)d quarantines with "
+                "%(f)d daily follow-ups"
+            )
+            % {
+                "r": counts["epidemic"]["returnees"],
+                "g": counts["epidemic"]["grids_with_returnees"],
+                "q": counts["epidemic"]["quarantines"],
+                "f": counts["epidemic"]["follow_ups"],
             },
             _("  %(u)d demo logins") % {"u": n_users},
         ]

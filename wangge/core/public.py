@@ -1,5 +1,6 @@
-"""Abuse protection for the public pages: a signed arithmetic question, a honeypot, a minimum
-fill-in time, and cache-based rate limits per phone and per IP address.
+"""Abuse protection for the public pages (the grid's request form, the returnee register): a
+signed arithmetic question, a honeypot, a minimum fill-in time, and cache-based rate limits per
+phone and per IP address.
 
 No external captcha: residents on cheap phones and intranets must not depend on a third
 party. Limits are settings (``WANGGE_PUBLIC_LIMITS``) so a county can tune them.
@@ -38,19 +39,21 @@ class Challenge:
     token: str
 
 
-def challenge_new() -> Challenge:
+def challenge_new(salt: str = SALT) -> Challenge:
+    """A sum to answer; each public form signs with its own ``salt``, so a token from one form
+    is no good on another."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    token = signing.dumps({"a": a, "b": b, "t": int(time.time()), "k": uuid.uuid4().hex}, salt=SALT)
+    token = signing.dumps({"a": a, "b": b, "t": int(time.time()), "k": uuid.uuid4().hex}, salt=salt)
     return Challenge(question=f"{a} + {b} = ?", token=token)
 
 
-def challenge_check(token: str, answer: str, honeypot: str) -> str:
+def challenge_check(token: str, answer: str, honeypot: str, salt: str = SALT) -> str:
     """The form's idempotency key when the challenge passes; raise ValueError with a reason."""
     settings_ = limits()
     if honeypot:
         raise ValueError(_("The form could not be sent. Please try again."))
     try:
-        data = signing.loads(token or "", salt=SALT, max_age=settings_["max_age"])
+        data = signing.loads(token or "", salt=salt, max_age=settings_["max_age"])
     except signing.BadSignature:
         raise ValueError(
             _("The form has expired. The page was reloaded; please send it again.")
