@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from wangge.assessment.models import (
     Score,
     ScoreApproval,
     SubjectKind,
+    Talk,
 )
 from wangge.assessment.scoring import DEFAULT_WEIGHTS, REGISTRY, Context, Value, points
 from wangge.audit.services import audit_record
@@ -289,12 +290,19 @@ def compute_period(*, township_code: str, period: Period, actor=None) -> dict:
         stale = Score.objects.filter(township_code=township_code, period_key=period.key)
         for code in frozen:
             stale = stale.exclude(area_code__startswith=code)
+        # Talks keep their row; the link moves to the new score below.
+        Talk.objects.filter(score__in=stale).update(score=None)
         stale.delete()
-        Score.objects.bulk_create(member_scores, batch_size=500)
-        Score.objects.bulk_create(grid_scores, batch_size=500)
-        talks = talks_open_for(
-            scores=[s for s in member_scores if s.below_threshold], scheme=scheme, period=period
+        _insert_scores(member_scores + grid_scores)
+        below = list(
+            Score.objects.filter(
+                township_code=township_code,
+                period_key=period.key,
+                subject_kind=SubjectKind.MEMBER,
+                below_threshold=True,
+            )
         )
+        talks = talks_open_for(scores=below, scheme=scheme, period=period)
         audit_record(
             actor=actor,
             action="assessment.compute",
@@ -310,6 +318,64 @@ def compute_period(*, township_code: str, period: Period, actor=None) -> dict:
         "below": sum(1 for s in member_scores if s.below_threshold),
         "talks": talks,
     }
+
+
+SCORE_COLUMNS = (
+    "area_id",
+    "area_code",
+    "township_code",
+    "period_key",
+    "period_kind",
+    "subject_kind",
+    "member_id",
+    "grid_id",
+    "scheme_id",
+    "score",
+    "below_threshold",
+    "lines",
+    "computed_at",
+)
+
+
+def _insert_scores(scores: list[Score]) -> None:
+    """Multi-row INSERTs of a period's scores: a township's thousands of rows without the
+    per-field preparation of ``bulk_create`` (which took most of a month's computation)."""
+    if not scores:
+        return
+    connection = connections[router.db_for_write(Score)]
+    ops = connection.ops
+    lines_field = Score._meta.get_field("lines")
+    columns = [Score._meta.get_field(name).column for name in SCORE_COLUMNS]
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        ops.quote_name(Score._meta.db_table), ", ".join(ops.quote_name(c) for c in columns)
+    )
+    row_sql = "({})".format(", ".join(["%s"] * len(columns)))
+    computed_at = ops.adapt_datetimefield_value(scores[0].computed_at)
+    rows = [
+        (
+            s.area_id,
+            s.area_code,
+            s.township_code,
+            s.period_key,
+            s.period_kind,
+            s.subject_kind,
+            s.member_id,
+            s.grid_id,
+            s.scheme_id,
+            ops.adapt_decimalfield_value(s.score, 5, 1),
+            s.below_threshold,
+            lines_field.get_db_prep_save(s.lines, connection),
+            computed_at,
+        )
+        for s in scores
+    ]
+    batch = max(1, min(500, ops.bulk_batch_size(columns, rows)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                head + ", ".join([row_sql] * len(chunk)), [v for row in chunk for v in row]
+            )
 
 
 def _grid_scores(township_code, period, scheme, member_scores, frozen, now) -> list[Score]:
@@ -388,9 +454,14 @@ def approve(*, actor, area: Region, period: Period) -> ScoreApproval:
             area.code,
             _("Only the township's leaders may approve the township's scores."),
         )
-        villages = {code[:VILLAGE_LENGTH] for code in scores.values_list("area_code", flat=True)}
+        # Subjects of the township itself (its level-1 grid) are approved with the township.
+        villages = {
+            code[:VILLAGE_LENGTH]
+            for code in scores.values_list("area_code", flat=True)
+            if len(code) >= VILLAGE_LENGTH
+        }
         waiting = sorted(villages - approved_villages(township_code, period.key))
-        if not villages:
+        if not scores.exists():
             raise DomainError(
                 _("There are no scores of %(period)s to approve yet.") % {"period": period.key}
             )

@@ -69,7 +69,7 @@ class TalkCloseForm(forms.Form):
         max_length=5000,
     )
     outcome = forms.CharField(
-        label=_("Outcome"),
+        label=_("Outcome of the talk"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,

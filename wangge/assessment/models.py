@@ -204,8 +204,10 @@ class Talk(AreaScoped, Timestamped):
     committee's queue; tracked to done with the date, who held it, notes and the outcome."""
 
     member = models.ForeignKey("party.Member", on_delete=models.CASCADE, related_name="+")
+    # The computation unlinks a talk before it replaces the period's scores (so that they can
+    # be deleted in one statement); the talk keeps the score's value.
     score = models.OneToOneField(
-        Score, on_delete=models.SET_NULL, null=True, blank=True, related_name="talk"
+        Score, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="talk"
     )
     period_key = models.CharField(_("period"), max_length=10)
     score_value = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
@@ -216,7 +218,7 @@ class Talk(AreaScoped, Timestamped):
     held_on = models.DateField(_("held on"), null=True, blank=True)
     held_by = models.CharField(_("held by"), max_length=100, blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("outcome of the talk"), blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

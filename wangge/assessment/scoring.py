@@ -10,7 +10,7 @@ A value is a share in [0, 1] (``None``: nothing to judge this period, which coun
 Adding an indicator (campaign turn-outs, environment inspections …) is one decorated function
 here or in another module of this app::
 
-    @indicator("turnout", _l("Campaign turn-out"), records=turnout_rows)
+    @indicator("turnout", gettext_lazy("Campaign turn-out"), records=turnout_rows)
     def turnout(ctx): ...
 
 Entered indicators (the inspectors' four methods) read ``InspectorEntry`` marks (0–100).
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from wangge.appeals.metrics import Slice, figure_rows, rates_by
 from wangge.assessment.models import InspectorEntry
@@ -104,15 +104,18 @@ def points(weight: int, value: Value) -> float:
 # ---------------------------------------------------------------- visits on time
 
 
-def _paired(township_code: str, members, period: Period):
+def _paired(township_code: str, members, period: Period) -> list[tuple]:
     """(member, household, since) of the pairings standing on the period's last day."""
     last = period.last_day
-    return (
+    qs = (
         Pairing.objects.filter(township_code=township_code, started_on__lte=last)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last))
-        .filter(member_id__in=members)
         .values_list("member_id", "household_id", "started_on")
     )
+    members = set(members)
+    if len(members) <= 100:  # one member's drill-down; a whole township is filtered here
+        return list(qs.filter(member_id__in=members))
+    return [row for row in qs if row[0] in members]
 
 
 def _due_facts(township_code: str, household_ids, period: Period):
@@ -165,7 +168,7 @@ def _visit_rows(member, period: Period) -> list[Row]:
     return sorted(rows, key=lambda r: (r.ok is not False, r.text))
 
 
-@indicator("visits_on_time", _l("Paired households visited on time"), records=_visit_rows)
+@indicator("visits_on_time", gettext_lazy("Paired households visited on time"), records=_visit_rows)
 def visits_on_time(ctx: Context) -> dict[int, Value]:
     pairs = list(_paired(ctx.township_code, ctx.members, ctx.period))
     last, interval, default = _due_facts(ctx.township_code, [h for _m, h, _s in pairs], ctx.period)
@@ -212,7 +215,7 @@ def _request_rows(figure: str, good: str):
 
 @indicator(
     "requests_response",
-    _l("Requests accepted within the time limit"),
+    gettext_lazy("Requests accepted within the time limit"),
     records=_request_rows("routed", "responded"),
 )
 def requests_response(ctx: Context) -> dict[int, Value]:
@@ -225,7 +228,7 @@ def requests_response(ctx: Context) -> dict[int, Value]:
 
 @indicator(
     "requests_resolution",
-    _l("Requests resolved (rated solved)"),
+    gettext_lazy("Requests resolved (rated solved)"),
     records=_request_rows("rated", "rated_solved"),
 )
 def requests_resolution(ctx: Context) -> dict[int, Value]:
@@ -238,7 +241,7 @@ def requests_resolution(ctx: Context) -> dict[int, Value]:
 
 @indicator(
     "requests_satisfaction",
-    _l("Residents satisfied with their requests"),
+    gettext_lazy("Residents satisfied with their requests"),
     records=_request_rows("ratings", "ratings_solved"),
 )
 def requests_satisfaction(ctx: Context) -> dict[int, Value]:
@@ -263,13 +266,25 @@ def _duty_campaigns(township_code: str, period: Period) -> list[Campaign]:
     )
 
 
-def _campaign_members(township_code: str, campaigns, members) -> dict[int, set[int]]:
-    """Campaign id → the grid workers its letter asks (everyone serving on a grid in its area)."""
-    rows = GridMember.objects.filter(
-        grid__township_code=township_code, member_id__in=members
-    ).values_list("member_id", "grid__area_code")
+def _campaign_members(township_code: str, campaigns, members, cache=None) -> dict[int, set]:
+    """Campaign id → the grid workers its letter asks (everyone serving on a grid in its area).
+    The township's memberships are read once (filtered here: a long ``IN`` list of members is
+    slower than the whole township's rows)."""
+    key = ("memberships", township_code)
+    rows = cache.get(key) if cache is not None else None
+    if rows is None:
+        rows = list(
+            GridMember.objects.filter(grid__township_code=township_code).values_list(
+                "member_id", "grid__area_code"
+            )
+        )
+        if cache is not None:
+            cache[key] = rows
+    members = set(members)
     out: dict[int, set[int]] = {c.pk: set() for c in campaigns}
     for member_id, code in rows:
+        if member_id not in members:
+            continue
         for campaign in campaigns:
             if code.startswith(campaign.area_code):
                 out[campaign.pk].add(member_id)
@@ -304,23 +319,21 @@ def _pledge_rows(member, period: Period) -> list[Row]:
     return rows
 
 
-@indicator("duty_pledges", _l("Responsibility letters acknowledged"), records=_pledge_rows)
+@indicator(
+    "duty_pledges", gettext_lazy("Responsibility letters acknowledged"), records=_pledge_rows
+)
 def duty_pledges(ctx: Context) -> dict[int, Value]:
     campaigns = _duty_campaigns(ctx.township_code, ctx.period)
     if not campaigns:
         return {}
-    asked = _campaign_members(ctx.township_code, campaigns, ctx.members)
+    asked = _campaign_members(ctx.township_code, campaigns, ctx.members, ctx.cache)
     pledges = _latest_pledges(campaigns)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for campaign in campaigns:
         pledge = pledges.get(campaign.pk)
         if pledge is None:
             continue
-        acked = set(
-            _PledgeAck.objects.filter(pledge=pledge, member_id__in=asked[campaign.pk]).values_list(
-                "member_id", flat=True
-            )
-        )
+        acked = set(_PledgeAck.objects.filter(pledge=pledge).values_list("member_id", flat=True))
         for member_id in asked[campaign.pk]:
             counts[member_id][1] += 1
             counts[member_id][0] += member_id in acked
@@ -349,12 +362,12 @@ def _patrol_rows(member, period: Period) -> list[Row]:
     return [Row(log.day, f"{log.campaign.name} · {log.place}", log.text[:60], True) for log in logs]
 
 
-@indicator("duty_patrols", _l("Patrols during duty campaigns"), records=_patrol_rows)
+@indicator("duty_patrols", gettext_lazy("Patrols during duty campaigns"), records=_patrol_rows)
 def duty_patrols(ctx: Context) -> dict[int, Value]:
     campaigns = _duty_campaigns(ctx.township_code, ctx.period)
     if not campaigns:
         return {}
-    asked = _campaign_members(ctx.township_code, campaigns, ctx.members)
+    asked = _campaign_members(ctx.township_code, campaigns, ctx.members, ctx.cache)
     expected: dict[int, int] = defaultdict(int)
     for campaign in campaigns:
         weeks = _weeks_in(campaign, ctx.period) * PATROLS_PER_WEEK
@@ -366,10 +379,10 @@ def duty_patrols(ctx: Context) -> dict[int, Value]:
         kind=DutyLogKind.PATROL,
         day__gte=ctx.period.start,
         day__lt=ctx.period.end,
-        member_id__in=ctx.members,
     )
     for member_id in logs.values_list("member_id", flat=True):
-        done[member_id] += 1
+        if member_id in ctx.members:
+            done[member_id] += 1
     return {
         m: Value(min(1.0, done[m] / n) if n else None, min(done[m], n), n)
         for m, n in expected.items()
@@ -405,17 +418,18 @@ def _accountability_rows(member, period: Period) -> list[Row]:
 
 @indicator(
     "accountability",
-    _l("No accountability records"),
+    gettext_lazy("No accountability records"),
     records=_accountability_rows,
     negative=True,
 )
 def accountability(ctx: Context) -> dict[int, Value]:
     counts: dict[int, int] = defaultdict(int)
     records = Accountability.objects.filter(
-        _accountability_q(ctx.period), township_code=ctx.township_code, member_id__in=ctx.members
+        _accountability_q(ctx.period), township_code=ctx.township_code, member__isnull=False
     )
     for member_id in records.values_list("member_id", flat=True):
-        counts[member_id] += 1
+        if member_id in ctx.members:
+            counts[member_id] += 1
     return {m: Value(max(0.0, 1 - ACCOUNTABILITY_SHARE * n), 0, n) for m, n in counts.items()}
 
 
@@ -439,10 +453,10 @@ def _entered(key: str, label):
     indicator(key, label, records=rows, entered=True)(compute)
 
 
-_entered("hearing", _l("Hearing reports (听汇报)"))
-_entered("results", _l("Checking results (看实绩)"))
-_entered("responsibility", _l("Judging responsibility (评责任)"))
-_entered("ledgers", _l("Checking ledgers (查台账)"))
+_entered("hearing", gettext_lazy("Hearing reports (听汇报)"))
+_entered("results", gettext_lazy("Checking results (看实绩)"))
+_entered("responsibility", gettext_lazy("Judging responsibility (评责任)"))
+_entered("ledgers", gettext_lazy("Checking ledgers (查台账)"))
 
 ENTERED = [key for key, d in REGISTRY.items() if d.entered]
 

@@ -277,7 +277,7 @@ class Migration(migrations.Migration):
                 ("held_on", models.DateField(blank=True, null=True, verbose_name="held on")),
                 ("held_by", models.CharField(blank=True, max_length=100, verbose_name="held by")),
                 ("notes", models.TextField(blank=True, verbose_name="internal notes")),
-                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome of the talk")),
                 (
                     "area",
                     models.ForeignKey(
@@ -310,7 +310,7 @@ class Migration(migrations.Migration):
                     models.OneToOneField(
                         blank=True,
                         null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="talk",
                         to="assessment.score",
                     ),
