@@ -5,6 +5,7 @@ Every write is one transaction and raises a plain-language error, storing nothin
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,7 @@ from wangge.assessment.scoring import DEFAULT_WEIGHTS, REGISTRY, Context, Value,
 from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError
 from wangge.core.periods import Period
-from wangge.grids.models import Grid, GridMember
+from wangge.grids.models import GridMember
 from wangge.party.models import Member
 from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
@@ -239,6 +240,25 @@ def _line(key: str, weight: int, value: Value) -> dict:
     }
 
 
+@dataclass
+class _Row:
+    """A score about to be inserted (a model instance each cost more than the computation)."""
+
+    area_id: str
+    area_code: str
+    township_code: str
+    period_key: str
+    period_kind: str
+    subject_kind: str
+    member_id: int | None
+    grid_id: int | None
+    scheme_id: int
+    score: Decimal
+    below_threshold: bool
+    lines: list
+    computed_at: object
+
+
 def compute_period(*, township_code: str, period: Period, actor=None) -> dict:
     """Compute (or recompute) a period's scores for every grid worker and grid of a township
     with the current scheme: a few queries per indicator, then bulk writes. Villages already
@@ -269,19 +289,20 @@ def compute_period(*, township_code: str, period: Period, actor=None) -> dict:
         lines = [_line(k, w, values[k].get(member_id, empty)) for k, w in weights]
         total = _round(sum(line["points"] for line in lines))
         member_scores.append(
-            Score(
-                period_key=period.key,
-                period_kind=period.kind,
-                subject_kind=SubjectKind.MEMBER,
-                member_id=member_id,
-                scheme=scheme,
-                score=total,
-                below_threshold=total < scheme.threshold,
-                lines=lines,
-                computed_at=now,
-                area_id=area_id,
-                area_code=area_code,
-                township_code=township_code,
+            _Row(
+                area_id,
+                area_code,
+                township_code,
+                period.key,
+                period.kind,
+                SubjectKind.MEMBER,
+                member_id,
+                None,
+                scheme.pk,
+                total,
+                total < scheme.threshold,
+                lines,
+                now,
             )
         )
     grid_scores = _grid_scores(township_code, period, scheme, member_scores, frozen, now)
@@ -337,7 +358,7 @@ SCORE_COLUMNS = (
 )
 
 
-def _insert_scores(scores: list[Score]) -> None:
+def _insert_scores(scores: list[_Row]) -> None:
     """Multi-row INSERTs of a period's scores: a township's thousands of rows without the
     per-field preparation of ``bulk_create`` (which took most of a month's computation)."""
     if not scores:
@@ -378,21 +399,21 @@ def _insert_scores(scores: list[Score]) -> None:
             )
 
 
-def _grid_scores(township_code, period, scheme, member_scores, frozen, now) -> list[Score]:
+def _grid_scores(township_code, period, scheme, member_scores, frozen, now) -> list[_Row]:
     """A grid's score: the mean of its workers' scores, indicator by indicator."""
     by_member = {s.member_id: s for s in member_scores}
     members_of: dict[int, list[int]] = defaultdict(list)
     grids = {}
-    memberships = GridMember.objects.filter(grid__township_code=township_code).select_related(
-        "grid"
+    memberships = GridMember.objects.filter(grid__township_code=township_code).values_list(
+        "grid_id", "member_id", "grid__area_id", "grid__area_code"
     )
-    for gm in memberships.only("member_id", "grid__id", "grid__area_id", "grid__area_code"):
-        if gm.member_id in by_member and gm.grid.area_code[:VILLAGE_LENGTH] not in frozen:
-            members_of[gm.grid_id].append(gm.member_id)
-            grids[gm.grid_id] = gm.grid
+    for grid_id, member_id, area_id, area_code in memberships:
+        if member_id in by_member and area_code[:VILLAGE_LENGTH] not in frozen:
+            members_of[grid_id].append(member_id)
+            grids[grid_id] = (area_id, area_code)
     out = []
     for grid_id, members in members_of.items():
-        grid: Grid = grids[grid_id]
+        area_id, area_code = grids[grid_id]
         scores = [by_member[m] for m in members]
         lines = []
         for i, line in enumerate(scores[0].lines):
@@ -410,19 +431,20 @@ def _grid_scores(township_code, period, scheme, member_scores, frozen, now) -> l
             )
         total = _round(sum(float(s.score) for s in scores) / len(scores))
         out.append(
-            Score(
-                period_key=period.key,
-                period_kind=period.kind,
-                subject_kind=SubjectKind.GRID,
-                grid_id=grid_id,
-                scheme=scheme,
-                score=total,
-                below_threshold=total < scheme.threshold,
-                lines=lines,
-                computed_at=now,
-                area_id=grid.area_id,
-                area_code=grid.area_code,
-                township_code=township_code,
+            _Row(
+                area_id,
+                area_code,
+                township_code,
+                period.key,
+                period.kind,
+                SubjectKind.GRID,
+                None,
+                grid_id,
+                scheme.pk,
+                total,
+                total < scheme.threshold,
+                lines,
+                now,
             )
         )
     return out
