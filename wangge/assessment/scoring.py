@@ -22,7 +22,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import IntegerField, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Value as V
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -149,22 +151,46 @@ def _on_time(last, since, days: int, period: Period) -> bool:
 
 
 def _visit_rows(member, period: Period) -> list[Row]:
-    pairs = list(_paired(member.township_code, [member.pk], period))
-    ids = [h for _m, h, _s in pairs]
-    last, interval, default = _due_facts(member.township_code, ids, period)
-    homes = Household.objects.filter(pk__in=ids).only("head_name", "address")
-    names = {h.pk: f"{h.head_name} · {h.address}" for h in homes}
+    """The member's pairings standing at the period's end, each with its household, last
+    visit before the end and interval, in one query (the drill-down page)."""
+    last_day = period.last_day
+    township = member.township_code
+    tags = Household.tags.through.objects.filter(household_id=OuterRef(OuterRef("household_id")))
+    by_tag = (
+        VisitPolicy.objects.filter(township_code=township, tag_id__in=tags.values("tag_id"))
+        .order_by()
+        .values("township_code")
+        .annotate(days=Min("interval_days"))
+        .values("days")
+    )
+    default = (
+        VisitPolicy.objects.filter(township_code=township, tag__isnull=True)
+        .values_list("interval_days", flat=True)
+        .first()
+    ) or FALLBACK_INTERVAL_DAYS
+    last = (
+        Visit.objects.filter(household_id=OuterRef("household_id"), visited_on__lt=period.end)
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    pairs = (
+        Pairing.objects.filter(member=member, township_code=township, started_on__lte=last_day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last_day))
+        .annotate(
+            last=Subquery(last),
+            days=Coalesce(Subquery(by_tag, output_field=IntegerField()), V(default)),
+        )
+        .values_list("household__head_name", "household__address", "started_on", "last", "days")
+    )
     rows = []
-    for _m, household_id, since in pairs:
-        days = interval.get(household_id, default)
-        seen = last.get(household_id)
+    for head_name, address, since, seen, days in pairs:
         ok = _on_time(seen, since, days, period)
         status = (
             _("last visit %(day)s, every %(n)d days") % {"day": seen, "n": days}
             if seen
             else _("not visited yet, paired since %(day)s") % {"day": since}
         )
-        rows.append(Row(seen, names.get(household_id, "—"), status, ok))
+        rows.append(Row(seen, f"{head_name} · {address}", status, ok))
     return sorted(rows, key=lambda r: (r.ok is not False, r.text))
 
 

@@ -89,8 +89,10 @@ def assessment_demo_load(*, seed: int) -> dict:
     workers = sorted(grid_workers(township.code))
     patrolled = set(DutyLog.objects.values_list("member_id", flat=True))
     idle = [m for m in workers if m not in patrolled]
-    chosen = rng.sample(idle, min(5, len(idle)))
-    plan = [(chosen[0], 3), (chosen[0], 6)] + [(m, rng.choice((3, 6))) for m in chosen[1:]]
+    pool = idle or workers
+    chosen = rng.sample(pool, min(5, len(pool)))
+    plan = [(chosen[0], 3), (chosen[0], 6)] if chosen else []
+    plan += [(m, rng.choice((3, 6))) for m in chosen[1:]]
     members = Member.objects.in_bulk([m for m, _month in plan])
     for n, (member_id, month) in enumerate(plan):
         notes = SHORTFALLS[n % len(SHORTFALLS)][1:]
