@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Max, Min, OuterRef, Q, Subquery
+from django.db.models import IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -155,19 +155,18 @@ def _visit_rows(member, period: Period) -> list[Row]:
     visit before the end and interval, in one query (the drill-down page)."""
     last_day = period.last_day
     township = member.township_code
-    tags = Household.tags.through.objects.filter(household_id=OuterRef(OuterRef("household_id")))
+    # The shortest interval among the household's tags' policies, else the default's.
     by_tag = (
-        VisitPolicy.objects.filter(township_code=township, tag_id__in=tags.values("tag_id"))
-        .order_by()
-        .values("township_code")
-        .annotate(days=Min("interval_days"))
-        .values("days")
+        VisitPolicy.objects.filter(
+            township_code=township,
+            tag__households=OuterRef("household_id"),
+        )
+        .order_by("interval_days")
+        .values("interval_days")[:1]
     )
-    default = (
-        VisitPolicy.objects.filter(township_code=township, tag__isnull=True)
-        .values_list("interval_days", flat=True)
-        .first()
-    ) or FALLBACK_INTERVAL_DAYS
+    default = VisitPolicy.objects.filter(township_code=township, tag__isnull=True).values(
+        "interval_days"
+    )[:1]
     last = (
         Visit.objects.filter(household_id=OuterRef("household_id"), visited_on__lt=period.end)
         .order_by("-visited_on")
@@ -178,8 +177,13 @@ def _visit_rows(member, period: Period) -> list[Row]:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last_day))
         .annotate(
             last=Subquery(last),
-            days=Coalesce(Subquery(by_tag, output_field=IntegerField()), V(default)),
+            days=Coalesce(
+                Subquery(by_tag, output_field=IntegerField()),
+                Subquery(default, output_field=IntegerField()),
+                V(FALLBACK_INTERVAL_DAYS),
+            ),
         )
+        .order_by()
         .values_list("household__head_name", "household__address", "started_on", "last", "days")
     )
     rows = []

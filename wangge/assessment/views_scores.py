@@ -48,6 +48,7 @@ from wangge.assessment.score_selectors import (
     score_for_user,
     score_townships,
     subject_name,
+    viewer_prefixes,
 )
 from wangge.assessment.scoring import DEFAULT_WEIGHTS, REGISTRY, label_of
 from wangge.assessment.tasks import compute_scores_task
@@ -221,7 +222,9 @@ def lines_of_key(score: Score, key: str):
 def score_overview(request):
     township = _township(request.user, request.GET.get("township", ""))
     period, period_error = _period(request)
-    area_code = (request.GET.get("area") or township).strip()
+    # A village's leaders see their village; the township's, the township.
+    mine = [p for p in viewer_prefixes(request.user) if p.startswith(township)] or [township]
+    area_code = (request.GET.get("area") or mine[0]).strip()
     if not area_code.startswith(township) or not area_code.isdigit():
         raise Http404
     scheme = scheme_current(township)

@@ -308,3 +308,16 @@ def test_duty_lists_are_versioned_and_the_service_list_is_generated(
     assert client.get(f"/api/v1/members/{grids['other'].pk}/service-list").status_code == 404
     duties = client.get("/api/v1/duties").json()
     assert [(d["level"], d["version"]) for d in duties] == [(4, 2)]
+
+
+def test_village_secretary_sees_their_village_distribution(
+    grids, world, township_admin, secretary_a, client
+):
+    _half_and_half(township_admin)
+    compute_period(township_code=testing.TOWNSHIP, period=MARCH)
+    client.force_login(secretary_a)
+    page = client.get("/assessment/scores/?period=2026-03")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "王党员" in text and "郭党员" not in text
+    assert "Distribution (1 grid workers)" in text
