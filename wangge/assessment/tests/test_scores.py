@@ -321,3 +321,24 @@ def test_village_secretary_sees_their_village_distribution(
     text = page.content.decode()
     assert "王党员" in text and "郭党员" not in text
     assert "Distribution (1 grid workers)" in text
+
+
+def test_scheme_page_refuses_bad_weights_and_the_monthly_job_scores_last_month(
+    grids, world, township_admin, client
+):
+    from wangge.assessment.scoring import REGISTRY
+    from wangge.assessment.tasks import monthly_scores
+
+    client.force_login(township_admin)
+    form = {f"w_{key}": 0 for key in REGISTRY}
+    form.update(w_visits_on_time=60, w_hearing=30, threshold=80, repeat_days=365, commended_size=5)
+    page = client.post("/assessment/scheme/", form)
+    assert page.status_code == 400
+    assert "The weights add up to 90; they must add up to 100." in page.content.decode()
+    assert not Scheme.objects.exists()
+    form["w_hearing"] = 40
+    assert client.post("/assessment/scheme/", form).status_code == 302
+    assert Scheme.objects.get().commended_size == 5
+    # On 5 April the monthly job scores March (the worker runs it on the 2nd).
+    assert monthly_scores.call_local() == 1
+    assert Score.objects.filter(period_key="2026-03", subject_kind="member").count() == 2
