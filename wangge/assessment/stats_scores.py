@@ -23,8 +23,7 @@ def assessment_score_stats(area_code, today) -> dict:
         .order_by("period_key")
     )
     states = talks.aggregate(
-        **{state: Count("id", filter=Q(status=state)) for state in TalkStatus.values},
-        admonition=Count("id", filter=Q(kind="admonition")),
+        **{state: Count("id", filter=Q(status=state)) for state in TalkStatus.values}
     )
     return {
         "scores_by_period": {
