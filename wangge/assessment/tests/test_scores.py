@@ -342,3 +342,52 @@ def test_scheme_page_refuses_bad_weights_and_the_monthly_job_scores_last_month(
     # On 5 April the monthly job scores March (the worker runs it on the 2nd).
     assert monthly_scores.call_local() == 1
     assert Score.objects.filter(period_key="2026-03", subject_kind="member").count() == 2
+
+
+def test_the_queue_shows_campaign_accountability_too(
+    grids, world, township_admin, discipline, client
+):
+    from wangge.campaigns.services import accountability_open, campaign_create
+    from wangge.grids.services import person_create
+
+    campaign = campaign_create(
+        actor=township_admin,
+        area=Region.objects.get(code=testing.TOWNSHIP),
+        name="森林防火",
+        kind="forest_fire",
+        starts_on=datetime.date(2026, 3, 1),
+        ends_on=datetime.date(2026, 4, 30),
+    )
+    ranger = person_create(
+        actor=township_admin, name="护林员乙", area=Region.objects.get(code=HAMLET_A)
+    )
+    accountability_open(
+        actor=township_admin,
+        campaign=campaign,
+        area=Region.objects.get(code=HAMLET_A),
+        failure="责任山场未按要求巡查",
+        person=ranger,
+    )
+    accountability_open(
+        actor=township_admin,
+        campaign=campaign,
+        area=Region.objects.get(code=HAMLET_A),
+        failure="包保区域发生火情",
+        member=world["member"],
+    )
+    client.force_login(discipline)
+    page = client.get("/assessment/talks/").content.decode()
+    assert "责任山场未按要求巡查" in page and "护林员乙" in page and "包保区域发生火情" in page
+    # The member's record counts against them in the period (a negative indicator).
+    _half_and_half(township_admin)
+    scheme_save(
+        actor=township_admin,
+        township_code=testing.TOWNSHIP,
+        weights={"visits_on_time": 50, "accountability": 50},
+    )
+    compute_period(township_code=testing.TOWNSHIP, period=parse_period("2026-04"))
+    score = Score.objects.get(member=world["member"], period_key="2026-04")
+    line = next(line for line in score.lines if line["key"] == "accountability")
+    assert (line["den"], line["points"]) == (1, 25.0)
+    records = client.get(f"/assessment/scores/{score.pk}/accountability/").content.decode()
+    assert "包保区域发生火情" in records and "责任山场未按要求巡查" not in records
