@@ -180,6 +180,7 @@ class DutyOut(Schema):
 
 
 @duties_router.get("", response={200: list[DutyOut], **READ_ERRORS})
+@paginate(Page)
 def duties_index(request):
     """The current duty list of each grid level for the caller's townships."""
     townships = set(score_townships(request.user))

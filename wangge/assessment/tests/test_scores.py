@@ -307,7 +307,8 @@ def test_duty_lists_are_versioned_and_the_service_list_is_generated(
     assert api["grids"][0]["grid"] == "汪屋网格"
     assert client.get(f"/api/v1/members/{grids['other'].pk}/service-list").status_code == 404
     duties = client.get("/api/v1/duties").json()
-    assert [(d["level"], d["version"]) for d in duties] == [(4, 2)]
+    assert duties["count"] == 1
+    assert [(d["level"], d["version"]) for d in duties["items"]] == [(4, 2)]
 
 
 def test_village_secretary_sees_their_village_distribution(
