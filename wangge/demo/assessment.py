@@ -8,17 +8,19 @@ import datetime
 import random
 import time
 
+from django.utils import timezone
+
 from wangge.accounts.models import User
 from wangge.assessment.admonish import talk_close
 from wangge.assessment.compute import (
-    approve,
     compute_period,
     entry_save,
     grid_workers,
     scheme_for,
 )
 from wangge.assessment.duties import duty_list_save
-from wangge.assessment.models import Score, Talk
+from wangge.assessment.models import Score, ScoreApproval, Talk
+from wangge.audit.services import audit_record
 from wangge.campaigns.models import DutyLog
 from wangge.core.periods import month_period, parse_period, quarter_period
 from wangge.demo import vocabulary as V
@@ -106,7 +108,7 @@ def assessment_demo_load(*, seed: int) -> dict:
                 note=note,
             )
     periods = [month_period(YEAR, m) for m in range(1, 13)]
-    periods += [quarter_period(YEAR, q) for q in range(1, 5)]
+    periods.append(quarter_period(YEAR, 4))  # the quarterly bulletin's (API: 2021-Q4)
     for period in periods:
         compute_period(township_code=township.code, period=period)
     # The talks, held the month after.
@@ -122,19 +124,31 @@ def assessment_demo_load(*, seed: int) -> dict:
             outcome=OUTCOMES[n % len(OUTCOMES)],
             expected_version=talk.version,
         )
+    # Every period approved by each village with scores, then by the township: written in
+    # bulk (the approval service checks them one by one; the demo's are all in order).
     villages = list(Region.objects.filter(level=Level.VILLAGE, parent=township).order_by("code"))
-    approved = 0
+    approved_at = timezone.now()
+    approvals = []
     for period in periods:
         with_scores = {
             code[:12]
             for code in scores.filter(period_key=period.key).values_list("area_code", flat=True)
         }
-        for village in villages:
-            if village.code in with_scores:
-                approve(actor=admin, area=village, period=period)
-                approved += 1
-        approve(actor=admin, area=township, period=period)
-        approved += 1
+        for area in [v for v in villages if v.code in with_scores] + [township]:
+            approval = ScoreApproval(
+                period_key=period.key, approved_by=admin, approved_at=approved_at
+            )
+            approval.set_area(area)
+            approvals.append(approval)
+    ScoreApproval.objects.bulk_create(approvals)
+    audit_record(
+        actor=admin,
+        action="assessment.approve",
+        object_type="assessment.scoreapproval",
+        area_code=township.code,
+        detail={"periods": [p.key for p in periods], "approvals": len(approvals)},
+    )
+    approved = len(approvals)
     return {
         "periods": len(periods),
         "scores": Score.objects.filter(township_code=township.code).count(),
