@@ -141,6 +141,12 @@ def _register() -> None:
     from wangge.accounts.regions_api import router as regions_router
     from wangge.appeals.api import router as appeals_router
     from wangge.appeals.metrics_api import router as appeals_metrics_router
+    from wangge.assessment.api_scores import (
+        admonishments_router,
+        duties_router,
+        scores_router,
+        service_list_router,
+    )
     from wangge.assistance.api import router as assistance_router
     from wangge.campaigns.api import router as campaigns_router
     from wangge.campaigns.duty_api import accountability_router, duty_router, pledges_router
@@ -181,6 +187,10 @@ def _register() -> None:
     from wangge.assessment.api_stars import star_ratings_router
 
     api.add_router("/star-ratings", star_ratings_router)
+    api.add_router("/scores", scores_router)
+    api.add_router("/admonishments", admonishments_router)
+    api.add_router("/duties", duties_router)
+    api.add_router("/members", service_list_router)
 
 
 _register()

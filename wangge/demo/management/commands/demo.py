@@ -15,6 +15,7 @@ from wangge.accounts.models import User
 from wangge.core.crypto import DecryptionError
 from wangge.demo import vocabulary as V
 from wangge.demo.appeals import build_demo_requests
+from wangge.demo.assessment import assessment_demo_load
 from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
@@ -127,6 +128,7 @@ class Command(BaseCommand):
             result.counts["epidemic"] = epidemic_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
+            result.counts["assessment"] = assessment_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()

@@ -6,9 +6,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
+    initial = False
 
     dependencies = [
+        ("assessment", "0001_duties_scores"),
         ("party", "0001_initial"),
         ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
