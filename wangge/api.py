@@ -174,6 +174,9 @@ def _register() -> None:
     api.add_router("/notices", notices_router)
     api.add_router("/feedback", feedback_router)
     api.add_router("/reports", reports_router)
+    from wangge.grids.roster_api import router as grid_roster_router
+
+    api.add_router("/grids", grid_roster_router)
 
 
 _register()
