@@ -177,6 +177,9 @@ def _register() -> None:
     from wangge.grids.roster_api import router as grid_roster_router
 
     api.add_router("/grids", grid_roster_router)
+    from wangge.grids.councils_api import router as councils_router
+
+    api.add_router("/councils", councils_router)
 
 
 _register()

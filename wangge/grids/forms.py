@@ -194,3 +194,41 @@ class RosterForm(forms.Form):
         )
         if grid.level != 1:
             del self.fields["township_leader"]
+
+
+class SeatForm(forms.Form):
+    """Seat a person who serves, or a member, on a council with a role."""
+
+    person = PersonChoice(
+        label=_("Person who serves"),
+        queryset=Person.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
+    )
+    member = MemberChoice(
+        label=_("Or a Party member"),
+        queryset=Member.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member from the list.")},
+    )
+    role = forms.CharField(
+        label=_("Role"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"list": "roles"}),
+    )
+
+    def __init__(self, *args, user, village_code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            visible(Person.objects.select_related("area"), user)
+            .filter(prefix_q("area_code", village_code))
+            .defer("phone")
+            .order_by("area_code", "name")
+        )
+        self.fields["member"].queryset = (
+            visible(Member.objects.select_related("organisation"), user)
+            .filter(prefix_q("area_code", village_code))
+            .defer("id_number", "phone")
+            .order_by("area_code", "name")
+        )
