@@ -311,3 +311,107 @@ class Accountability(AreaScoped, Timestamped):
 
     def __str__(self) -> str:
         return self.failure[:40]
+
+
+# --- environment: inspections of hamlets by the councils (S10) ---------------------------
+
+
+class InspectionItem(models.Model):
+    """One thing inspectors score in a hamlet (庭院整洁, 垃圾分类 …); a list per township."""
+
+    township_code = models.CharField(_("township code"), max_length=9, db_index=True)
+    name = models.CharField(_("name"), max_length=40)
+    max_points = models.PositiveSmallIntegerField(_("most points"))
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["township_code", "sort", "name"]
+        verbose_name = _("inspection item")
+        verbose_name_plural = _("inspection items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township_code", "name"], name="inspectionitem_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_points__gte=1), name="inspectionitem_max_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnvironmentSetting(models.Model):
+    """A township's choices for the environment work: whether villages are compared (三看三比)."""
+
+    township_code = models.CharField(_("township code"), max_length=9, unique=True)
+    comparison_on = models.BooleanField(_("compare villages (三看三比)"), default=True)
+
+    class Meta:
+        verbose_name = _("environment setting")
+        verbose_name_plural = _("environment settings")
+
+    def __str__(self) -> str:
+        return self.township_code
+
+
+class Inspection(AreaScoped):
+    """A council's (or the five elders') inspection of a hamlet on a day; ``area`` is the
+    hamlet. The scores are rows, one per item."""
+
+    council = models.ForeignKey(
+        "party.Organisation",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("council"),
+    )
+    day = models.DateField(_("day"))
+    total = models.PositiveIntegerField(_("points"))
+    max_total = models.PositiveIntegerField(_("most points"))
+    note = models.TextField(_("what was found"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [
+            models.Index(fields=["township_code", "area_code", "day"], name="inspection_area_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__lte=models.F("max_total")),
+                name="inspection_total_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.day}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total / self.max_total) if self.max_total else 0
+
+
+class InspectionScore(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="scores", verbose_name=_("inspection")
+    )
+    item = models.ForeignKey(
+        InspectionItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    class Meta:
+        ordering = ["inspection", "item__sort"]
+        verbose_name = _("inspection score")
+        verbose_name_plural = _("inspection scores")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="inspectionscore_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.points}"

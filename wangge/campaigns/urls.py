@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from wangge.campaigns import duty_views, views
+from wangge.campaigns import duty_views, environment_urls, views
 
 app_name = "campaigns"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path(
         "accountability/<int:pk>/", duty_views.accountability_detail, name="accountability_detail"
     ),
+    path("environment/", include(environment_urls.urlpatterns)),
 ]

@@ -29,4 +29,4 @@ def test_demo_tells_the_duty_campaigns(db, demo_settings):
     assert stats["pledges_acknowledged"] == PledgeAck.objects.count() > 0
     assert 0 < stats["pledges_pending"] <= 23
     assert stats["campaigns_by_kind"]["straw_burning"] == 1
-    assert stats["persons"] == 10 and stats["accountability_open"] == 1
+    assert stats["persons"] >= 10 and stats["accountability_open"] == 1

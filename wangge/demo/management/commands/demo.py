@@ -18,6 +18,7 @@ from wangge.demo.appeals import build_demo_requests
 from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
+from wangge.demo.councils import rosters_demo_load
 from wangge.demo.duty import duty_demo_load
 from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.grids import build_demo_grids
@@ -117,6 +118,7 @@ class Command(BaseCommand):
             result.counts["duty"] = duty_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
+            result.counts["councils"] = rosters_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -251,6 +253,15 @@ class Command(BaseCommand):
                 "d": counts["assistance"]["dismissed"],
                 "c": counts["assistance"]["closed"],
                 "o": counts["assistance"]["open"],
+            },
+            _(
+                "  rosters: %(l)d villager-group leaders on level-3 grids; %(c)d environment "
+                "councils and the five elders, %(s)d people on them"
+            )
+            % {
+                "l": counts["councils"]["villager_group_leaders"],
+                "c": counts["councils"]["environment_councils"],
+                "s": counts["councils"]["council_seats"],
             },
             _("  %(u)d demo logins") % {"u": n_users},
         ]

@@ -1,0 +1,47 @@
+"""The demo's rosters and councils: villager-group leaders, the township leadership and its
+logins, 157 environment councils with 3–5 people each, and Hubin's five elders (7)."""
+
+from django.db.models import Count
+from django.utils import timezone
+
+from wangge.accounts.models import User
+from wangge.core.stats import collect_stats
+from wangge.demo import vocabulary as V
+from wangge.demo.tests.test_demo import demo_settings, run_demo
+from wangge.grids.models import CouncilSeat, Grid, GridMember, GridPerson
+from wangge.party.models import Organisation, OrgKind
+
+__all__ = ["demo_settings"]
+
+
+def test_demo_fills_rosters_and_councils(db, demo_settings, client):
+    run_demo("--scale", "0.1")
+    l3 = Grid.objects.filter(layer__slug="service", level=3)
+    assert l3.exists()
+    assert GridPerson.objects.filter(duty="村民组长", grid__in=l3).count() == l3.count()
+    assert not l3.exclude(person_roles__duty="村民组长").exists()
+    for code, *_rest in V.VILLAGES:
+        l1 = Grid.objects.get(layer__slug="service", level=1, area_code=code)
+        user = User.objects.get(username=f"leader-{code}")
+        assert user.member_id == l1.responsible_id
+        assert GridMember.objects.get(grid=l1, member_id=user.member_id).township_leader
+    seats = list(
+        Organisation.objects.filter(kind=OrgKind.COUNCIL)
+        .annotate(n=Count("seats"))
+        .values_list("name", "n")
+    )
+    environment = [n for name, n in seats if name.endswith("环境理事会")]
+    assert len(environment) == 157 and all(3 <= n <= 5 for n in environment)
+    assert dict(seats)["湖滨村五老议事会"] == 7
+    stats = collect_stats(V.TOWNSHIP[0], timezone.localdate())
+    assert stats["councils_with_roster"] == 158
+    assert CouncilSeat.objects.filter(member__isnull=False).count() == 0
+
+    # The leader's page shows their own record on the village's level-1 grid, marked.
+    user = User.objects.get(username=f"leader-{V.HUBIN}")
+    client.force_login(user)
+    l1 = Grid.objects.get(layer__slug="service", level=1, area_code=V.HUBIN)
+    page = client.get(f"/grids/{l1.pk}/").content.decode()
+    assert user.display_name in page and "班子成员" in page
+    coverage = client.get("/grids/councils/").content.decode()
+    assert "湖滨村五老议事会" in coverage
