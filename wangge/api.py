@@ -180,6 +180,9 @@ def _register() -> None:
     from wangge.grids.councils_api import router as councils_router
 
     api.add_router("/councils", councils_router)
+    from wangge.campaigns.environment_api import router as inspections_router
+
+    api.add_router("/inspections", inspections_router)
 
 
 _register()

@@ -128,3 +128,33 @@ def test_comparison_and_the_township_switch(client, township_admin, secretary_a,
     assert client.post("/campaigns/environment/setting/", {"on": "1"}).status_code == 403
     with pytest.raises(PermissionDenied):
         comparison_switch(actor=secretary_a, township_code=testing.TOWNSHIP, on=True)
+
+
+def _auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {testing.api_token(user)}"}
+
+
+def test_api_records_and_lists_inspections_scoped(client, secretary_a, secretary_b, setup):
+    items = setup["items"]
+    body = {
+        "area_code": HAMLET_A,
+        "council_id": setup["a"].pk,
+        "day": timezone.localdate().isoformat(),
+        "scores": [{"item_id": i.pk, "points": 10} for i in items],
+    }
+    made = client.post(
+        "/api/v1/inspections", body, content_type="application/json", **_auth(secretary_a)
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["total"] == 20
+    over = {**body, "scores": [{"item_id": i.pk, "points": 30} for i in items]}
+    bad = client.post(
+        "/api/v1/inspections", over, content_type="application/json", **_auth(secretary_a)
+    )
+    assert bad.status_code == 422 and Inspection.objects.count() == 1
+    other = client.post(
+        "/api/v1/inspections", body, content_type="application/json", **_auth(secretary_b)
+    )
+    assert other.status_code == 422 and Inspection.objects.count() == 1
+    assert client.get("/api/v1/inspections", **_auth(secretary_a)).json()["count"] == 1
+    assert client.get("/api/v1/inspections", **_auth(secretary_b)).json()["count"] == 0

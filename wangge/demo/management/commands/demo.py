@@ -20,6 +20,7 @@ from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.councils import rosters_demo_load
 from wangge.demo.duty import duty_demo_load
+from wangge.demo.environment import environment_demo_load
 from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
@@ -119,6 +120,7 @@ class Command(BaseCommand):
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
             result.counts["councils"] = rosters_demo_load(seed=seed)
+            result.counts["environment"] = environment_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -263,6 +265,8 @@ class Command(BaseCommand):
                 "c": counts["councils"]["environment_councils"],
                 "s": counts["councils"]["council_seats"],
             },
+            _("  %(i)d environment inspections of hamlets in 2021")
+            % {"i": counts["environment"]["inspections"]},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
