@@ -16,6 +16,7 @@ class CampaignKind(models.TextChoices):
     VISIT = "visit", _("Visit campaign")
     STRAW_BURNING = "straw_burning", _("Straw-burning ban")
     FOREST_FIRE = "forest_fire", _("Forest-fire prevention")
+    ASSISTANCE = "assistance", _("Concentrated assistance drive")
 
 
 # Kinds whose grid members sign a responsibility letter and patrol (S10).
@@ -415,3 +416,47 @@ class InspectionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.points}"
+
+
+# --- concentrated assistance (集中帮扶): one task per household, to its paired member -------
+
+
+class DriveTask(AreaScoped):
+    """A household to call on during a concentrated-assistance drive; ``area`` is the
+    household's. Generated when the drive is created; the member marks it done with a note."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="drive_tasks", verbose_name=_("campaign")
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    reason = models.CharField(_("why"), max_length=100)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["area_code", "id"]
+        verbose_name = _("drive task")
+        verbose_name_plural = _("drive tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "household"], name="drivetask_once"),
+        ]
+        indexes = [models.Index(fields=["member", "done_at"], name="drivetask_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.household_id}"

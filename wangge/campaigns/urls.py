@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from wangge.campaigns import duty_views, environment_urls, views
+from wangge.campaigns import drive_urls, duty_views, environment_urls, views
 
 app_name = "campaigns"
 
@@ -23,4 +23,5 @@ urlpatterns = [
         "accountability/<int:pk>/", duty_views.accountability_detail, name="accountability_detail"
     ),
     path("environment/", include(environment_urls.urlpatterns)),
+    path("drives/", include(drive_urls.urlpatterns)),
 ]

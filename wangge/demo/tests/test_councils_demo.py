@@ -50,6 +50,6 @@ def test_demo_fills_rosters_and_councils(db, demo_settings, client):
 
     # 2021 inspections of every council's hamlet, the comparison of villages shown.
     assert Inspection.objects.filter(day__year=2021).values("area_code").distinct().count() == 157
-    client.force_login(User.objects.get(username="township-admin"))
+    client.force_login(User.objects.get(username=f"secretary-{V.HUBIN}"))
     compared = client.get("/campaigns/environment/compare/?year=2021").content.decode()
     assert "湖滨村委会" in compared

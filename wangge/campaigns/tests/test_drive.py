@@ -1,0 +1,116 @@
+"""Concentrated assistance drives: a task per household with an open plan (or risk flag),
+given to the paired member, who marks it done; figures per village; scoped."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from wangge import testing
+from wangge.assistance.models import Plan
+from wangge.campaigns.drive import drive_create, task_done
+from wangge.campaigns.models import Campaign, DriveTask
+from wangge.pairing.models import Pairing
+from wangge.regions.models import Region
+
+GROUP_A = testing.VILLAGE_A + "001001"
+GROUP_B = testing.VILLAGE_B + "001001"
+DAY = datetime.date(2021, 3, 1)
+
+
+def _plan(household):
+    return Plan.objects.create(
+        household=household, area_code=household.area_code, township_code=household.area_code[:9]
+    )
+
+
+@pytest.fixture
+def world(regions, member_a):
+    member = testing.make_member(area_code=GROUP_A, seq=1, name="汪党员")
+    member_a.member_id = member.pk
+    member_a.save()
+    needy = testing.make_household(area_code=GROUP_A, seq=2, head_name="汪困难")
+    calm = testing.make_household(area_code=GROUP_A, seq=3, head_name="汪平安")
+    other = testing.make_household(area_code=GROUP_B, seq=4, head_name="郭困难")
+    _plan(needy)
+    _plan(other)
+    pairing = Pairing(member=member, household=needy, started_on=DAY)
+    pairing.area_id = pairing.area_code = needy.area_code
+    pairing.township_code = needy.area_code[:9]
+    pairing.save()
+    return {"member": member, "needy": needy, "calm": calm, "other": other}
+
+
+def test_drive_makes_tasks_and_the_member_marks_one_done(client, secretary_a, member_a, world):
+    client.force_login(secretary_a)
+    made = client.post(
+        "/campaigns/drives/new/",
+        {
+            "name": "集中帮扶",
+            "area": testing.VILLAGE_A,
+            "starts_on": "2021-03-01",
+            "ends_on": "2021-03-31",
+        },
+    )
+    assert made.status_code == 302, made.content.decode()[:1500]
+    drive = Campaign.objects.get(kind="assistance")
+    task = DriveTask.objects.get(campaign=drive)
+    assert task.household == world["needy"] and task.member == world["member"]
+    detail = client.get(f"/campaigns/drives/{drive.pk}/").content.decode()
+    assert "湖滨村委会" in detail and "汪困难" in detail and "郭困难" not in detail
+    client.force_login(member_a)
+    mine = client.get("/campaigns/drives/mine/").content.decode()
+    assert "汪困难" in mine and 'id="nav-drive-tasks"' in mine
+    empty = client.post(f"/campaigns/drives/tasks/{task.pk}/done/", {"note": " "})
+    assert empty.status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is None
+    client.post(f"/campaigns/drives/tasks/{task.pk}/done/", {"note": "送去米油，联系了医保"})
+    task.refresh_from_db()
+    assert task.done_at is not None and task.done_note == "送去米油，联系了医保"
+    with pytest.raises(ValidationError):
+        task_done(actor=member_a, task=task, note="again")
+
+
+def test_scope_and_bad_input(client, secretary_a, secretary_b, world):
+    client.force_login(secretary_a)
+    outside = client.post(
+        "/campaigns/drives/new/",
+        {
+            "name": "越界",
+            "area": testing.VILLAGE_B,
+            "starts_on": "2021-03-01",
+            "ends_on": "2021-03-31",
+        },
+    )
+    assert outside.status_code == 404
+    backwards = client.post(
+        "/campaigns/drives/new/",
+        {
+            "name": "倒序",
+            "area": testing.VILLAGE_A,
+            "starts_on": "2021-03-31",
+            "ends_on": "2021-03-01",
+        },
+    )
+    assert backwards.status_code == 400
+    assert not Campaign.objects.exists() and not DriveTask.objects.exists()
+    with pytest.raises(PermissionDenied):
+        drive_create(
+            actor=secretary_b,
+            name="x",
+            area=Region.objects.get(code=testing.VILLAGE_A),
+            starts_on=DAY,
+            ends_on=DAY,
+        )
+    drive = drive_create(
+        actor=secretary_a,
+        name="集中帮扶",
+        area=Region.objects.get(code=testing.VILLAGE_A),
+        starts_on=DAY,
+        ends_on=DAY,
+    )
+    client.force_login(secretary_b)
+    assert client.get(f"/campaigns/drives/{drive.pk}/").status_code == 404
+    task = DriveTask.objects.get()
+    assert client.post(f"/campaigns/drives/tasks/{task.pk}/done/", {"note": "x"}).status_code == 404
