@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from wangge.accounts.models import User
-from wangge.campaigns.models import Inspection
+from wangge.campaigns.models import Campaign, DriveTask, Inspection
 from wangge.core.stats import collect_stats
 from wangge.demo import vocabulary as V
 from wangge.demo.tests.test_demo import demo_settings, run_demo
@@ -53,3 +53,8 @@ def test_demo_fills_rosters_and_councils(db, demo_settings, client):
     client.force_login(User.objects.get(username=f"secretary-{V.HUBIN}"))
     compared = client.get("/campaigns/environment/compare/?year=2021").content.decode()
     assert "湖滨村委会" in compared
+
+    # The concentrated assistance drive over the flagged families.
+    drive = Campaign.objects.get(kind="assistance")
+    tasks = DriveTask.objects.filter(campaign=drive)
+    assert tasks.count() == 165 and tasks.filter(done_at__isnull=False).exists()

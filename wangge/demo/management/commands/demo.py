@@ -19,6 +19,7 @@ from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.councils import rosters_demo_load
+from wangge.demo.drive import drive_demo_load
 from wangge.demo.duty import duty_demo_load
 from wangge.demo.environment import environment_demo_load
 from wangge.demo.flags import Person, agency_demo_load
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             )
             result.counts["councils"] = rosters_demo_load(seed=seed)
             result.counts["environment"] = environment_demo_load(seed=seed)
+            result.counts["drive"] = drive_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -267,6 +269,8 @@ class Command(BaseCommand):
             },
             _("  %(i)d environment inspections of hamlets in 2021")
             % {"i": counts["environment"]["inspections"]},
+            _("  concentrated assistance drive: %(t)d flagged households, %(d)d done")
+            % {"t": counts["drive"]["tasks"], "d": counts["drive"]["done"]},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         self.stdout.write("\n".join(lines))
