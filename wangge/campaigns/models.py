@@ -116,6 +116,15 @@ class Opinion(AreaScoped):
     )
     categorised_at = models.DateTimeField(_("categorised"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # Given by a Party member consulted about the grid scheme (the thousand-members visit).
+    consultation = models.ForeignKey(
+        "campaigns.Consultation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="opinions",
+        verbose_name=_("consultation"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -460,3 +469,46 @@ class DriveTask(AreaScoped):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} · {self.household_id}"
+
+
+# --- the thousand-members visit: members consulted about the grid scheme -------------------
+
+
+class Consultation(AreaScoped):
+    """A Party member asked about grid management during a visit campaign (千名党员大走访: the
+    members were the ones visited); ``area`` is the member's. Their opinions are ``Opinion``
+    rows pointing here, categorised like any other."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="consultations", verbose_name=_("campaign")
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member consulted"),
+    )
+    consulted_by = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consulted by"),
+    )
+    day = models.DateField(_("day"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="consultation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.member_id}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from wangge.campaigns import drive_urls, duty_views, environment_urls, views
+from wangge.campaigns import consultation_views, drive_urls, duty_views, environment_urls, views
 
 app_name = "campaigns"
 
@@ -24,4 +24,14 @@ urlpatterns = [
     ),
     path("environment/", include(environment_urls.urlpatterns)),
     path("drives/", include(drive_urls.urlpatterns)),
+    path(
+        "<int:pk>/consultations/",
+        consultation_views.consultation_index,
+        name="consultation_list",
+    ),
+    path(
+        "<int:pk>/consultations/new/",
+        consultation_views.consultation_new,
+        name="consultation_new",
+    ),
 ]
