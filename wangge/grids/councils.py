@@ -11,7 +11,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import can_write_registry, personal, prefix_q, visible
+from wangge.accounts.scope import (
+    can_write_registry,
+    personal,
+    prefix_q,
+    require_personal_data,
+    visible,
+)
 from wangge.audit.services import audit_record
 from wangge.grids.models import CouncilSeat, Person
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind
@@ -65,6 +71,7 @@ class VillageCoverage:
 
 
 def _hamlets(user, village_code: str = "") -> QuerySet:
+    require_personal_data(user)  # the lists lead to rosters of people
     qs = visible(Region.objects.filter(level=Level.HAMLET), user, field="code")
     if village_code:
         qs = qs.filter(prefix_q("code", village_code))

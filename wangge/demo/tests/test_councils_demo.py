@@ -58,3 +58,7 @@ def test_demo_fills_rosters_and_councils(db, demo_settings, client):
     drive = Campaign.objects.get(kind="assistance")
     tasks = DriveTask.objects.filter(campaign=drive)
     assert tasks.count() == 165 and tasks.filter(done_at__isnull=False).exists()
+
+    # The thousand-members visit: members consulted (1,082 × 0.1) and their opinions (252 × 0.1).
+    assert stats["campaign_members_consulted"] == 108
+    assert stats["campaign_consultation_opinions"] == stats["opinions"] == 25

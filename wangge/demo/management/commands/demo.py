@@ -238,11 +238,11 @@ class Command(BaseCommand):
                 "k": f"{counts['pairing']['key_households']:,}",
                 "n": f"{counts['pairing']['uncovered']:,}",
             },
-            _("  %(v)s visits in the past year; %(c)s: %(m)s members visited, %(o)s opinions")
+            _("  %(v)s visits in the past year; %(c)s: %(m)s members consulted, %(o)s opinions")
             % {
                 "v": f"{counts['visits']['history']:,}",
                 "c": NAME,
-                "m": f"{counts['visits']['members_visited']:,}",
+                "m": f"{counts['visits']['members_consulted']:,}",
                 "o": f"{counts['visits']['opinions']:,}",
             },
             _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
