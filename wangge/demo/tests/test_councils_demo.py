@@ -11,6 +11,7 @@ from wangge.demo import vocabulary as V
 from wangge.demo.tests.test_demo import demo_settings, run_demo
 from wangge.grids.models import CouncilSeat, Grid, GridMember, GridPerson
 from wangge.party.models import Organisation, OrgKind
+from wangge.visits.models import Visit
 
 __all__ = ["demo_settings"]
 
@@ -61,4 +62,7 @@ def test_demo_fills_rosters_and_councils(db, demo_settings, client):
 
     # The thousand-members visit: members consulted (1,082 × 0.1) and their opinions (252 × 0.1).
     assert stats["campaign_members_consulted"] == 108
-    assert stats["campaign_consultation_opinions"] == stats["opinions"] == 25
+    assert stats["campaign_consultation_opinions"] == 25
+    thousand = Campaign.objects.get(name="千名党员大走访")
+    assert thousand.opinions.filter(consultation__isnull=False).count() == 25
+    assert not Visit.objects.filter(campaign=thousand).exists()

@@ -17,7 +17,10 @@ def test_demo_tells_the_duty_campaigns(db, demo_settings):
     started = time.perf_counter()
     run_demo("--scale", "0.1")
     assert time.perf_counter() - started < 300
-    campaigns = {c.kind: c for c in Campaign.objects.filter(starts_on__year=2021)}
+    duty_kinds = ["straw_burning", "forest_fire"]
+    campaigns = {
+        c.kind: c for c in Campaign.objects.filter(starts_on__year=2021, kind__in=duty_kinds)
+    }
     assert set(campaigns) == {"straw_burning", "forest_fire"}
     for campaign in campaigns.values():
         logs = DutyLog.objects.filter(campaign=campaign)
