@@ -17,6 +17,7 @@ from wangge.accounts.scope import can_write_registry, personal, prefix_q, visibl
 from wangge.assistance.models import Plan, PlanStatus
 from wangge.audit.services import audit_record
 from wangge.campaigns.models import Campaign, CampaignKind, DriveTask
+from wangge.campaigns.selectors import campaign_list
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing
 from wangge.regions.models import Region
@@ -129,8 +130,11 @@ def task_done(*, actor, task: DriveTask, note: str) -> DriveTask:
 
 
 def drive_list(user) -> QuerySet:
+    """Drives over the user's areas or over an area containing them: a township drive is
+    seen from each village, whose pages then show only the village's tasks."""
     return (
-        visible(Campaign.objects.filter(kind=CampaignKind.ASSISTANCE), user)
+        campaign_list(user)
+        .filter(kind=CampaignKind.ASSISTANCE)
         .annotate(
             tasks=Count("drive_tasks"),
             done=Count("drive_tasks", filter=Q(drive_tasks__done_at__isnull=False)),

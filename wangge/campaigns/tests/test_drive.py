@@ -114,3 +114,18 @@ def test_scope_and_bad_input(client, secretary_a, secretary_b, world):
     assert client.get(f"/campaigns/drives/{drive.pk}/").status_code == 404
     task = DriveTask.objects.get()
     assert client.post(f"/campaigns/drives/tasks/{task.pk}/done/", {"note": "x"}).status_code == 404
+
+
+def test_village_sees_its_part_of_a_township_drive(client, township_admin, secretary_a, world):
+    drive = drive_create(
+        actor=township_admin,
+        name="全乡集中帮扶",
+        area=Region.objects.get(code=testing.TOWNSHIP),
+        starts_on=DAY,
+        ends_on=DAY,
+    )
+    assert DriveTask.objects.filter(campaign=drive).count() == 2
+    client.force_login(secretary_a)
+    assert "全乡集中帮扶" in client.get("/campaigns/drives/").content.decode()
+    page = client.get(f"/campaigns/drives/{drive.pk}/").content.decode()
+    assert "汪困难" in page and "郭困难" not in page
