@@ -1,6 +1,7 @@
 """Concentrated assistance drives (集中帮扶, S10): creating one makes a task for every household
 in its area with an open risk flag or an open assistance plan, assigned to the member paired
-with the household; members mark their tasks done with a note; figures per village."""
+with the household (unpaired: the member responsible for its service grid); members mark their
+tasks done with a note; figures per village."""
 
 import datetime
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from wangge.assistance.models import Plan, PlanStatus
 from wangge.audit.services import audit_record
 from wangge.campaigns.models import Campaign, CampaignKind, DriveTask
 from wangge.campaigns.selectors import campaign_list
+from wangge.grids.models import GridHousehold
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing
 from wangge.regions.models import Region
@@ -88,6 +90,16 @@ def _generate_tasks(campaign: Campaign) -> int:
         .values_list("household_id", "member_id")
     )
     areas = dict(Household.objects.filter(pk__in=ids).values_list("pk", "area_code"))
+    # No pairing: the member responsible for the household's service grid takes it.
+    for household_id, lead, upper in (
+        GridHousehold.objects.filter(
+            household_id__in=[pk for pk in ids if pk not in paired], layer__slug="service"
+        )
+        .values_list("household_id", "grid__responsible_id", "grid__parent__responsible_id")
+        .order_by("household_id")
+    ):
+        if lead or upper:
+            paired[household_id] = lead or upper
     tasks = []
     for pk in ids:
         task = DriveTask(

@@ -10,6 +10,7 @@ from wangge import testing
 from wangge.assistance.models import Plan
 from wangge.campaigns.drive import drive_create, task_done
 from wangge.campaigns.models import Campaign, DriveTask
+from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.pairing.models import Pairing
 from wangge.regions.models import Region
 
@@ -129,3 +130,27 @@ def test_village_sees_its_part_of_a_township_drive(client, township_admin, secre
     assert "全乡集中帮扶" in client.get("/campaigns/drives/").content.decode()
     page = client.get(f"/campaigns/drives/{drive.pk}/").content.decode()
     assert "汪困难" in page and "郭困难" not in page
+
+
+def test_unpaired_household_goes_to_its_service_grid_leader(township_admin, secretary_a, world):
+    service = {layer.slug: layer for layer in grid_layers_seed()}["service"]
+    leader = testing.make_member(area_code=GROUP_A, seq=9, name="汪网格长")
+    grid = grid_create(
+        actor=township_admin,
+        layer=service,
+        name="汪屋1号四级网格",
+        area=Region.objects.get(code=testing.VILLAGE_A + "001"),
+        level=4,
+        responsible=leader,
+    )
+    lonely = testing.make_household(area_code=GROUP_A, seq=8, head_name="汪独居")
+    _plan(lonely)
+    grid_assign_households(actor=township_admin, grid=grid, households=[lonely])
+    drive = drive_create(
+        actor=secretary_a,
+        name="集中帮扶",
+        area=Region.objects.get(code=testing.VILLAGE_A),
+        starts_on=DAY,
+        ends_on=DAY,
+    )
+    assert DriveTask.objects.get(campaign=drive, household=lonely).member == leader
