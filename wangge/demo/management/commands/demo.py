@@ -117,10 +117,10 @@ class Command(BaseCommand):
             )
             result.counts["requests"] = build_demo_requests(seed, today=today)
             result.counts["notices"] = notices_demo_load(seed=seed, today=result.today)
+            result.counts["councils"] = rosters_demo_load(seed=seed)
             result.counts["duty"] = duty_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
-            result.counts["councils"] = rosters_demo_load(seed=seed)
             result.counts["environment"] = environment_demo_load(seed=seed)
             result.counts["drive"] = drive_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
