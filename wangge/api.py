@@ -183,6 +183,10 @@ def _register() -> None:
     from wangge.campaigns.environment_api import router as inspections_router
 
     api.add_router("/inspections", inspections_router)
+    from wangge.campaigns.drive_api import consultations_router, drives_router
+
+    api.add_router("/drives", drives_router)
+    api.add_router("/campaigns", consultations_router)
 
 
 _register()

@@ -100,3 +100,31 @@ def test_bad_input_and_scope(client, secretary_a, secretary_b, campaign, members
     client.force_login(secretary_b)
     listing = client.get(f"/campaigns/{campaign.pk}/consultations/").content.decode()
     assert "汪老党员" not in listing
+
+
+def _auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {testing.api_token(user)}"}
+
+
+def test_api_records_and_lists_consultations(client, secretary_a, secretary_b, campaign, members):
+    url = f"/api/v1/campaigns/{campaign.pk}/consultations"
+    body = {
+        "member_id": members["a"].pk,
+        "consulted_by_id": members["asker"].pk,
+        "day": timezone.localdate().isoformat(),
+        "opinions": ["希望网格员名单上墙"],
+    }
+    made = client.post(url, body, content_type="application/json", **_auth(secretary_a))
+    assert made.status_code == 201, made.content
+    assert made.json()["opinion_count"] == 1
+    twice = client.post(url, body, content_type="application/json", **_auth(secretary_a))
+    assert twice.status_code == 422
+    outsider = client.post(
+        url,
+        {**body, "member_id": members["b"].pk},
+        content_type="application/json",
+        **_auth(secretary_a),
+    )
+    assert outsider.status_code == 422 and Consultation.objects.count() == 1
+    assert client.get(url, **_auth(secretary_a)).json()["count"] == 1
+    assert client.get(url, **_auth(secretary_b)).json()["count"] == 0

@@ -154,3 +154,28 @@ def test_unpaired_household_goes_to_its_service_grid_leader(township_admin, secr
         ends_on=DAY,
     )
     assert DriveTask.objects.get(campaign=drive, household=lonely).member == leader
+
+
+def _auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {testing.api_token(user)}"}
+
+
+def test_api_lists_tasks_and_marks_one_done(client, secretary_a, secretary_b, member_a, world):
+    drive = drive_create(
+        actor=secretary_a,
+        name="集中帮扶",
+        area=Region.objects.get(code=testing.VILLAGE_A),
+        starts_on=DAY,
+        ends_on=DAY,
+    )
+    tasks = client.get(f"/api/v1/drives/{drive.pk}/tasks", **_auth(secretary_a)).json()
+    assert tasks["count"] == 1
+    assert client.get(f"/api/v1/drives/{drive.pk}/tasks", **_auth(secretary_b)).status_code == 404
+    task_id = tasks["items"][0]["id"]
+    url = f"/api/v1/drives/tasks/{task_id}/done"
+    other = client.post(url, {"note": "x"}, content_type="application/json", **_auth(secretary_b))
+    assert other.status_code == 404
+    done = client.post(url, {"note": "已上门"}, content_type="application/json", **_auth(member_a))
+    assert done.status_code == 200 and done.json()["done_note"] == "已上门"
+    again = client.post(url, {"note": "又"}, content_type="application/json", **_auth(member_a))
+    assert again.status_code == 422
