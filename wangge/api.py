@@ -191,6 +191,19 @@ def _register() -> None:
     api.add_router("/admonishments", admonishments_router)
     api.add_router("/duties", duties_router)
     api.add_router("/members", service_list_router)
+    from wangge.grids.roster_api import router as grid_roster_router
+
+    api.add_router("/grids", grid_roster_router)
+    from wangge.grids.councils_api import router as councils_router
+
+    api.add_router("/councils", councils_router)
+    from wangge.campaigns.environment_api import router as inspections_router
+
+    api.add_router("/inspections", inspections_router)
+    from wangge.campaigns.drive_api import consultations_router, drives_router
+
+    api.add_router("/drives", drives_router)
+    api.add_router("/campaigns", consultations_router)
 
 
 _register()

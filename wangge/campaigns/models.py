@@ -19,6 +19,7 @@ class CampaignKind(models.TextChoices):
     FOREST_FIRE = "forest_fire", _("Forest-fire prevention")
     FLOOD = "flood", _("Flood control")
     EPIDEMIC = "epidemic", _("Epidemic control")
+    ASSISTANCE = "assistance", _("Concentrated assistance drive")
 
 
 # Kinds whose grid members sign a responsibility letter and patrol (S10).
@@ -118,6 +119,15 @@ class Opinion(AreaScoped):
     )
     categorised_at = models.DateTimeField(_("categorised"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # Given by a Party member consulted about the grid scheme (the thousand-members visit).
+    consultation = models.ForeignKey(
+        "campaigns.Consultation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="opinions",
+        verbose_name=_("consultation"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -806,3 +816,194 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarantine_id} {self.day}"
+
+
+# --- environment: inspections of hamlets by the councils (S10) ---------------------------
+
+
+class InspectionItem(models.Model):
+    """One thing inspectors score in a hamlet (庭院整洁, 垃圾分类 …); a list per township."""
+
+    township_code = models.CharField(_("township code"), max_length=9, db_index=True)
+    name = models.CharField(_("name"), max_length=40)
+    max_points = models.PositiveSmallIntegerField(_("most points"))
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["township_code", "sort", "name"]
+        verbose_name = _("inspection item")
+        verbose_name_plural = _("inspection items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township_code", "name"], name="inspectionitem_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_points__gte=1), name="inspectionitem_max_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnvironmentSetting(models.Model):
+    """A township's choices for the environment work: whether villages are compared (三看三比)."""
+
+    township_code = models.CharField(_("township code"), max_length=9, unique=True)
+    comparison_on = models.BooleanField(_("compare villages (三看三比)"), default=True)
+
+    class Meta:
+        verbose_name = _("environment setting")
+        verbose_name_plural = _("environment settings")
+
+    def __str__(self) -> str:
+        return self.township_code
+
+
+class Inspection(AreaScoped):
+    """A council's (or the five elders') inspection of a hamlet on a day; ``area`` is the
+    hamlet. The scores are rows, one per item."""
+
+    council = models.ForeignKey(
+        "party.Organisation",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("council"),
+    )
+    day = models.DateField(_("day"))
+    total = models.PositiveIntegerField(_("points"))
+    max_total = models.PositiveIntegerField(_("most points"))
+    note = models.TextField(_("what was found"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [
+            models.Index(fields=["township_code", "area_code", "day"], name="inspection_area_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__lte=models.F("max_total")),
+                name="inspection_total_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.day}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total / self.max_total) if self.max_total else 0
+
+
+class InspectionScore(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="scores", verbose_name=_("inspection")
+    )
+    item = models.ForeignKey(
+        InspectionItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    class Meta:
+        ordering = ["inspection", "item__sort"]
+        verbose_name = _("inspection score")
+        verbose_name_plural = _("inspection scores")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="inspectionscore_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.points}"
+
+
+# --- concentrated assistance (集中帮扶): one task per household, to its paired member -------
+
+
+class DriveTask(AreaScoped):
+    """A household to call on during a concentrated-assistance drive; ``area`` is the
+    household's. Generated when the drive is created; the member marks it done with a note."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="drive_tasks", verbose_name=_("campaign")
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    reason = models.CharField(_("why"), max_length=100)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["area_code", "id"]
+        verbose_name = _("drive task")
+        verbose_name_plural = _("drive tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "household"], name="drivetask_once"),
+        ]
+        indexes = [models.Index(fields=["member", "done_at"], name="drivetask_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.household_id}"
+
+
+# --- the thousand-members visit: members consulted about the grid scheme -------------------
+
+
+class Consultation(AreaScoped):
+    """A Party member asked about grid management during a visit campaign (千名党员大走访: the
+    members were the ones visited); ``area`` is the member's. Their opinions are ``Opinion``
+    rows pointing here, categorised like any other."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="consultations", verbose_name=_("campaign")
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member consulted"),
+    )
+    consulted_by = models.ForeignKey(
+        "party.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consulted by"),
+    )
+    day = models.DateField(_("day"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="consultation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.member_id}"

@@ -7,6 +7,7 @@ from wangge.campaigns.models import (
     AccountabilityStatus,
     Campaign,
     CampaignKind,
+    Consultation,
     Opinion,
     Pledge,
     PledgeAck,
@@ -115,3 +116,18 @@ def epidemic_stats(area_code, today) -> dict:
         returnees = returnees.filter(prefix_q("area_code", area_code))
         quarantines = quarantines.filter(prefix_q("returnee__area_code", area_code))
     return {"returnees": returnees.count(), "quarantines_active": quarantines.count()}
+
+
+@stat_provider
+def consultation_stats(area_code, today) -> dict:
+    """Members consulted about the grid scheme in visit campaigns, and the opinions they gave
+    (千名党员大走访: the members were the ones visited)."""
+    consultations = Consultation.objects.all()
+    opinions = Opinion.objects.filter(consultation__isnull=False)
+    if area_code:
+        consultations = consultations.filter(prefix_q("area_code", area_code))
+        opinions = opinions.filter(prefix_q("area_code", area_code))
+    return {
+        "campaign_members_consulted": consultations.values("member_id").distinct().count(),
+        "campaign_consultation_opinions": opinions.count(),
+    }

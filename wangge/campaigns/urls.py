@@ -1,6 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
-from wangge.campaigns import duty_views, epidemic_views, flood_views, views
+from wangge.campaigns import (
+    consultation_views,
+    drive_urls,
+    duty_views,
+    environment_urls,
+    epidemic_views,
+    flood_views,
+    views,
+)
 
 app_name = "campaigns"
 
@@ -43,4 +51,16 @@ urlpatterns = [
     path("quarantines/<int:pk>/follow-up/", epidemic_views.follow_up_new, name="follow_up_new"),
     path("follow-ups/", epidemic_views.due_index, name="follow_ups_due"),
     path("r/<str:key>/", epidemic_views.returnee_public, name="returnee_public"),
+    path("environment/", include(environment_urls.urlpatterns)),
+    path("drives/", include(drive_urls.urlpatterns)),
+    path(
+        "<int:pk>/consultations/",
+        consultation_views.consultation_index,
+        name="consultation_list",
+    ),
+    path(
+        "<int:pk>/consultations/new/",
+        consultation_views.consultation_new,
+        name="consultation_new",
+    ),
 ]

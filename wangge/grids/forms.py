@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.scope import visible
+from wangge.accounts.scope import prefix_q, visible
 from wangge.core.forms import RegionChoiceField, writable
+from wangge.grids.models import Person
 from wangge.households.forms import KEEP_HELP, IdMultipleChoiceField
 from wangge.households.models import Household
 from wangge.party.models import Member
@@ -144,4 +145,90 @@ class PersonForm(forms.Form):
         self.fields["member"].queryset = visible(Member.objects.all(), user)
         self.fields["household"].queryset = visible(
             Household.objects.defer("head_id_number", "phone"), user
+        )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.area.name}）"
+
+
+class RosterForm(forms.Form):
+    """Add a member or a person to a grid's roster, with a duty."""
+
+    member = MemberChoice(
+        label=_("Party member"),
+        queryset=Member.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member from the list.")},
+    )
+    person = PersonChoice(
+        label=_("Or a person who serves"),
+        queryset=Person.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
+    )
+    duty = forms.CharField(
+        label=_("Duty"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"list": "duties"}),
+    )
+    township_leader = forms.BooleanField(
+        label=_("Member of the township leadership (班子成员)"), required=False
+    )
+
+    def __init__(self, *args, user, grid, prefix_code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            visible(Member.objects.select_related("organisation"), user)
+            .filter(prefix_q("area_code", prefix_code))
+            .defer("id_number", "phone")
+            .order_by("area_code", "name")
+        )
+        self.fields["person"].queryset = (
+            visible(Person.objects.select_related("area"), user)
+            .filter(prefix_q("area_code", prefix_code))
+            .defer("phone")
+            .order_by("area_code", "name")
+        )
+        if grid.level != 1:
+            del self.fields["township_leader"]
+
+
+class SeatForm(forms.Form):
+    """Seat a person who serves, or a member, on a council with a role."""
+
+    person = PersonChoice(
+        label=_("Person who serves"),
+        queryset=Person.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
+    )
+    member = MemberChoice(
+        label=_("Or a Party member"),
+        queryset=Member.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member from the list.")},
+    )
+    role = forms.CharField(
+        label=_("Role"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"list": "roles"}),
+    )
+
+    def __init__(self, *args, user, village_code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            visible(Person.objects.select_related("area"), user)
+            .filter(prefix_q("area_code", village_code))
+            .defer("phone")
+            .order_by("area_code", "name")
+        )
+        self.fields["member"].queryset = (
+            visible(Member.objects.select_related("organisation"), user)
+            .filter(prefix_q("area_code", village_code))
+            .defer("id_number", "phone")
+            .order_by("area_code", "name")
         )

@@ -81,6 +81,8 @@ class GridMember(models.Model):
         "party.Member", on_delete=models.CASCADE, related_name="grid_memberships"
     )
     duty = models.CharField(_("duty"), max_length=50, blank=True)
+    # Level 1 only: the member sits on the township's leadership (班子成员).
+    township_leader = models.BooleanField(_("township leadership (班子成员)"), default=False)
 
     class Meta:
         verbose_name = _("grid member")
@@ -151,3 +153,74 @@ class Person(AreaScoped, Timestamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GridPerson(models.Model):
+    """A person who is not (or not only) recorded as a member, on a grid's roster with a duty:
+    the villager-group leader (村民组长) on a level-3 grid, a volunteer, a cleaner."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="person_roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grid_roles")
+    duty = models.CharField(_("duty"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["grid", "id"]
+        verbose_name = _("person on a grid")
+        verbose_name_plural = _("people on grids")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "person"], name="grid_person_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid} · {self.person_id}"
+
+
+class CouncilSeat(models.Model):
+    """One seat on a council's roster (环境理事会, 五老议事会): a person or a member, with a role.
+    The council is a ``party.Organisation`` of kind council; its area scopes the seat."""
+
+    council = models.ForeignKey(
+        "party.Organisation",
+        on_delete=models.CASCADE,
+        related_name="seats",
+        verbose_name=_("council"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="council_seats",
+        verbose_name=_("person"),
+    )
+    member = models.ForeignKey(
+        "party.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="council_seats",
+        verbose_name=_("Party member"),
+    )
+    role = models.CharField(_("role"), max_length=30)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["council", "id"]
+        verbose_name = _("council seat")
+        verbose_name_plural = _("council seats")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True, member__isnull=False)
+                | models.Q(person__isnull=False, member__isnull=True),
+                name="councilseat_person_or_member",
+            ),
+            models.UniqueConstraint(fields=["council", "person"], name="councilseat_person_once"),
+            models.UniqueConstraint(fields=["council", "member"], name="councilseat_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} · {self.role}"
+
+    @property
+    def name(self) -> str:
+        return (self.person or self.member).name

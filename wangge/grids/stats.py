@@ -2,7 +2,7 @@ from django.db.models import Count
 
 from wangge.accounts.scope import prefix_q
 from wangge.core.stats import stat_provider
-from wangge.grids.models import Grid, GridLayer, Person
+from wangge.grids.models import CouncilSeat, Grid, GridLayer, Person
 
 
 @stat_provider
@@ -22,3 +22,12 @@ def person_stats(area_code, today) -> dict:
     if area_code:
         people = people.filter(prefix_q("area_code", area_code))
     return {"persons": people.count()}
+
+
+@stat_provider
+def council_stats(area_code, today) -> dict:
+    """Councils (environment councils, the five elders) with at least one person on them."""
+    seats = CouncilSeat.objects.all()
+    if area_code:
+        seats = seats.filter(prefix_q("council__area_code", area_code))
+    return {"councils_with_roster": seats.values("council_id").distinct().count()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.grids import views
+from wangge.grids import council_views, roster_views, views
 
 app_name = "grids"
 
@@ -17,4 +17,13 @@ urlpatterns = [
     path("persons/", views.person_index, name="person_list"),
     path("persons/new/", views.person_new, name="person_create"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("<int:pk>/roster/add/", roster_views.roster_add_view, name="roster_add"),
+    path("<int:pk>/roster/remove/", roster_views.roster_remove_view, name="roster_remove"),
+    path("councils/", council_views.council_index, name="council_index"),
+    path("councils/hamlets/", council_views.council_hamlets, name="council_hamlets"),
+    path("councils/new/", council_views.council_new, name="council_new"),
+    path("councils/<int:pk>/", council_views.council_detail, name="council_detail"),
+    path(
+        "councils/<int:pk>/remove/", council_views.council_seat_remove, name="council_seat_remove"
+    ),
 ]

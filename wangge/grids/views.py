@@ -12,6 +12,7 @@ from wangge.accounts.scope import area_prefixes, can_write_registry
 from wangge.core.errors import ConflictError
 from wangge.core.forms import add_service_errors
 from wangge.grids.forms import AssignForm, AutoSplitForm, GridForm, MergeForm, PersonForm
+from wangge.grids.rosters import may_change_roster, roster
 from wangge.grids.selectors import (
     _grid_chain,
     _grid_households,
@@ -138,6 +139,8 @@ def grid_detail(request, pk):
             "grid": grid,
             "chain": _grid_chain(grid),
             "people": _grid_people(grid),
+            "roster": roster(grid),
+            "can_change_roster": may_change_roster(request.user, grid),
             "children": grid_list(request.user).filter(parent=grid),
             "households": households,
             "can_write": can_write_registry(request.user, grid.area_code),

@@ -3,7 +3,7 @@
 import datetime
 
 from wangge import testing
-from wangge.campaigns.models import Campaign, Opinion
+from wangge.campaigns.models import Campaign, Consultation, Opinion
 from wangge.demo.campaigns import NAME, campaign_demo_load
 from wangge.demo.visits import visits_demo_load
 from wangge.regions.models import Region
@@ -46,9 +46,11 @@ def test_campaign_with_categorised_opinions(world):
         township=Region.objects.get(code=testing.TOWNSHIP), seed=3, today=TODAY, scale=0.01
     )
     campaign = Campaign.objects.get(name=NAME)
-    assert counts["members_visited"] == 7  # all members of village A: fewer than 1,082 × 0.01
+    assert counts["members_consulted"] == 7  # every resident member: fewer than 1,082 × 0.01
     assert counts["opinions"] == Opinion.objects.filter(campaign=campaign).count() == 3
     assert not Opinion.objects.filter(category__isnull=True).exists()
+    assert not Opinion.objects.filter(consultation__isnull=True).exists()
     assert campaign.ends_on < TODAY
-    visits = Visit.objects.filter(campaign=campaign)
-    assert all(campaign.starts_on <= v.visited_on <= campaign.ends_on for v in visits)
+    consultations = Consultation.objects.filter(campaign=campaign)
+    assert all(campaign.starts_on <= c.day <= campaign.ends_on for c in consultations)
+    assert not Visit.objects.filter(campaign=campaign).exists()

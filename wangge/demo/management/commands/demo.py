@@ -19,7 +19,10 @@ from wangge.demo.assessment import assessment_demo_load
 from wangge.demo.assistance import assistance_demo_load
 from wangge.demo.build import build_demo, demo_loaded
 from wangge.demo.campaigns import NAME, campaign_demo_load
+from wangge.demo.councils import rosters_demo_load
+from wangge.demo.drive import drive_demo_load
 from wangge.demo.duty import duty_demo_load
+from wangge.demo.environment import environment_demo_load
 from wangge.demo.epidemic import epidemic_demo_load
 from wangge.demo.flags import Person, agency_demo_load
 from wangge.demo.flood import flood_demo_load
@@ -118,6 +121,7 @@ class Command(BaseCommand):
             )
             result.counts["requests"] = build_demo_requests(seed, today=today)
             result.counts["notices"] = notices_demo_load(seed=seed, today=result.today)
+            result.counts["councils"] = rosters_demo_load(seed=seed)
             result.counts["duty"] = duty_demo_load(
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
@@ -129,6 +133,8 @@ class Command(BaseCommand):
                 seed=seed, township_admin=User.objects.get(username="township-admin")
             )
             result.counts["assessment"] = assessment_demo_load(seed=seed)
+            result.counts["environment"] = environment_demo_load(seed=seed)
+            result.counts["drive"] = drive_demo_load(seed=seed)
         elapsed = time.perf_counter() - started
         self._summary(result.counts, len(users), elapsed, seed)
         self._logins()
@@ -244,11 +250,11 @@ class Command(BaseCommand):
                 "k": f"{counts['pairing']['key_households']:,}",
                 "n": f"{counts['pairing']['uncovered']:,}",
             },
-            _("  %(v)s visits in the past year; %(c)s: %(m)s members visited, %(o)s opinions")
+            _("  %(v)s visits in the past year; %(c)s: %(m)s members consulted, %(o)s opinions")
             % {
                 "v": f"{counts['visits']['history']:,}",
                 "c": NAME,
-                "m": f"{counts['visits']['members_visited']:,}",
+                "m": f"{counts['visits']['members_consulted']:,}",
                 "o": f"{counts['visits']['opinions']:,}",
             },
             _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
@@ -274,6 +280,19 @@ class Command(BaseCommand):
                 "q": counts["epidemic"]["quarantines"],
                 "f": counts["epidemic"]["follow_ups"],
             },
+            _(
+                "  rosters: %(l)d villager-group leaders on level-3 grids; %(c)d environment "
+                "councils and the five elders, %(s)d people on them"
+            )
+            % {
+                "l": counts["councils"]["villager_group_leaders"],
+                "c": counts["councils"]["environment_councils"],
+                "s": counts["councils"]["council_seats"],
+            },
+            _("  %(i)d environment inspections of hamlets in 2021")
+            % {"i": counts["environment"]["inspections"]},
+            _("  concentrated assistance drive: %(t)d flagged households, %(d)d done")
+            % {"t": counts["drive"]["tasks"], "d": counts["drive"]["done"]},
             _("  %(u)d demo logins") % {"u": n_users},
         ]
         if "stars" in counts:
