@@ -201,7 +201,9 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
         appeals = appeals.filter(
             household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
         )
-    counts = dict(appeals.values_list("state").annotate(n=Count("pk")).order_by())
+    # One query: requests per state and the latest request of each state.
+    rows = appeals.values_list("state").annotate(n=Count("pk"), at=Max("created_at")).order_by()
+    counts = {state: n for state, n, _at in rows}
     link = personal and grid is None
 
     def listed(*states) -> str:
@@ -209,10 +211,13 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
 
     open_now = sum(counts.get(s, 0) for s in (State.ACCEPTED, State.IN_PROGRESS))
     # The rates of the latest year that has requests (this year once it has any).
-    latest = appeals.aggregate(at=Max("created_at"))["at"]
+    latest = max((at for _state, _n, at in rows if at is not None), default=None)
     year = min(today.year, timezone.localtime(latest).year) if latest else today.year
+    # The three rates only: the resolved rows (for the median time) are not shown here.
     rates = rates_total(
-        year_period(year), Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None)
+        year_period(year),
+        Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
+        resolved=False,
     )
     metrics = _url("appeals_metrics:page", period=str(year), area=area)
     figures = [
