@@ -32,7 +32,7 @@ from wangge.pairing.models import Pairing
 from wangge.party.models import Member
 from wangge.party.selectors import AGE_BANDS, birth_range
 from wangge.visits.models import Visit
-from wangge.visits.selectors import due_by_q, is_cadre, my_households, rollup_counts
+from wangge.visits.selectors import due_counts, is_cadre, my_households
 
 SERVICE_LAYER = "service"
 OFFICE = {"township_admin", "township_leader", "village_secretary", "village_committee"}
@@ -163,15 +163,10 @@ def _pairing(households, personal: bool, area: str) -> FigureGroup:
 
 
 def _visits(prefixes, grid, today, cadre: bool, area: str) -> FigureGroup:
-    everyone = Q()
+    where = None
     if grid is not None:
-        everyone = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
-    week = today + datetime.timedelta(DUE_SOON_DAYS)
-    # One query: the "week" group counts households due before a week from today; less
-    # those overdue today, that is the visits falling due within the week.
-    counts = rollup_counts(prefixes, {"all": everyone, "week": everyone & due_by_q(week)}, today)
-    paired, overdue = counts["all"]
-    due_soon = counts["week"][0] - overdue
+        where = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
+    paired, overdue, due_soon = due_counts(prefixes, today, DUE_SOON_DAYS, where=where)
     made = in_areas(Visit.objects.all(), prefixes).filter(
         visited_on__gt=today - datetime.timedelta(days=30), visited_on__lte=today
     )
@@ -201,7 +196,9 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
         appeals = appeals.filter(
             household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
         )
-    counts = dict(appeals.values_list("state").annotate(n=Count("pk")).order_by())
+    # One query: requests per state and the latest request of each state.
+    rows = appeals.values_list("state").annotate(n=Count("pk"), at=Max("created_at")).order_by()
+    counts = {state: n for state, n, _at in rows}
     link = personal and grid is None
 
     def listed(*states) -> str:
@@ -209,10 +206,13 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
 
     open_now = sum(counts.get(s, 0) for s in (State.ACCEPTED, State.IN_PROGRESS))
     # The rates of the latest year that has requests (this year once it has any).
-    latest = appeals.aggregate(at=Max("created_at"))["at"]
+    latest = max((at for _state, _n, at in rows if at is not None), default=None)
     year = min(today.year, timezone.localtime(latest).year) if latest else today.year
+    # The three rates only: the resolved rows (for the median time) are not shown here.
     rates = rates_total(
-        year_period(year), Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None)
+        year_period(year),
+        Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
+        resolved=False,
     )
     metrics = _url("appeals_metrics:page", period=str(year), area=area)
     figures = [

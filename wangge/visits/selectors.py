@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import (
     Count,
     Exists,
@@ -370,11 +371,6 @@ def _paired_households_in(prefixes: list[str] | None) -> QuerySet:
     return households.filter(Exists(paired))
 
 
-def due_by_q(day: datetime.date) -> Q:
-    """For ``rollup_counts`` groups: households whose next visit falls due before ``day``."""
-    return _overdue_q(day)
-
-
 def rollup_counts(
     prefixes: list[str] | None, groups: dict[str, Q], today: datetime.date, *, by_grid: bool = False
 ) -> dict[str, tuple[int, int]]:
@@ -400,6 +396,55 @@ def rollup_counts(
     # them (ten villages' filters made the roll-up 5× slower at county scale).
     row = households[:UNBOUNDED].aggregate(**aggregates)
     return {name: (row[f"p{i}"], row[f"o{i}"]) for i, name in enumerate(groups)}
+
+
+def due_counts(
+    prefixes: list[str], today: datetime.date, soon_days: int, *, where: Q | None = None
+) -> tuple[int, int, int]:
+    """(paired, overdue, falling due within ``soon_days``) for the paired households under the
+    prefixes (and ``where``), in one query: the figures of a dashboard.
+
+    The same counts as ``rollup_counts`` with an "all" and a "due before ``today`` +
+    ``soon_days``" group. The inner query (each household's due fields, behind the same LIMIT
+    fence) is the ORM's; the outer count is written out as plain SQL because Django's
+    ``aggregate()`` with filters on subquery annotations took longer to build than the database
+    took to run it (see "Dashboards per level" in docs/benchmarks.md). Dates are parameters,
+    so the SQL is the same on SQLite and PostgreSQL.
+    """
+    if prefixes == []:
+        return (0, 0, 0)
+    households = _paired_households_in(prefixes)
+    if where is not None:
+        households = households.filter(where)
+    inner = (
+        _with_due_fields(households)
+        .order_by()
+        .values_list("last_visited_on", "paired_since", "interval_days")[:UNBOUNDED]
+    )
+    connection = connections[inner.db]
+    quote, as_date = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    last, since, interval = (quote(n) for n in ("last_visited_on", "paired_since", "interval_days"))
+    intervals = sorted(_intervals())
+
+    def due_before(day: datetime.date) -> tuple[str, list]:
+        # The SQL of _overdue_q(day): one comparison per distinct interval.
+        terms, args = [f"({last} IS NULL AND {since} < %s)"], [as_date(day)]
+        for days in intervals:
+            terms.append(f"({interval} = %s AND {last} < %s)")
+            args += [days, as_date(day - datetime.timedelta(days=days))]
+        return " OR ".join(terms), args
+
+    sql, params = inner.query.sql_with_params()
+    late, late_args = due_before(today)
+    soon, soon_args = due_before(today + datetime.timedelta(days=soon_days))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {soon} THEN 1 ELSE 0 END) FROM ({sql}) due",
+            [*late_args, *soon_args, *params],
+        )
+        paired, overdue, before_soon = cursor.fetchone()
+    return paired, overdue or 0, (before_soon or 0) - (overdue or 0)
 
 
 def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:

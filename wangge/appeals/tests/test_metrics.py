@@ -158,6 +158,18 @@ def test_township_figures_for_november(scenario):
     assert rates.median_hours == 66.0
 
 
+def test_the_three_rates_without_the_resolved_rows(scenario, django_assert_num_queries):
+    """What a dashboard asks for: the same three rates in two queries, no median."""
+    full = rates_total(NOV, TOWNSHIP)
+    with django_assert_num_queries(2):
+        rates = rates_total(NOV, TOWNSHIP, resolved=False)
+    assert (rates.routed, rates.responded, rates.ratings, rates.rated) == (5, 3, 5, 4)
+    assert rates.response_rate == full.response_rate
+    assert rates.resolution_rate == full.resolution_rate
+    assert rates.satisfaction_rate == full.satisfaction_rate
+    assert (rates.resolved, rates.median_hours) == (0, None)
+
+
 def test_drill_down_lists_exactly_the_counted_requests(scenario):
     s = scenario
     assert _requests("routed", TOWNSHIP) == _ids(s, "r1", "r2", "r3", "r4", "r7")

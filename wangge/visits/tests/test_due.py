@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from wangge import testing
 from wangge.core.errors import ConflictError
@@ -113,6 +114,28 @@ def test_rollup_counts_overdue_and_on_time_per_village(world, secretary_a, towns
     # A village secretary sees only their village.
     mine = overdue_rollup(secretary_a, TODAY)
     assert [r.code for r in mine["villages"]] == [testing.VILLAGE_A]
+    assert township_visit_figures([testing.TOWNSHIP], TODAY)["visits_overdue"] == 2
+
+
+def test_dashboard_due_counts_match_the_households_own_due_dates(world):
+    """The dashboard's paired / overdue / due-within-a-week counts, at the boundaries."""
+    from wangge.grids.models import GridHousehold
+    from wangge.visits.selectors import due_counts
+
+    other = testing.make_member(area_code=testing.VILLAGE_B + "001", seq=2, name="陈党员")
+    pair(other, world["far"])
+    _log(world, world["hardship"], datetime.date(2026, 2, 5))  # monthly: due 2026-03-07
+    _log(world, world["far"], datetime.date(2025, 11, 1))  # quarterly: due 2026-01-30, overdue
+    # plain: never visited since the pairing → overdue.
+    assert due_counts([testing.TOWNSHIP], TODAY, 7) == (3, 2, 1)
+    assert due_counts([testing.VILLAGE_A], TODAY, 7) == (2, 1, 1)
+    assert due_counts([testing.VILLAGE_A], TODAY, 5) == (2, 1, 0)  # due on day 6
+    assert due_counts([testing.TOWNSHIP], datetime.date(2026, 3, 7), 1) == (3, 2, 1)  # due today
+    assert due_counts([testing.TOWNSHIP], datetime.date(2026, 3, 8), 7) == (3, 3, 0)
+    assert due_counts([], TODAY, 7) == (0, 0, 0)
+    in_no_grid = GridHousehold.objects.filter(grid_id=-1).values("household_id")
+    assert due_counts([testing.TOWNSHIP], TODAY, 7, where=Q(pk__in=in_no_grid)) == (0, 0, 0)
+    # The same as the roll-up's groups.
     assert township_visit_figures([testing.TOWNSHIP], TODAY)["visits_overdue"] == 2
 
 
