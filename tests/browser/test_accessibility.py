@@ -71,6 +71,6 @@ def test_bulletin_page_has_no_serious_violations(axe_page, township_data, log_in
     page = axe_page
     log_in(page)
     page.goto("/reports/bulletin/")
-    page.get_by_role("button", name="生成").click()
+    page.get_by_role("button", name="在本页显示").click()
     page.wait_for_selector("#bulletin")
     assert _violations(page) == []

@@ -148,7 +148,7 @@ def drive_list(user) -> QuerySet:
         campaign_list(user)
         .filter(kind=CampaignKind.ASSISTANCE)
         .annotate(
-            tasks=Count("drive_tasks"),
+            task_count=Count("drive_tasks"),
             done=Count("drive_tasks", filter=Q(drive_tasks__done_at__isnull=False)),
         )
         .order_by("-starts_on", "-id")

@@ -29,7 +29,7 @@ class DriveOut(Schema):
     area_code: str
     starts_on: datetime.date
     ends_on: datetime.date
-    tasks: int
+    tasks: int = Field(..., alias="task_count")
     done: int
 
 

@@ -58,6 +58,7 @@ def councils_detail(request, council_id: int):
 
 
 @router.get("/{int:council_id}/seats", response={200: list[SeatOut], **READ_ERRORS})
+@paginate(Page)
 def seats_index(request, council_id: int):
     return list(council_seats(council_for_user(request.user, council_id)))
 

@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from wangge.accounts.scope import prefix_q, visible
-from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS
+from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
 from wangge.grids.models import Person
 from wangge.grids.rosters import home_prefix, roster, roster_add, roster_remove
 from wangge.grids.selectors import grid_for_user
@@ -35,6 +36,7 @@ class RosterDelete(Schema):
 
 
 @router.get("/{int:grid_id}/roster", response={200: list[RosterOut], **READ_ERRORS})
+@paginate(Page)
 def roster_index(request, grid_id: int):
     return roster(grid_for_user(request.user, grid_id))
 

@@ -74,7 +74,8 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(f"full demo run: {elapsed:.1f} s ({cpu:.1f} s CPU in this process)")
     # CPU time, not wall time: a busy CI machine must not fail a correct generator.
-    assert cpu < 30
+    # The demo tells 2020–2021 in every app (campaigns, assessment, five stars): about 30 s.
+    assert cpu < 45
 
     # Regions: the real township and village codes, 167 hamlets, 274 villager groups.
     assert Region.objects.get(code="340827200").name == "凉泉乡"

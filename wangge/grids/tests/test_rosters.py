@@ -113,9 +113,9 @@ def test_api_roster_get_post_delete_scoped(client, secretary_a, secretary_b, gri
     twice = client.post(url, {"person_id": zu_zhang.pk}, content_type="application/json", **auth)
     assert twice.status_code == 422
     listing = client.get(url, **auth).json()
-    assert [r["name"] for r in listing] == ["汪组长"]
+    assert [r["name"] for r in listing["items"]] == ["汪组长"]
     assert client.get(url, **_auth(secretary_b)).status_code == 404
     assert client.delete(f"{url}?person_id={zu_zhang.pk}", **_auth(secretary_b)).status_code == 404
     assert client.delete(f"{url}?person_id={zu_zhang.pk}", **auth).status_code == 204
-    assert client.get(url, **auth).json() == []
+    assert client.get(url, **auth).json() == {"items": [], "count": 0}
     assert client.delete(f"{url}?person_id={zu_zhang.pk}", **auth).status_code == 422
