@@ -133,3 +133,11 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that build the demo (modules named ``test_*demo.py``) are slow: with PostgreSQL
+    configured, `make test` runs them once, there (see the Makefile)."""
+    for item in items:
+        if item.path.name.startswith("test_") and item.path.stem.endswith("demo"):
+            item.add_marker(pytest.mark.slow)
