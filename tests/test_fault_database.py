@@ -33,7 +33,7 @@ def _normal(status: int, body: str, page: str) -> bool:
     return status == NORMAL[page]
 
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 class Proxy:

@@ -123,6 +123,8 @@ def criteria_for(township_code: str, year: int) -> dict[str, str]:
 def criteria_set(*, actor, township: Region, year: int, texts: dict[str, str]) -> None:
     if not has_role_over(actor, TOWNSHIP_ROLES, township.code):
         raise DomainError(_("Only the township office edits the star criteria."), code="forbidden")
+    if any("\x00" in (texts.get(k) or "") for k in STAR_KINDS):
+        raise DomainError(_("The request contains a NUL character (\\0); remove it and try again."))
     missing = [StarKind(k).label for k in STAR_KINDS if not (texts.get(k) or "").strip()]
     if missing:
         raise DomainError(

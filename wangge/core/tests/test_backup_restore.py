@@ -211,6 +211,7 @@ def test_restore_drill_sqlite_command_line(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 def test_restore_drill_postgresql_command_line(tmp_path):
     url = os.environ.get("WANGGE_TEST_DATABASE_URL", "")
     if not url.startswith("postgres"):
