@@ -273,49 +273,53 @@ def _run(request, action, success: str) -> bool:
     return True
 
 
+def _submit(request, campaign: Campaign, form, action, success: str):
+    """Validate ``form``; if it holds, run ``action(cleaned_data)`` and say ``success``; either
+    way go back to the campaign's page, the form's or the service's plain error shown."""
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        _run(request, lambda: action(form.cleaned_data), success)
+    return _back(campaign)
+
+
 @require_POST
 def emergency_new(request, pk: int):
     campaign = _engine_campaign(request.user, pk, "emergency")
     form = EmergencyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: emergency_declare(
-                actor=request.user,
-                campaign=campaign,
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                reason=data["reason"],
-            ),
-            _("Emergency declared: members may now record that they are on duty."),
-        )
-    return _back(campaign)
+    return _submit(
+        request,
+        campaign,
+        form,
+        lambda data: emergency_declare(
+            actor=request.user,
+            campaign=campaign,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+        ),
+        _("Emergency declared: members may now record that they are on duty."),
+    )
 
 
 @require_POST
 def team_new(request, pk: int):
     campaign = _engine_campaign(request.user, pk, "teams")
     form = TeamForm(request.POST, villages=_villages(request.user, campaign))
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: team_create(
-                actor=request.user,
-                campaign=campaign,
-                name=data["name"],
-                kind=data["kind"],
-                home=data["home"],
-                serves=data["serves"],
-            ),
-            _("Team formed."),
-        )
-    return _back(campaign)
+    return _submit(
+        request,
+        campaign,
+        form,
+        lambda data: team_create(
+            actor=request.user,
+            campaign=campaign,
+            name=data["name"],
+            kind=data["kind"],
+            home=data["home"],
+            serves=data["serves"],
+        ),
+        _("Team formed."),
+    )
 
 
 @require_POST
@@ -327,44 +331,38 @@ def team_member_new(request, pk: int):
         members=_members(request.user, campaign),
         persons=_persons(request.user, campaign),
     )
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: team_add(
-                actor=request.user,
-                team=data["team"],
-                member=data["member"],
-                person=data["person"],
-                leader=data["leader"],
-            ),
-            _("Added to the team."),
-        )
-    return _back(campaign)
+    return _submit(
+        request,
+        campaign,
+        form,
+        lambda data: team_add(
+            actor=request.user,
+            team=data["team"],
+            member=data["member"],
+            person=data["person"],
+            leader=data["leader"],
+        ),
+        _("Added to the team."),
+    )
 
 
 @require_POST
 def section_new(request, pk: int):
     campaign = _engine_campaign(request.user, pk, "sections")
     form = SectionForm(request.POST, branches=_branches(request.user, campaign))
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: section_create(
-                actor=request.user,
-                campaign=campaign,
-                name=data["name"],
-                place=data["place"],
-                organisation=data["organisation"],
-            ),
-            _("Dike section assigned to the branch."),
-        )
-    return _back(campaign)
+    return _submit(
+        request,
+        campaign,
+        form,
+        lambda data: section_create(
+            actor=request.user,
+            campaign=campaign,
+            name=data["name"],
+            place=data["place"],
+            organisation=data["organisation"],
+        ),
+        _("Dike section assigned to the branch."),
+    )
 
 
 @require_POST
@@ -375,22 +373,19 @@ def shift_new(request, pk: int):
         sections=sections_of(request.user, campaign),
         teams=teams_of(request.user, campaign),
     )
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: shift_assign(
-                actor=request.user,
-                section=data["section"],
-                day=data["day"],
-                shift=data["shift"],
-                team=data["team"],
-            ),
-            _("Shift saved."),
-        )
-    return _back(campaign)
+    return _submit(
+        request,
+        campaign,
+        form,
+        lambda data: shift_assign(
+            actor=request.user,
+            section=data["section"],
+            day=data["day"],
+            shift=data["shift"],
+            team=data["team"],
+        ),
+        _("Shift saved."),
+    )
 
 
 @require_POST
@@ -403,24 +398,21 @@ def task_new(request, pk: int):
         persons=_persons(user, campaign),
         grids=visible(Grid.objects.filter(area_code__startswith=campaign.area_code), user),
     )
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: task_create(
-                actor=user,
-                campaign=campaign,
-                text=data["text"],
-                due_on=data["due_on"],
-                grid=data["grid"],
-                member=data["member"],
-                person=data["person"],
-            ),
-            _("Task given."),
-        )
-    return _back(campaign)
+    return _submit(
+        request,
+        campaign,
+        form,
+        lambda data: task_create(
+            actor=user,
+            campaign=campaign,
+            text=data["text"],
+            due_on=data["due_on"],
+            grid=data["grid"],
+            member=data["member"],
+            person=data["person"],
+        ),
+        _("Task given."),
+    )
 
 
 # --- turn-outs ---
