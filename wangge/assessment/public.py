@@ -30,8 +30,18 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def pages_create(members: QuerySet) -> int:
+    """A page for each of ``members`` that has none (called when members are created, through
+    ``party.hooks``; the data migration did the same for the members there were)."""
+    missing = members.filter(public_page__isnull=True).values_list("pk", flat=True)
+    rows = [PublicPage(member_id=pk, token=new_token()) for pk in missing]
+    PublicPage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def page_for(member: Member) -> PublicPage:
-    """The member's page, made on first use (a concurrent maker gets the same row)."""
+    """The member's page (made with the member; made here only for a member written around
+    the party services, e.g. a bulk insert; a concurrent maker gets the same row)."""
     page = PublicPage.objects.filter(member=member).first()
     if page is not None:
         return page
