@@ -3,17 +3,22 @@ for the members there were), never on a read: listing members writes nothing."""
 
 import datetime
 import importlib
+import re
+import zlib
 
 from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from wangge import testing
+from wangge.accounts.models import Role
 from wangge.assessment.models import PublicPage, Visibility
 from wangge.imports.kinds import KINDS
 from wangge.imports.pipeline import run_import
 from wangge.imports.tests.sheets import MEMBER_HEADERS, write_xlsx
 from wangge.party.models import Member
+from wangge.regions.models import Region
 
 HAMLET_A = testing.VILLAGE_A + "001"
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -91,3 +96,38 @@ def test_the_data_migration_makes_pages_for_existing_members(regions):
     assert PublicPage.objects.count() == 3
     assert PublicPage.objects.get(member=members[0]).token == kept.token
     assert len(set(PublicPage.objects.values_list("token", flat=True))) == 3
+
+
+def _pdf_text_maps(content: bytes) -> str:
+    """The ToUnicode maps of the PDF's fonts: the characters its text is drawn with (a PDF of a
+    picture has none), as in the reports' tests."""
+    maps = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            data = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        if b"begincmap" in data:
+            maps.append(data.decode("latin-1"))
+    return "\n".join(maps).upper()
+
+
+def test_door_plate_pdf_is_real_text(regions, client, settings):
+    """GIVEN a member with a login WHEN they print their door plate as PDF THEN its text
+    (township, 共产党员户, name, branch) is drawn in fonts, and the QR code is not a picture."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    member = testing.make_member(area_code=HAMLET_A, seq=1, name="徐胜平")
+    user = testing.make_user("plate-member", Role.MEMBER, testing.VILLAGE_A)
+    user.member = member
+    user.save(update_fields=["member"])
+    client.force_login(user)
+    response = client.get(reverse("assessment:plate_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    content = response.content
+    assert content.startswith(b"%PDF")
+    maps = _pdf_text_maps(content)
+    township = Region.objects.get(code=testing.TOWNSHIP).name
+    for text in ("徐胜平", member.organisation.name, township, "共产党员户"):
+        for char in text:
+            assert f"<{ord(char):04X}>" in maps, (text, char)
+    assert b"/Subtype /Image" not in content  # the QR code is drawn, not pasted
