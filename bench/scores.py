@@ -10,7 +10,7 @@ year of visits (written with ``COPY``) — then:
   lists, ``scoring.REGISTRY["visits_on_time"].records``) interleaved with the same rows from one
   hand-written SQL query; prints p50/p95 and the ratio (target ≤ 1.5).
 
-    .venv/bin/python bench/scores.py [--members 40] [--reuse]
+    .venv/bin/python bench/scores.py [--members 40] [--reuse [--drill-down-only]] [--rounds 100]
         [--database-url postgres://postgres@127.0.0.1:5432/wangge_bench_scores]
 """
 
@@ -184,6 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=40, help="grid workers per village")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="drill-down samples")
     parser.add_argument(
         "--drill-down-only", action="store_true", help="with --reuse: skip the months"
     )
@@ -229,7 +230,7 @@ def main() -> None:
     period = month_period(YEAR, 11)
     records = REGISTRY["visits_on_time"].records
     rng = random.Random(3)
-    sample = rng.sample(list(Member.objects.all()), ROUNDS)
+    sample = rng.sample(list(Member.objects.all()), args.rounds)
     orm, sql = [], []
     for member in sample:
         with Timer() as t:

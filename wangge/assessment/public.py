@@ -5,13 +5,13 @@ member shows on their door: name, branch, grid, duties, commitments and stars. N
 number, phone, address, age or household tag.
 """
 
-import base64
 import io
 import secrets
 
 import qrcode
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
@@ -30,8 +30,18 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def pages_create(members: QuerySet) -> int:
+    """A page for each of ``members`` that has none (called when members are created, through
+    ``party.hooks``; the data migration did the same for the members there were)."""
+    missing = members.filter(public_page__isnull=True).values_list("pk", flat=True)
+    rows = [PublicPage(member_id=pk, token=new_token()) for pk in missing]
+    PublicPage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def page_for(member: Member) -> PublicPage:
-    """The member's page, made on first use (a concurrent maker gets the same row)."""
+    """The member's page (made with the member; made here only for a member written around
+    the party services, e.g. a bulk insert; a concurrent maker gets the same row)."""
     page = PublicPage.objects.filter(member=member).first()
     if page is not None:
         return page
@@ -172,14 +182,32 @@ def door_plate_png(member: Member, url: str) -> bytes:
     return out.getvalue()
 
 
-def door_plate_pdf(member: Member, url: str) -> bytes:
-    """The same plate as a one-page PDF (the PNG on an A5 page)."""
+def _qr_svg(url: str) -> str:
+    """The QR code as inline SVG (vector: sharp at any print size)."""
+    from qrcode.image.svg import SvgPathImage
 
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    svg = qr.make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
+    return svg[svg.index("<svg") :]  # no XML declaration inside the HTML
+
+
+def door_plate_pdf(member: Member, url: str) -> bytes:
+    """The plate as a one-page A5 PDF of real text (searchable and copyable, in the CJK fonts
+    of fonts-noto-cjk, as the reports' PDFs) with the QR code as a vector drawing."""
     from weasyprint import HTML  # loads Pango: only when a PDF is asked for
 
-    png = base64.b64encode(door_plate_png(member, url)).decode()
-    html = (
-        "<html><head><style>@page{size:A5;margin:8mm}img{width:100%}</style></head><body>"
-        f'<img src="data:image/png;base64,{png}" alt=""></body></html>'
+    grid = grid_of(member)
+    html = render_to_string(
+        "assessment/public/plate_print.html",
+        {
+            "township": township_name(member),
+            "member_name": member.name,
+            "branch": member.organisation.name,
+            "grid": grid.name if grid is not None else "",
+            "qr_svg": _qr_svg(url),
+            "url": url,
+        },
     )
     return HTML(string=html).write_pdf()

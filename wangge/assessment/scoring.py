@@ -7,11 +7,11 @@ Each indicator has a key, a label, and two functions:
 * ``records(member, period)`` → the rows behind one member's value (the drill-down).
 
 A value is a share in [0, 1] (``None``: nothing to judge this period, which counts in full).
-Adding an indicator (campaign turn-outs, environment inspections …) is one decorated function
-here or in another module of this app::
+Adding an indicator is one decorated function here or in another module of this app (the
+campaigns' records are read through ``wangge.campaigns.outcomes``)::
 
-    @indicator("turnout", gettext_lazy("Campaign turn-out"), records=turnout_rows)
-    def turnout(ctx): ...
+    @indicator("campaign_turnouts", gettext_lazy("…"), records=_turnout_rows)
+    def campaign_turnouts(ctx): ...
 
 Entered indicators (the inspectors' four methods) read ``InspectorEntry`` marks (0–100).
 """
@@ -22,21 +22,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models import Value as V
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wangge.appeals.metrics import Slice, figure_rows, rates_by
 from wangge.assessment.models import InspectorEntry
+from wangge.campaigns import outcomes
 from wangge.campaigns.models import DUTY_KINDS, Accountability, Campaign, DutyLog, DutyLogKind
 from wangge.campaigns.models import PledgeAck as _PledgeAck
 from wangge.core.periods import Period
 from wangge.grids.models import GridMember
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing
+from wangge.regions.codes import HAMLET_LENGTH, VILLAGE_LENGTH
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
 
 
@@ -150,44 +152,65 @@ def _on_time(last, since, days: int, period: Period) -> bool:
     return last >= today - datetime.timedelta(days=days)
 
 
+# The member's pairings standing on the period's last day, each with its household, the last
+# visit before the period's end and the interval (the shortest among the household's tags'
+# policies, else the township default's, else the fallback): one statement, portable between
+# SQLite and PostgreSQL, run without the ORM's query building (the drill-down page's cost).
+_VISIT_ROWS_SQL = """
+SELECT h.head_name, h.address, p.started_on,
+  (SELECT max(v.visited_on) FROM {visit} v
+    WHERE v.household_id = p.household_id AND v.visited_on < %s) AS last_visit,
+  COALESCE(
+    (SELECT min(vp.interval_days) FROM {tags} t
+       JOIN {policy} vp ON vp.tag_id = t.tag_id AND vp.township_code = %s
+      WHERE t.household_id = p.household_id),
+    (SELECT min(vp.interval_days) FROM {policy} vp
+      WHERE vp.township_code = %s AND vp.tag_id IS NULL),
+    %s) AS days
+FROM {pairing} p JOIN {household} h ON h.id = p.household_id
+WHERE p.member_id = %s AND p.township_code = %s AND p.started_on <= %s
+  AND (p.ended_on IS NULL OR p.ended_on > %s)
+"""
+
+
+def _visit_rows_sql() -> str:
+    quote = connection.ops.quote_name
+    return _VISIT_ROWS_SQL.format(
+        visit=quote(Visit._meta.db_table),
+        tags=quote(Household.tags.through._meta.db_table),
+        policy=quote(VisitPolicy._meta.db_table),
+        pairing=quote(Pairing._meta.db_table),
+        household=quote(Household._meta.db_table),
+    )
+
+
+def _day(value) -> datetime.date | None:
+    """A date column as a date (SQLite gives the ISO text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _visit_rows(member, period: Period) -> list[Row]:
     """The member's pairings standing at the period's end, each with its household, last
     visit before the end and interval, in one query (the drill-down page)."""
-    last_day = period.last_day
     township = member.township_code
-    # The shortest interval among the household's tags' policies, else the default's.
-    by_tag = (
-        VisitPolicy.objects.filter(
-            township_code=township,
-            tag__households=OuterRef("household_id"),
-        )
-        .order_by("interval_days")
-        .values("interval_days")[:1]
-    )
-    default = VisitPolicy.objects.filter(township_code=township, tag__isnull=True).values(
-        "interval_days"
-    )[:1]
-    last = (
-        Visit.objects.filter(household_id=OuterRef("household_id"), visited_on__lt=period.end)
-        .order_by("-visited_on")
-        .values("visited_on")[:1]
-    )
-    pairs = (
-        Pairing.objects.filter(member=member, township_code=township, started_on__lte=last_day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last_day))
-        .annotate(
-            last=Subquery(last),
-            days=Coalesce(
-                Subquery(by_tag, output_field=IntegerField()),
-                Subquery(default, output_field=IntegerField()),
-                V(FALLBACK_INTERVAL_DAYS),
-            ),
-        )
-        .order_by()
-        .values_list("household__head_name", "household__address", "started_on", "last", "days")
-    )
+    as_date = connection.ops.adapt_datefield_value
+    last_day = as_date(period.last_day)
+    params = [
+        as_date(period.end),
+        township,
+        township,
+        FALLBACK_INTERVAL_DAYS,
+        member.pk,
+        township,
+        last_day,
+        last_day,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_visit_rows_sql(), params)
+        pairs = cursor.fetchall()
     rows = []
     for head_name, address, since, seen, days in pairs:
+        since, seen = _day(since), _day(seen)
         ok = _on_time(seen, since, days, period)
         status = (
             _("last visit %(day)s, every %(n)d days") % {"day": seen, "n": days}
@@ -296,10 +319,8 @@ def _duty_campaigns(township_code: str, period: Period) -> list[Campaign]:
     )
 
 
-def _campaign_members(township_code: str, campaigns, members, cache=None) -> dict[int, set]:
-    """Campaign id → the grid workers its letter asks (everyone serving on a grid in its area).
-    The township's memberships are read once (filtered here: a long ``IN`` list of members is
-    slower than the whole township's rows)."""
+def _memberships(township_code: str, cache=None) -> list[tuple[int, str]]:
+    """(member, grid area) of every grid place in the township, read once per computation."""
     key = ("memberships", township_code)
     rows = cache.get(key) if cache is not None else None
     if rows is None:
@@ -310,6 +331,14 @@ def _campaign_members(township_code: str, campaigns, members, cache=None) -> dic
         )
         if cache is not None:
             cache[key] = rows
+    return rows
+
+
+def _campaign_members(township_code: str, campaigns, members, cache=None) -> dict[int, set]:
+    """Campaign id → the grid workers its letter asks (everyone serving on a grid in its area).
+    The township's memberships are read once (filtered here: a long ``IN`` list of members is
+    slower than the whole township's rows)."""
+    rows = _memberships(township_code, cache)
     members = set(members)
     out: dict[int, set[int]] = {c.pk: set() for c in campaigns}
     for member_id, code in rows:
@@ -461,6 +490,156 @@ def accountability(ctx: Context) -> dict[int, Value]:
         if member_id in ctx.members:
             counts[member_id] += 1
     return {m: Value(max(0.0, 1 - ACCOUNTABILITY_SHARE * n), 0, n) for m, n in counts.items()}
+
+
+# ---------------------------------------------------------------- campaign turn-outs
+
+
+def _turnout_rows(member, period: Period) -> list[Row]:
+    """Each day the member's team held a duty shift, with the member's turn-out that day."""
+    township = member.township_code
+    hours: dict[datetime.date, float] = defaultdict(float)
+    for turnout in outcomes.member_turnouts(member.pk, township, period):
+        hours[turnout.day] += float(turnout.hours)
+    by_day: dict[datetime.date, list] = defaultdict(list)
+    for shift in outcomes.member_shifts(member.pk, township, period):
+        by_day[shift.day].append(shift)
+    rows = []
+    for day, shifts in sorted(by_day.items()):
+        first = shifts[0]
+        places = "、".join(dict.fromkeys(s.section.name for s in shifts))
+        text = f"{first.team.campaign.name} · {first.team.name} · {places}"
+        ok = day in hours
+        status = (
+            _("turned out, %(hours)s hours") % {"hours": f"{hours[day]:g}"}
+            if ok
+            else _("no turn-out recorded")
+        )
+        link = reverse("campaigns:turnout_list", args=[first.team.campaign_id])
+        rows.append(Row(day, text, status, ok, link))
+    return sorted(rows, key=lambda r: (r.ok is not False, r.day))
+
+
+@indicator(
+    "campaign_turnouts",
+    gettext_lazy("Turned out on their team's duty days"),
+    records=_turnout_rows,
+)
+def campaign_turnouts(ctx: Context) -> dict[int, Value]:
+    expected = outcomes.shift_days(ctx.township_code, ctx.period)
+    if not expected:
+        return {}
+    done = outcomes.turnout_days(ctx.township_code, ctx.period)
+    out = {}
+    for member_id, days in expected.items():
+        if member_id in ctx.members:
+            ok = len(days & done.get(member_id, set()))
+            out[member_id] = Value(ok / len(days), ok, len(days))
+    return out
+
+
+# ---------------------------------------------------------------- responsibility letters kept
+
+
+def _kept_rows(member, period: Period) -> list[Row]:
+    township = member.township_code
+    failures = outcomes.failures_of_duty(township, period, member_id=member.pk)
+    rows = []
+    for _m, campaign_id, name, at in outcomes.letters_signed(township, period, member_id=member.pk):
+        records = failures.get((member.pk, campaign_id), [])
+        day = timezone.localdate(at)
+        if records:
+            status = _("failures of duty recorded: %(n)d") % {"n": len(records)}
+            link = reverse("campaigns:accountability_detail", args=[records[0].pk])
+            rows.append(Row(day, name, status, False, link))
+        else:
+            rows.append(Row(day, name, _("kept: no failure of duty recorded"), True))
+    return sorted(rows, key=lambda r: (r.ok is not False, r.day))
+
+
+@indicator(
+    "pledges_kept",
+    gettext_lazy("Responsibility letters kept (no failure of duty)"),
+    records=_kept_rows,
+)
+def pledges_kept(ctx: Context) -> dict[int, Value]:
+    signed = outcomes.letters_signed(ctx.township_code, ctx.period)
+    if not signed:
+        return {}
+    failures = outcomes.failures_of_duty(ctx.township_code, ctx.period)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for member_id, campaign_id, _name, _at in signed:
+        if member_id in ctx.members:
+            counts[member_id][1] += 1
+            counts[member_id][0] += (member_id, campaign_id) not in failures
+    return {m: Value(ok / n, ok, n) for m, (ok, n) in counts.items()}
+
+
+# ---------------------------------------------------------------- environment inspections
+
+
+def _served_inspections(codes, inspections) -> list:
+    """The inspections of the hamlets a member's grids cover: the village's hamlets for a
+    village grid, the hamlet itself for a hamlet's or a group's (township grids: none)."""
+    out = []
+    for inspection in inspections:
+        hamlet = inspection.area_code
+        for code in codes:
+            if len(code) < VILLAGE_LENGTH:
+                continue
+            if hamlet.startswith(code) or code.startswith(hamlet):
+                out.append(inspection)
+                break
+    return out
+
+
+def _inspection_rows(member, period: Period) -> list[Row]:
+    codes = set(GridMember.objects.filter(member=member).values_list("grid__area_code", flat=True))
+    inspections = outcomes.inspections_in(member.township_code, period)
+    return [
+        Row(
+            i.day,
+            f"{i.area.name} · {i.council.name}",
+            _("%(total)s of %(max)s points") % {"total": i.total, "max": i.max_total},
+            None,
+            reverse("campaigns:env_hamlet", args=[i.area_code]),
+        )
+        for i in _served_inspections(codes, inspections)
+    ]
+
+
+@indicator(
+    "inspection_results",
+    gettext_lazy("Environment inspections of the hamlets served"),
+    records=_inspection_rows,
+)
+def inspection_results(ctx: Context) -> dict[int, Value]:
+    inspections = outcomes.inspections_in(ctx.township_code, ctx.period)
+    if not inspections:
+        return {}
+    by_hamlet: dict[str, list] = defaultdict(list)
+    for inspection in inspections:
+        by_hamlet[inspection.area_code].append(inspection)
+    by_village: dict[str, list] = defaultdict(list)
+    for hamlet, rows in by_hamlet.items():
+        by_village[hamlet[:VILLAGE_LENGTH]].extend(rows)
+    places: dict[int, set[str]] = defaultdict(set)
+    for member_id, code in _memberships(ctx.township_code, ctx.cache):
+        if member_id in ctx.members and len(code) >= VILLAGE_LENGTH:
+            places[member_id].add(code)
+    out = {}
+    for member_id, codes in places.items():
+        seen: dict[int, object] = {}
+        for code in codes:
+            found = (
+                by_village[code] if len(code) == VILLAGE_LENGTH else by_hamlet[code[:HAMLET_LENGTH]]
+            )
+            seen.update((i.pk, i) for i in found)
+        if seen:
+            total = sum(i.total for i in seen.values())
+            most = sum(i.max_total for i in seen.values())
+            out[member_id] = Value(total / most if most else None, total, most)
+    return out
 
 
 # ---------------------------------------------------------------- entered by inspectors

@@ -24,8 +24,9 @@ from wangge.imports.kinds import (
     column_values,
     register,
 )
-from wangge.imports.pipeline import in_scope
+from wangge.imports.pipeline import LOOKUP_CHUNK, in_scope
 from wangge.imports.spreadsheets import cell_bool, cell_date, cell_id_number, cell_phone
+from wangge.party.hooks import members_created
 from wangge.party.models import Member, Organisation
 from wangge.party.selectors import MemberFilters, member_list
 from wangge.party.services import MemberData, member_validate
@@ -226,6 +227,9 @@ class MemberImport(ImportKind):
             batch_size=batch_size,
             after_batch=after_batch,
         )
+        keys = [p.data.id_hash for p in creates]
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            members_created(Member.objects.filter(id_hash__in=keys[start : start + LOOKUP_CHUNK]))
         fields = [
             "name",
             "id_number",

@@ -13,6 +13,7 @@ from wangge.audit.services import audit_record
 from wangge.core.crypto import blind_index
 from wangge.core.errors import ConflictError
 from wangge.core.identity import IdentityError, mask_id, mask_phone, parse_id_number, parse_phone
+from wangge.party.hooks import members_created
 from wangge.party.models import Member, Organisation
 from wangge.regions.codes import township_of
 from wangge.regions.models import Region
@@ -131,6 +132,7 @@ def member_create(*, actor, data: MemberData) -> Member:
     _check_id_free(data)
     member = Member(**data.field_values())
     member.save()
+    members_created(Member.objects.filter(pk=member.pk))
     audit_record(actor=actor, action="member.create", obj=member)
     return member
 

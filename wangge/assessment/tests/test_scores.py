@@ -131,6 +131,30 @@ def test_scores_come_from_the_record_and_drill_down(grids, world, township_admin
     assert (talk.kind, talk.period_key, talk.score_value) == (TalkKind.TALK, "2026-03", 75)
 
 
+def test_visits_drill_down_gives_each_household_its_last_visit_and_interval(grids, world):
+    """GIVEN the hardship household (every 30 days) visited on 10 March and the plain one
+    (every 90 days) never WHEN the member's March records are read (one SQL statement) THEN
+    each row has its day as a date, its interval and whether it was on time."""
+    from wangge.assessment.scoring import REGISTRY
+
+    # A visit after the period ends does not count for March.
+    later = Visit(
+        household=world["plain"],
+        member=world["member"],
+        visited_on=datetime.date(2026, 4, 2),
+        kind="routine",
+    )
+    later.set_area(world["plain"].area)
+    later.save()
+    rows = REGISTRY["visits_on_time"].records(world["member"], MARCH)
+    assert [(r.day, r.ok) for r in rows] == [
+        (None, False),
+        (datetime.date(2026, 3, 10), True),
+    ]
+    assert rows[0].text.startswith("普通户乙") and "not visited yet" in rows[0].status
+    assert rows[1].status == "last visit 2026-03-10, every 30 days"
+
+
 def test_recompute_keeps_the_scheme_version_of_each_period(grids, world, township_admin):
     _half_and_half(township_admin)
     compute_period(township_code=testing.TOWNSHIP, period=FEBRUARY)
