@@ -187,10 +187,11 @@ class VillageRow(NamedTuple):
 STATUS_FIGURES = ("arrived", "registered", "observed", "done", "positive")
 
 
-def _covers(user, campaign: Campaign) -> bool:
-    """Whether an office role's area holds the whole campaign: then every returnee of the
-    campaign is in a grid the user reads (a returnee's grid lies in the campaign's area)."""
-    return any(campaign.area_code.startswith(p) for p in office_prefixes(user))
+def _covers(user, area_code: str) -> bool:
+    """Whether an office role's area holds ``area_code`` (the campaign's, or a village of it):
+    then the user reads every grid there (a returnee's grid is an epidemic grid in the
+    campaign's area)."""
+    return any(area_code.startswith(p) for p in office_prefixes(user))
 
 
 def daily_status(
@@ -204,8 +205,9 @@ def daily_status(
     (with the day's follow-up as a filtered outer join, one a day at most) and the few
     positives, each counted per grid by the ORM in one ``UNION ALL``, joined to the scoped
     grids and summed per grid or per village (with its name) in the database. The counts read
-    the scoped grids' returnees only (a semi-join), unless an office role holds the whole
-    campaign's area. The outer sum is written out as plain SQL around the ORM's two queries
+    the scoped grids' returnees only: a semi-join on the grids, or a range on the grid's area
+    code when an office role holds the village asked for, or nothing more when it holds the
+    whole campaign's area. The outer sum is written out as plain SQL around the ORM's two queries
     (as ``visits.selectors.due_counts`` does): Django cannot aggregate over a union, and
     summing thousands of grids' rows in Python cost more than the database's whole work (see
     "Epidemic daily status per grid" in docs/benchmarks.md). Dates are parameters: the same
@@ -213,16 +215,18 @@ def daily_status(
     grids = grids_for(user, campaign)
     if village:
         grids = grids.filter(prefix_q("area_code", village))
-    scoped = None if not village and _covers(user, campaign) else grids.values("pk")
     zero = Value(0)
     zeros = {key: zero for key in STATUS_FIGURES}
 
     def counted(queryset: QuerySet, grid: str, **counts) -> QuerySet:
-        if scoped is not None:
-            queryset = queryset.filter(**{f"{grid}__in": scoped})
+        # Filter first: the returnees of the grids the user reads, by a plain range on the
+        # grid's area when an office role holds the whole area asked for.
+        if village and _covers(user, village):
+            queryset = queryset.filter(prefix_q(f"{grid}__area_code", village))
+        elif not _covers(user, village or campaign.area_code):
+            queryset = queryset.filter(**{f"{grid}_id__in": grids.values("pk")})
         return (
-            queryset.annotate(grid_key=F(grid))
-            .values("grid_key")
+            queryset.values(grid_key=F(f"{grid}_id"))
             .annotate(**(zeros | counts))
             .values_list("grid_key", *STATUS_FIGURES)
             .order_by()
@@ -230,7 +234,7 @@ def daily_status(
 
     registered = counted(
         Returnee.objects.filter(campaign=campaign, arrived_on__lte=day),
-        "grid_id",
+        "grid",
         # Columns of the (campaign, grid, arrived_on) index only: an index-only scan.
         arrived=Count("arrived_on", filter=Q(arrived_on=day)),
         registered=Count("*"),
@@ -241,7 +245,7 @@ def daily_status(
         Quarantine.objects.filter(
             _active_on(day), returnee__campaign=campaign, returnee__arrived_on__lte=day
         ).annotate(today=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day))),
-        "returnee__grid_id",
+        "returnee__grid",
         observed=Count("pk"),
         done=Count("today"),
     )
@@ -252,7 +256,7 @@ def daily_status(
             returnee__campaign=campaign,
             returnee__arrived_on__lte=day,
         ),
-        "returnee__grid_id",
+        "returnee__grid",
         positive=Count("returnee_id", distinct=True),
     )
     counts = registered.union(observed, positives, all=True)
