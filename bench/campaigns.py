@@ -1,17 +1,26 @@
-"""The epidemic campaign's daily status per grid at county scale, against hand-written SQL.
+"""A county's campaigns at scale, against hand-written SQL: the epidemic daily status and the
+flood dashboard.
 
 Builds Wangjiang County in a throwaway PostgreSQL database — all village-level units of
-shared/data with five hamlets under each, 3,000 epidemic grids over the hamlets, a county
-epidemic campaign of 70 days with 60,000 returnees (a third of them tested, a few positive),
-about 7,200 fourteen-day quarantines and their 100,000 daily follow-ups (written with ``COPY``)
-— then times the figures of the per-grid daily status page for a county administrator
-(``campaigns.epidemic.daily_status``: for one day and every grid, returnees who arrived,
-registered so far and, among them, under observation, followed up, positive), interleaved
-with the same figures in one hand-written SQL query, and also the whole page as the browser
-gets it. Prints
-p50/p95 and the ratio (target ≤ 1.5).
+shared/data with five hamlets under each, 3,000 epidemic grids over the hamlets, 300,000
+households in them, a county epidemic campaign of 70 days with 60,000 returnees (a third of
+them tested, a few positive), about 7,200 fourteen-day quarantines and their 100,000 daily
+follow-ups, and a county flood campaign (a branch, 60 members and 120 volunteers per village,
+272 dike sections, 408 teams, 100,000 turn-outs, 600 incidents), all written with ``COPY`` —
+then times, for a county administrator, interleaved round by round:
 
-    .venv/bin/python bench/campaigns.py [--reuse]
+- the daily status page's figures at county level (``campaigns.epidemic.daily_status`` by
+  village: for one day, returnees who arrived, registered so far and, among them, under
+  observation, followed up, positive), against one hand-written SQL query;
+- the same for one village's grids (the page a village's name opens);
+- the flood dashboard's figures (``campaigns.turnouts.dashboard``: turn-outs, distinct members
+  and volunteers, hours, incidents, per village), against one hand-written SQL query;
+
+and each whole page as the browser gets it. The ORM's and the SQL's figures must agree, and the
+pages must show them, before timing. Prints p50/p95 and the ratios (target ≤ 1.5). A part of
+the database missing under ``--reuse`` is built then.
+
+    .venv/bin/python bench/campaigns.py [--reuse] [--rounds 30]
         [--database-url postgres://postgres@127.0.0.1:5432/wangge_bench_campaigns]
 """
 

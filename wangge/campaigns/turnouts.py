@@ -183,7 +183,8 @@ def dashboard(user, campaign: Campaign, *, village: str = "") -> dict:
     (``campaign_for_user``).
 
     One statement after the roles: the whole, the incidents and the rows (per village, or per
-    team and per section) in one ``UNION ALL``."""
+    team and per section) in one ``UNION ALL``; then the rows' names (villages, or teams and
+    sections)."""
     turnouts = Turnout.objects.filter(campaign=campaign).filter(_reader_q(user))
     incidents = DutyLog.objects.filter(campaign=campaign, kind=DutyLogKind.INCIDENT)
     incidents = in_areas(incidents, area_prefixes(user))
