@@ -11,8 +11,18 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db import IntegrityError, connections, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +50,8 @@ from wangge.campaigns.models import (
 from wangge.core.crypto import blind_index
 from wangge.core.identity import IdentityError, mask_phone, parse_phone
 from wangge.grids.models import Grid, GridHousehold, GridMember
-from wangge.regions.codes import village_of
+from wangge.regions.codes import VILLAGE_LENGTH, village_of
+from wangge.regions.models import Region
 
 EPIDEMIC_LAYER = "epidemic"
 # Office roles that register returnees and record tests, quarantines and follow-ups in their area;
@@ -168,81 +179,137 @@ class GridRow(NamedTuple):
     area_code: str
 
 
-def daily_status(user, campaign: Campaign, day: datetime.date, *, village: str = "") -> dict:
-    """Per grid, for one day, among the returnees registered so far: who arrived that day, how
-    many are registered, under observation (a follow-up due), followed up, positive. After the
-    roles, two queries however many grids: the returnees, the day's quarantines (with the day's
-    follow-up as a filtered outer join) and the few positives counted per grid in one
-    ``UNION ALL``, and the grids' list."""
+class VillageRow(NamedTuple):
+    code: str
+    name: str
+
+
+STATUS_FIGURES = ("arrived", "registered", "observed", "done", "positive")
+
+
+def _covers(user, area_code: str) -> bool:
+    """Whether an office role's area holds ``area_code`` (the campaign's, or a village of it):
+    then the user reads every grid there (a returnee's grid is an epidemic grid in the
+    campaign's area)."""
+    return any(area_code.startswith(p) for p in office_prefixes(user))
+
+
+def daily_status(
+    user, campaign: Campaign, day: datetime.date, *, village: str = "", by_village: bool = False
+) -> dict:
+    """Per grid (or, with ``by_village``, per village of the grids), for one day, among the
+    returnees registered so far: who arrived that day, how many are registered, under
+    observation (a follow-up due), followed up, positive.
+
+    After the roles, one statement however many grids: the returnees, the day's quarantines
+    (with the day's follow-up as a filtered outer join, one a day at most) and the few
+    positives, each counted per grid by the ORM in one ``UNION ALL``, joined to the scoped
+    grids and summed per grid or per village (with its name) in the database. The counts read
+    the scoped grids' returnees only: a semi-join on the grids, or a range on the grid's area
+    code when an office role holds the village asked for, or nothing more when it holds the
+    whole campaign's area. The outer sum is written out as plain SQL around the ORM's two queries
+    (as ``visits.selectors.due_counts`` does): Django cannot aggregate over a union, and
+    summing thousands of grids' rows in Python cost more than the database's whole work (see
+    "Epidemic daily status per grid" in docs/benchmarks.md). Dates are parameters: the same
+    statement runs on SQLite and PostgreSQL."""
     grids = grids_for(user, campaign)
     if village:
         grids = grids.filter(prefix_q("area_code", village))
-    # Counted per grid over the whole campaign (one scan of its returnees, no text compare of
-    # area codes or semi-join on the grids) in one round trip; only the rows of the grids
-    # the user sees are kept below.
     zero = Value(0)
-    registered = (
-        Returnee.objects.filter(campaign=campaign, arrived_on__lte=day)
-        .values("grid_id")
-        .annotate(
-            arrived=Count("pk", filter=Q(arrived_on=day)),
-            registered=Count("pk"),
-            observed=zero,
-            done=zero,
-            positive=zero,
+    zeros = {key: zero for key in STATUS_FIGURES}
+
+    def counted(queryset: QuerySet, grid: str, **counts) -> QuerySet:
+        # Filter first: the returnees of the grids the user reads, by a plain range on the
+        # grid's area when an office role holds the whole area asked for.
+        if village and _covers(user, village):
+            queryset = queryset.filter(prefix_q(f"{grid}__area_code", village))
+        elif not _covers(user, village or campaign.area_code):
+            queryset = queryset.filter(**{f"{grid}_id__in": grids.values("pk")})
+        return (
+            queryset.values(grid_key=F(f"{grid}_id"))
+            .annotate(**(zeros | counts))
+            .values_list("grid_key", *STATUS_FIGURES)
+            .order_by()
         )
-        .values_list("grid_id", "arrived", "registered", "observed", "done", "positive")
-        .order_by()
+
+    registered = counted(
+        Returnee.objects.filter(campaign=campaign, arrived_on__lte=day),
+        "grid",
+        # Columns of the (campaign, grid, arrived_on) index only: an index-only scan.
+        arrived=Count("arrived_on", filter=Q(arrived_on=day)),
+        registered=Count("*"),
     )
-    # The day's quarantines, each with its follow-up of the day if done (one a day at most).
-    observed = (
+    # The day's quarantines, each with its follow-up of the day if done (one a day at most, a
+    # person's quarantines never overlap: plain counts).
+    observed = counted(
         Quarantine.objects.filter(
             _active_on(day), returnee__campaign=campaign, returnee__arrived_on__lte=day
-        )
-        .annotate(today=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day)))
-        .values("returnee__grid_id")
-        .annotate(
-            arrived=zero,
-            registered=zero,
-            observed=Count("pk", distinct=True),
-            done=Count("today", distinct=True),
-            positive=zero,
-        )
-        .values_list("returnee__grid_id", "arrived", "registered", "observed", "done", "positive")
-        .order_by()
+        ).annotate(today=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day))),
+        "returnee__grid",
+        observed=Count("pk"),
+        done=Count("today"),
     )
-    positives = (
+    positives = counted(
         LabResult.objects.filter(
             result=LabOutcome.POSITIVE,
             tested_on__lte=day,
             returnee__campaign=campaign,
             returnee__arrived_on__lte=day,
-        )
-        .values("returnee__grid_id")
-        .annotate(
-            arrived=zero,
-            registered=zero,
-            observed=zero,
-            done=zero,
-            positive=Count("returnee_id", distinct=True),
-        )
-        .values_list("returnee__grid_id", "arrived", "registered", "observed", "done", "positive")
+        ),
+        "returnee__grid",
+        positive=Count("returnee_id", distinct=True),
+    )
+    counts = registered.union(observed, positives, all=True)
+    # The grids: their name, or with ``by_village`` their village's code.
+    label = Substr("area_code", 1, VILLAGE_LENGTH) if by_village else F("name")
+    places = (
+        grids.annotate(grid_key=F("pk"), place=label, sort_key=F("area_code"))
+        .values_list("grid_key", "place", "sort_key")
         .order_by()
     )
-    figures: dict[int, list[int]] = {}
-    for grid_id, *counts in registered.union(observed, positives, all=True):
-        into = figures.setdefault(grid_id, [0, 0, 0, 0, 0])
-        for n, count in enumerate(counts):
-            into[n] += count
+    connection = connections[places.db]
+    q = connection.ops.quote_name
+    places_sql, places_params = places.query.sql_with_params()
+    counts_sql, counts_params = counts.query.sql_with_params()
+    sums = ", ".join(f"COALESCE(SUM(c.{q(key)}), 0)" for key in STATUS_FIGURES)
+    joined = (
+        f"FROM ({places_sql}) g LEFT JOIN ({counts_sql}) c ON c.{q('grid_key')} = g.{q('grid_key')}"
+    )
+    if by_village:
+        regions = q(Region._meta.db_table)
+        statement = (
+            f"SELECT g.{q('place')}, r.{q('name')}, {sums} {joined} "
+            f"LEFT JOIN {regions} r ON r.{q('code')} = g.{q('place')} "
+            f"GROUP BY g.{q('place')}, r.{q('name')} ORDER BY g.{q('place')}"
+        )
+    else:
+        statement = (
+            f"SELECT g.{q('grid_key')}, g.{q('place')}, g.{q('sort_key')}, {sums} {joined} "
+            f"GROUP BY g.{q('grid_key')}, g.{q('place')}, g.{q('sort_key')} "
+            f"ORDER BY g.{q('sort_key')}, g.{q('place')}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*places_params, *counts_params])
+        found = cursor.fetchall()
     rows = []
-    zeros = (0, 0, 0, 0, 0)
-    keys = ("arrived", "registered", "observed", "done", "positive")
-    for grid in grids.order_by("area_code", "name").values_list("pk", "name", "area_code"):
-        row = dict(zip(keys, figures.get(grid[0], zeros), strict=True))
+    for found_row in found:
+        where, counts_of = found_row[:-5], found_row[-5:]
+        place = VillageRow(where[0], where[1] or where[0]) if by_village else GridRow(*where)
+        row = dict(zip(STATUS_FIGURES, map(int, counts_of), strict=True))
         row["pending"] = row["observed"] - row["done"]
-        rows.append((GridRow(*grid), row))
-    totals = {key: sum(row[key] for _grid, row in rows) for key in STATUS_LISTS}
-    return {"rows": rows, "totals": totals, "day": day}
+        rows.append((place, row))
+    totals = {key: sum(row[key] for _where, row in rows) for key in STATUS_LISTS}
+    return {"rows": rows, "totals": totals, "day": day, "by_village": by_village}
+
+
+def status_villages(user, campaign: Campaign) -> list[tuple[str, str]]:
+    """The villages of the epidemic grids the user reads (code, name), for the page's choice."""
+    codes = grids_for(user, campaign).annotate(code=Substr("area_code", 1, VILLAGE_LENGTH))
+    return list(
+        Region.objects.filter(code__in=codes.values("code"))
+        .order_by("code")
+        .values_list("code", "name")
+    )
 
 
 def status_list(

@@ -36,6 +36,7 @@ from wangge.campaigns.epidemic import (
     returnee_register,
     running_epidemic_for,
     status_list,
+    status_villages,
 )
 from wangge.campaigns.epidemic_forms import (
     FollowUpForm,
@@ -60,7 +61,7 @@ from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.qr import qr_svg
 from wangge.grids.services import grid_qr_key
-from wangge.regions.models import Level, Region
+from wangge.regions.codes import VILLAGE_LENGTH
 
 PUBLIC_SALT = "wangge.campaigns.returnee-form"
 
@@ -81,31 +82,27 @@ def _flash(request, errors: dict) -> None:
 
 
 def epidemic_detail(request, campaign):
-    """The daily status per grid (called by the campaign page for an epidemic campaign)."""
+    """The daily status per grid (called by the campaign page for an epidemic campaign).
+    Over more than one village the page first shows a row per village (a phone cannot scroll
+    through hundreds of grids), counted per village in the database; a village's name opens
+    its grids."""
+    user = request.user
     day = _day(request, campaign)
-    grids = grids_for(request.user, campaign)
-    villages = list(
-        Region.objects.filter(
-            level=Level.VILLAGE,
-            code__in={code[:12] for code in grids.values_list("area_code", flat=True)},
-        )
-        .order_by("code")
-        .values_list("code", "name")
-    )
     village = request.GET.get("village", "")
-    village = village if village in {code for code, _name in villages} else ""
-    status = daily_status(request.user, campaign, day, village=village)
-    # Over more than one village the page first shows a row per village (a phone cannot
-    # scroll through hundreds of grids); a village's name opens its grids.
+    status = None
+    if len(village) == VILLAGE_LENGTH and village.isdigit():
+        status = daily_status(user, campaign, day, village=village)
+    if status is None or not status["rows"]:
+        village = ""
+        status = daily_status(user, campaign, day, by_village=True)
+        villages = [(where.code, where.name) for where, _row in status["rows"]]
+        if len(villages) <= 1:
+            status = daily_status(user, campaign, day)
+    else:
+        villages = status_villages(user, campaign)
     village_rows = []
-    if not village and len(villages) > 1:
-        sums: dict[str, dict] = {}
-        for grid, row in status["rows"]:
-            into = sums.setdefault(grid.area_code[:12], dict.fromkeys(STATUS_LISTS, 0))
-            for key in STATUS_LISTS:
-                into[key] += row[key]
-        zeros = dict.fromkeys(STATUS_LISTS, 0)
-        village_rows = [(code, name, sums.get(code, zeros)) for code, name in villages]
+    if status["by_village"]:
+        village_rows = [(where.code, where.name, row) for where, row in status["rows"]]
     return render(
         request,
         "campaigns/epidemic/status.html",
@@ -118,7 +115,7 @@ def epidemic_detail(request, campaign):
             "village_rows": village_rows,
             "previous": day - datetime.timedelta(days=1) if day > campaign.starts_on else None,
             "next": day + datetime.timedelta(days=1) if day < campaign.ends_on else None,
-            "can_register": grids_for(request.user, campaign, write=True).exists(),
+            "can_register": grids_for(user, campaign, write=True).exists(),
         },
     )
 

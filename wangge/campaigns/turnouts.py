@@ -6,12 +6,12 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
-from wangge.accounts.scope import area_prefixes, own_member, prefix_q, visible
+from wangge.accounts.scope import area_prefixes, in_areas, own_member, prefix_q, visible
 from wangge.campaigns.models import (
     Campaign,
     DikeSection,
@@ -113,6 +113,18 @@ def turnout_list(user, filters: TurnoutFilters) -> QuerySet:
     )
 
 
+def _worker_figures(n: int, members: int, persons: int, hours) -> dict:
+    workers = members + persons
+    return {
+        "turnouts": n,
+        "workers": workers,
+        "member_workers": members,
+        "person_workers": persons,
+        "member_share": round(100 * members / workers) if workers else 0,
+        "hours": hours or 0,
+    }
+
+
 def _figures(turnouts: QuerySet) -> dict:
     row = turnouts.aggregate(
         n=Count("id"),
@@ -120,15 +132,7 @@ def _figures(turnouts: QuerySet) -> dict:
         persons=Count("person_id", distinct=True),
         hours=Sum("hours"),
     )
-    workers = row["members"] + row["persons"]
-    return {
-        "turnouts": row["n"],
-        "workers": workers,
-        "member_workers": row["members"],
-        "person_workers": row["persons"],
-        "member_share": round(100 * row["members"] / workers) if workers else 0,
-        "hours": row["hours"] or 0,
-    }
+    return _worker_figures(row["n"], row["members"], row["persons"], row["hours"])
 
 
 def _grouped(turnouts: QuerySet, field: str) -> dict:
@@ -142,17 +146,10 @@ def _grouped(turnouts: QuerySet, field: str) -> dict:
         )
         .order_by()
     )
-    out = {}
-    for row in rows:
-        workers = row["members"] + row["persons"]
-        out[row[field]] = {
-            "turnouts": row["n"],
-            "workers": workers,
-            "member_workers": row["members"],
-            "member_share": round(100 * row["members"] / workers) if workers else 0,
-            "hours": row["hours"] or 0,
-        }
-    return out
+    return {
+        row[field]: _worker_figures(row["n"], row["members"], row["persons"], row["hours"])
+        for row in rows
+    }
 
 
 def incidents_of(user, campaign: Campaign) -> QuerySet:
@@ -161,35 +158,81 @@ def incidents_of(user, campaign: Campaign) -> QuerySet:
     ).select_related("area", "member")
 
 
+# The parts of the dashboard's one statement.
+_TOTAL, _INCIDENTS, _VILLAGE, _TEAM, _SECTION = "total", "incidents", "village", "team", "section"
+
+
+def _part(queryset: QuerySet, part: str, key, **figures) -> QuerySet:
+    """One part of the dashboard's ``UNION ALL``: (part, key, turn-outs, members, persons,
+    hours) grouped by ``key`` (a constant for the whole)."""
+    zero = Value(0)
+    figures = {"n": zero, "members": zero, "persons": zero, "hours": zero} | figures
+    return (
+        queryset.annotate(part=Value(part, output_field=CharField()), key=key)
+        .values("part", "key")
+        .annotate(**figures)
+        .values_list("part", "key", "n", "members", "persons", "hours")
+        .order_by()
+    )
+
+
 def dashboard(user, campaign: Campaign, *, village: str = "") -> dict:
     """The figures of the campaign in the user's scope (or one village of it): turn-outs,
     distinct workers, the share of Party members among them, incidents; per village, or for
-    one village per team and per section."""
-    turnouts = turnout_list(user, TurnoutFilters(campaign=str(campaign.pk), area_code=village))
-    incidents = incidents_of(user, campaign)
+    one village per team and per section. ``campaign`` is one the user sees
+    (``campaign_for_user``).
+
+    One statement after the roles: the whole, the incidents and the rows (per village, or per
+    team and per section) in one ``UNION ALL``; then the rows' names (villages, or teams and
+    sections)."""
+    turnouts = Turnout.objects.filter(campaign=campaign).filter(_reader_q(user))
+    incidents = DutyLog.objects.filter(campaign=campaign, kind=DutyLogKind.INCIDENT)
+    incidents = in_areas(incidents, area_prefixes(user))
     if village:
+        turnouts = turnouts.filter(prefix_q("area_code", village))
         incidents = incidents.filter(prefix_q("area_code", village))
-    figures = _figures(turnouts) | {"incidents": incidents.count()}
+    worked = {
+        "n": Count("id"),
+        "members": Count("member_id", distinct=True),
+        "persons": Count("person_id", distinct=True),
+        "hours": Sum("hours"),
+    }
+    if village:
+        whole, rows = (
+            Value(0),
+            [
+                _part(turnouts, _TEAM, F("team_id"), **worked),
+                _part(turnouts, _SECTION, F("section_id"), **worked),
+            ],
+        )
+    else:
+        whole = Value("", output_field=CharField())
+        rows = [_part(turnouts, _VILLAGE, Substr("area_code", 1, VILLAGE_LENGTH), **worked)]
+    parts: dict[str, dict] = {_TOTAL: {}, _INCIDENTS: {}, _VILLAGE: {}, _TEAM: {}, _SECTION: {}}
+    statement = _part(turnouts, _TOTAL, whole, **worked).union(
+        _part(incidents, _INCIDENTS, whole, n=Count("id")), *rows, all=True
+    )
+    for part, key, n, members, persons, hours in statement:
+        parts[part][key] = _worker_figures(n, members, persons, hours)
+    figures = parts[_TOTAL].get(whole.value) or _worker_figures(0, 0, 0, 0)
+    incidents_n = parts[_INCIDENTS].get(whole.value, {}).get("turnouts", 0)
+    figures |= {"incidents": incidents_n}
     out = {"figures": figures, "village": village, "villages": [], "teams": [], "sections": []}
     if not village:
-        by_village = {
-            code: {**row, "code": code}
-            for code, row in _grouped(
-                turnouts.annotate(v=Substr("area_code", 1, VILLAGE_LENGTH)), "v"
-            ).items()
-        }
+        by_village = parts[_VILLAGE]
         names = dict(Region.objects.filter(code__in=by_village).values_list("code", "name"))
         out["villages"] = [
-            {**row, "name": names.get(code, code)} for code, row in sorted(by_village.items())
+            {**row, "code": code, "name": names.get(code, code)}
+            for code, row in sorted(by_village.items())
         ]
     else:
-        by_team = _grouped(turnouts, "team_id")
+        by_team = parts[_TEAM]
         teams = {t.pk: t for t in Team.objects.filter(pk__in=[k for k in by_team if k])}
         out["teams"] = [
             {**row, "id": pk, "team": teams.get(pk)}
             for pk, row in sorted(by_team.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
         ]
-        by_section = _grouped(turnouts, "section_id")
+        by_section = parts[_SECTION]
         sections = {
             s.pk: s for s in DikeSection.objects.filter(pk__in=[k for k in by_section if k])
         }

@@ -16,6 +16,7 @@ from wangge import testing
 from wangge.accounts.models import Role
 from wangge.audit.models import AuditEvent
 from wangge.campaigns.epidemic import (
+    daily_status,
     follow_up_record,
     lab_result_record,
     quarantine_start,
@@ -229,10 +230,8 @@ def test_daily_status_per_grid_and_the_lists_behind(client, epi, township_admin)
     follow_up_record(actor=epi["a"], quarantine=quarantine, day=today, temperature="36.5")
     lab_result_record(actor=epi["b"], returnee=far, tested_on=today, result="positive")
 
-    client.force_login(township_admin)
-    page = client.get(f"/campaigns/{epi['campaign'].pk}/?day={today.isoformat()}")
-    assert page.status_code == 200
-    rows = {grid.name: row for grid, row in page.context["status"]["rows"]}
+    status = daily_status(township_admin, epi["campaign"], today)
+    rows = {grid.name: row for grid, row in status["rows"]}
     assert rows["汪屋1号防疫网格"] == {
         "arrived": 1,
         "registered": 2,
@@ -242,10 +241,22 @@ def test_daily_status_per_grid_and_the_lists_behind(client, epi, township_admin)
         "positive": 0,
     }
     assert rows["郭屋1号防疫网格"]["pending"] == 1 and rows["郭屋1号防疫网格"]["positive"] == 1
-    assert page.context["status"]["totals"]["registered"] == 3
-    # Over two villages the page first shows a row per village; a village opens its grids.
-    villages = {name: row["registered"] for _code, name, row in page.context["village_rows"]}
-    assert sorted(villages.values()) == [1, 2]
+    assert status["totals"]["registered"] == 3
+    # A member counts the grids they serve in only (the counts read those grids' returnees).
+    mine = daily_status(epi["a"], epi["campaign"], today)
+    assert [(grid.name, row) for grid, row in mine["rows"]] == [
+        ("汪屋1号防疫网格", rows["汪屋1号防疫网格"])
+    ]
+    # Over two villages the page first shows a row per village (counted in the database, the
+    # same figures); a village opens its grids.
+    client.force_login(township_admin)
+    page = client.get(f"/campaigns/{epi['campaign'].pk}/?day={today.isoformat()}")
+    assert page.status_code == 200
+    assert page.context["status"]["totals"] == status["totals"]
+    villages = {code: row for code, _name, row in page.context["village_rows"]}
+    assert villages[testing.VILLAGE_A] == rows["汪屋1号防疫网格"]
+    assert villages[testing.VILLAGE_B] == rows["郭屋1号防疫网格"]
+    assert 'data-village="' in page.content.decode()
     page = client.get(f"/campaigns/{epi['campaign'].pk}/?village={testing.VILLAGE_B}")
     assert not page.context["village_rows"]
     assert [grid.name for grid, _row in page.context["status"]["rows"]] == ["郭屋1号防疫网格"]

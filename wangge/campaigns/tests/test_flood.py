@@ -27,6 +27,7 @@ from wangge.campaigns.engine import (
 )
 from wangge.campaigns.models import Emergency, TeamMember, Turnout
 from wangge.campaigns.services import campaign_create, duty_log_record
+from wangge.campaigns.turnouts import TurnoutFilters, _figures, dashboard, turnout_list
 from wangge.core.stats import collect_stats
 from wangge.grids.services import person_create
 from wangge.regions.models import Region
@@ -303,6 +304,31 @@ def test_dashboard_per_level_and_summary(client, flood, township_admin, secretar
     assert "民工甲" in listed and "党员1" not in listed
     summary = client.get(f"/campaigns/{campaign.pk}/summary/").content.decode()
     assert "管涌" in summary and "太华突击队" in summary and 'data-figure="turnouts">3<' in summary
+
+
+def test_dashboard_in_one_statement_keeps_the_figures(flood, township_admin, secretary_b):
+    team = _some_turnouts(flood, township_admin, secretary_b)
+    campaign = flood["campaign"]
+    turnouts = turnout_list(township_admin, TurnoutFilters(campaign=str(campaign.pk)))
+    board = dashboard(township_admin, campaign)
+    assert board["figures"] == _figures(turnouts) | {"incidents": 1}
+    assert {row["code"]: row["turnouts"] for row in board["villages"]} == {testing.VILLAGE_A: 3}
+    assert board["villages"][0]["workers"] == 2 and board["villages"][0]["member_share"] == 50
+    village = dashboard(township_admin, campaign, village=testing.VILLAGE_A)
+    in_a = turnouts.filter(area_code__startswith=testing.VILLAGE_A)
+    assert village["figures"] == _figures(in_a) | {"incidents": 1}
+    by_team = {
+        row["id"]: {k: row[k] for k in ("turnouts", "workers", "hours")} for row in village["teams"]
+    }
+    assert by_team == {
+        None: {"turnouts": 1, "workers": 1, "hours": 8},
+        team.pk: {"turnouts": 2, "workers": 1, "hours": 16},
+    }
+    assert [row["turnouts"] for row in village["sections"]] == [3]  # no section
+    # An empty village: zeros, no rows.
+    empty = dashboard(township_admin, campaign, village=testing.VILLAGE_B)
+    assert empty["figures"]["turnouts"] == 0 and empty["teams"] == [] == empty["sections"]
+    assert empty["figures"]["incidents"] == 0
 
 
 def test_secretary_of_the_back_line_sees_their_people_only(
