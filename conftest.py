@@ -141,3 +141,114 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name.startswith("test_") and item.path.stem.endswith("demo"):
             item.add_marker(pytest.mark.slow)
+
+
+# --- one migrated database, copied into each test process -----------------------------------
+# Migrating from scratch renders the model state ~9,000 times (~15 s of CPU per process on
+# SQLite, more on PostgreSQL). The first process migrates a template (named after the
+# migrations' content, so a changed migration builds a new one); every process copies it:
+# PostgreSQL's CREATE DATABASE … TEMPLATE, SQLite's backup into the in-memory test database.
+# `migrate` still runs after the copy and finds nothing to do; the migration tests
+# (test_migrations.py) migrate back and forth on the copy as before.
+
+
+def _template_key(vendor: str) -> str:
+    import hashlib
+
+    import django
+
+    digest = hashlib.sha256(f"{vendor} {django.__version__}".encode())
+    for path in sorted(Path(__file__).parent.glob("wangge/*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _migrate_into(url: str) -> None:
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "WANGGE_TEST_DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "wangge.test_settings",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "wangge", "migrate", "--noinput", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=Path(__file__).parent,
+    )
+
+
+def _copy_template_into_test_database():
+    import fcntl
+    import sqlite3
+    import tempfile
+
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    key = _template_key(connection.vendor)
+    lock_path = Path(tempfile.gettempdir()) / f"wangge-test-template-{key}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process builds; the others wait, then copy
+        if connection.vendor == "sqlite":
+            template = Path(tempfile.gettempdir()) / f"wangge-test-template-{key}.sqlite3"
+            if not template.exists():
+                building = template.with_suffix(".building")
+                building.unlink(missing_ok=True)
+                _migrate_into(f"sqlite:///{building}")
+                building.rename(template)
+            name = connection.creation._get_test_db_name()
+            if not connection.creation.is_in_memory_db(name):
+                return None
+            # Kept open for the whole session: a shared in-memory database lives while a
+            # connection to it does (Django keeps its own open too).
+            target = sqlite3.connect(name, uri=True)
+            with sqlite3.connect(template) as source:
+                source.backup(target)
+            return target
+        template = f"wangge_test_template_{key}"
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+            if cursor.fetchone() is None:
+                building = f"{template}_building"
+                cursor.execute(f'DROP DATABASE IF EXISTS "{building}"')
+                cursor.execute(f'CREATE DATABASE "{building}"')
+                url = _database_url(settings_dict, building)
+                _migrate_into(url)
+                cursor.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            name = connection.creation._get_test_db_name()
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return None
+
+
+def _database_url(settings_dict, name: str) -> str:
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "localhost"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        keep_open = _copy_template_into_test_database()
+        config = setup_databases(
+            verbosity=0,
+            interactive=False,
+            keepdb=True,
+            aliases={"default"},
+            serialized_aliases=set(),
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+    if keep_open is not None:
+        keep_open.close()
