@@ -28,6 +28,7 @@ from wangge.campaigns.models import (
     Turnout,
 )
 from wangge.campaigns.services import CAMPAIGN_STAFF, require_township_admin
+from wangge.grids.models import GridMember
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 
@@ -483,3 +484,48 @@ def _duplicate_text(worker, day: datetime.date) -> str:
         "The turn-out of %(name)s on %(day)s is already recorded (for this section); it is "
         "stored once."
     ) % {"name": worker.name, "day": day.isoformat()}
+
+
+# --- marking a task done ---
+
+
+def task_is_mine(user, task: CampaignTask) -> bool:
+    """The task was given to the user's member record, to a person record linked to it, or to a
+    grid the member leads or serves in."""
+    member_id = getattr(user, "member_id", None)
+    if not member_id:
+        return False
+    if task.member_id == member_id:
+        return True
+    if task.person_id and task.person.member_id == member_id:
+        return True
+    if task.grid_id:
+        return (
+            task.grid.responsible_id == member_id
+            or GridMember.objects.filter(grid_id=task.grid_id, member_id=member_id).exists()
+        )
+    return False
+
+
+def task_done(*, actor, task: CampaignTask, note: str = "") -> CampaignTask:
+    """The member the task was given to (or one of its grid's), or staff of its area, marks it
+    done, with an optional note; done once (two taps at once: one wins, the other is told)."""
+    if not (task_is_mine(actor, task) or is_staff_for(actor, task.area_code)):
+        raise PermissionDenied(_("This task is another member's."))
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError({"note": _("Keep the note under 500 characters.")})
+    with transaction.atomic():
+        changed = CampaignTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), done_note=note, done_by=actor
+        )
+        if changed != 1:
+            raise ValidationError(_("This task is already marked done."))
+        task.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="campaigns.task_done",
+            obj=task,
+            detail={"campaign": task.campaign_id, "note": bool(note)},
+        )
+    return task
