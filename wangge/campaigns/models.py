@@ -607,6 +607,8 @@ class Turnout(AreaScoped):
     task = models.CharField(_("task"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     self_reported = models.BooleanField(_("recorded by the worker"), default=False)
+    # Optimistic lock: a correction names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

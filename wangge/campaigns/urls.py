@@ -40,6 +40,7 @@ urlpatterns = [
     path("<int:pk>/tasks/", flood_views.task_new, name="task_new"),
     path("<int:pk>/turnouts/", flood_views.turnout_index, name="turnout_list"),
     path("<int:pk>/turnouts/new/", flood_views.turnout_new, name="turnout_new"),
+    path("turnouts/<int:pk>/", flood_views.turnout_change, name="turnout_change"),
     path("<int:pk>/summary/", flood_views.summary_page, name="summary"),
     path("on-duty/", flood_views.turnout_mine, name="turnout_mine"),
     path("tasks/", task_views.task_index, name="task_list"),
