@@ -37,6 +37,7 @@ from wangge.campaigns.models import (
     Shift,
     TeamKind,
 )
+from wangge.campaigns.pickers import member_choices, person_choices, search_text
 from wangge.campaigns.selectors import campaign_for_user
 from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.campaigns.turnouts import (
@@ -264,8 +265,9 @@ def engine_detail(request, campaign: Campaign):
     if staff:
         context |= {
             "villages": _villages(user, campaign),
-            "members": _members(user, campaign)[:800],
-            "persons": _persons(user, campaign)[:800],
+            "members": member_choices(request, _members(user, campaign)),
+            "persons": person_choices(request, _persons(user, campaign)),
+            "member_q": search_text(request),
             "branches": _branches(user, campaign)[:200],
             "grids": visible(
                 Grid.objects.filter(area_code__startswith=campaign.area_code), user
@@ -514,8 +516,9 @@ def turnout_new(request, pk: int):
             "form": form,
             "teams": teams,
             "sections": sections,
-            "members": members[:800],
-            "persons": persons[:800],
+            "members": member_choices(request, members, keep=form["member"].value()),
+            "persons": person_choices(request, persons, keep=form["person"].value()),
+            "member_q": search_text(request),
             "emergency": emergency_of(campaign),
         },
         status=status,
