@@ -141,7 +141,7 @@ def campaigns_turnout_change(request, campaign_id: int, turnout_id: int, payload
         turnout=turnout,
         expected_version=payload.version,
         day=changes.get("day") or turnout.day,
-        hours=changes.get("hours") or turnout.hours,
+        hours=turnout.hours if changes.get("hours") is None else changes["hours"],
         section=section,
     )
 

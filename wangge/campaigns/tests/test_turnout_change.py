@@ -177,6 +177,13 @@ def test_api_patch_and_delete(client, recorded, secretary_a, secretary_b):
         url, json.dumps(body), content_type="application/json", **_bearer(recorded["m_b"])
     )
     assert neighbour.status_code == 404
+    zero = client.patch(
+        url,
+        json.dumps({"version": 1, "hours": "0"}),
+        content_type="application/json",
+        **_bearer(recorded["m_a"]),
+    )
+    assert zero.status_code == 422
     ok = client.patch(
         url, json.dumps(body), content_type="application/json", **_bearer(recorded["m_a"])
     )
