@@ -30,6 +30,7 @@ def member_choices(request, members: QuerySet, *, keep=None) -> list[tuple[int, 
         members.defer("id_number", "phone")
         .select_related("organisation")
         .prefetch_related("grid_memberships__grid")
+        .order_by("area_code", "name", "id")
     )
     return [(m.pk, member_label(m)) for m in _narrowed(request, members, keep)]
 
@@ -40,5 +41,5 @@ def person_label(person) -> str:
 
 
 def person_choices(request, persons: QuerySet, *, keep=None) -> list[tuple[int, str]]:
-    persons = persons.defer("phone").select_related("area")
+    persons = persons.defer("phone").select_related("area").order_by("area_code", "name", "id")
     return [(p.pk, person_label(p)) for p in _narrowed(request, persons, keep)]

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from wangge import testing
 from wangge.campaigns.engine import emergency_declare, team_create
-from wangge.campaigns.models import RosterEntry, TeamMember, Turnout
+from wangge.campaigns.models import Accountability, RosterEntry, TeamMember, Turnout
 from wangge.campaigns.pickers import FIRST
 from wangge.campaigns.services import campaign_create
-from wangge.grids.services import person_create
+from wangge.grids.models import GridMember
+from wangge.grids.services import grid_create, grid_layers_seed, person_create
 from wangge.regions.models import Region
 
 HAMLET_A = testing.VILLAGE_A + "001"
@@ -109,3 +110,30 @@ def test_roster_form_uses_the_search(client, many, township_admin, secretary_a, 
     client.force_login(secretary_b)
     page = client.get(f"/campaigns/{straw.pk}/", {"member_q": "钱"}).content.decode()
     assert "钱志愿" not in page
+
+
+def test_accountability_form_chooses_a_member_by_search(client, many, township_admin, secretary_a):
+    straw = campaign_create(
+        actor=township_admin,
+        area=Region.objects.get(code=testing.TOWNSHIP),
+        name="秸秆禁烧",
+        kind="straw_burning",
+        starts_on=many["today"],
+        ends_on=many["today"],
+    )
+    layer = {layer.slug: layer for layer in grid_layers_seed()}["service"]
+    grid = grid_create(
+        actor=None, layer=layer, name="汪屋网格", area=Region.objects.get(code=HAMLET_A), level=4
+    )
+    GridMember.objects.create(grid=grid, member=many["last"])
+    client.force_login(secretary_a)
+    url = f"/campaigns/{straw.pk}/accountability/new/"
+    page = client.get(url, {"member_q": "郑末"}).content.decode()
+    assert 'id="people-search"' in page
+    assert f'value="{many["last"].pk}"' in page and "郑末尾 · " in page and "汪屋网格" in page
+    response = client.post(
+        url,
+        {"area": testing.VILLAGE_A, "member": many["last"].pk, "failure": "巡查缺位"},
+    )
+    assert response.status_code == 302
+    assert Accountability.objects.filter(member=many["last"]).exists()
