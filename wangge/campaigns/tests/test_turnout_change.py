@@ -199,3 +199,21 @@ def test_api_patch_and_delete(client, recorded, secretary_a, secretary_b):
     assert client.delete(f"{url}?version=2", **_bearer(secretary_b)).status_code == 404
     assert client.delete(f"{url}?version=2", **_bearer(secretary_a)).status_code == 204
     assert not Turnout.objects.filter(pk=own.pk).exists()
+
+
+def test_turnout_list_with_correction_links_query_count(
+    client, recorded, secretary_a, django_assert_max_num_queries
+):
+    for back in range(1, 3):
+        turnout_record(
+            actor=recorded["m_a"],
+            campaign=recorded["campaign"],
+            day=recorded["today"] - datetime.timedelta(days=back),
+            hours=3,
+        )
+    client.force_login(secretary_a)
+    url = f"/campaigns/{recorded['campaign'].pk}/turnouts/"
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        page = client.get(url).content.decode()
+    assert page.count("/campaigns/turnouts/") == 3
