@@ -1,5 +1,6 @@
 """During a declared flood emergency a member on a 360 px phone records that they are on duty
-in two taps (the home card, then the button); the township's dashboard counts the turn-out."""
+in two taps (the home card, then the button); the township's dashboard counts the turn-out. A
+campaign task given to the member is marked done from the phone's "my tasks"."""
 
 import datetime
 import re
@@ -10,8 +11,8 @@ from playwright.sync_api import expect
 
 from wangge import testing
 from wangge.accounts.models import Role
-from wangge.campaigns.engine import emergency_declare
-from wangge.campaigns.models import Turnout
+from wangge.campaigns.engine import emergency_declare, task_create
+from wangge.campaigns.models import CampaignTask, Turnout
 from wangge.campaigns.services import campaign_create
 from wangge.regions.models import Region
 
@@ -58,3 +59,30 @@ def test_member_records_on_duty_on_a_phone(phone_page, field_member, flood_campa
     turnout = Turnout.objects.get()
     assert turnout.member == field_member["user"].member
     assert turnout.day == timezone.localdate() and turnout.self_reported
+
+
+def test_member_marks_a_campaign_task_done_on_a_phone(
+    phone_page, field_member, flood_campaign, log_in
+):
+    secretary = testing.make_user("sec-phone", Role.VILLAGE_SECRETARY, testing.VILLAGE_A)
+    task = task_create(
+        actor=secretary,
+        campaign=flood_campaign,
+        text="巡查东湖圩口管涌",
+        due_on=timezone.localdate(),
+        member=field_member["user"].member,
+    )
+    page = phone_page
+    log_in(page, "member-phone")
+    card = page.locator(".home-card", has_text="我的任务")
+    expect(card).to_be_visible()
+    card.get_by_role("link", name="查看我的任务").click()
+    expect(page.locator(f"#task-{task.pk}")).to_contain_text("巡查东湖圩口管涌")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-campaign-task-phone.png", full_page=True)
+    page.locator(f"#note-{task.pk}").fill("已处置，无险情")
+    page.locator(f"#task-{task.pk}").get_by_role("button", name="办结").click()
+    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator(f"#task-{task.pk}")).to_have_count(0)
+    done = CampaignTask.objects.get(pk=task.pk)
+    assert done.done_at is not None and done.done_note == "已处置，无险情"

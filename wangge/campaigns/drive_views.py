@@ -23,6 +23,7 @@ from wangge.campaigns.drive import (
     task_list,
 )
 from wangge.core.forms import add_service_errors, writable
+from wangge.imports.exporting import can_export
 from wangge.regions.models import Level, Region
 
 
@@ -112,6 +113,7 @@ def drive_detail(request, pk):
             "page": page,
             "village": village,
             "which": which,
+            "can_export": can_export(request.user),
         },
     )
 

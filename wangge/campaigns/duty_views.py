@@ -22,6 +22,7 @@ from wangge.campaigns.forms import (
     error_text,
 )
 from wangge.campaigns.models import DUTY_KINDS, LOG_KINDS, AccountabilityStatus
+from wangge.campaigns.pickers import member_choices, person_choices, search_text
 from wangge.campaigns.selectors import (
     accountability_for_user,
     accountability_list,
@@ -219,7 +220,21 @@ def accountability_new(request, pk: int):
     return render(
         request,
         "campaigns/accountability_form.html",
-        {"campaign": campaign, "form": form},
+        {
+            "campaign": campaign,
+            "form": form,
+            "members": member_choices(
+                request, form.fields["member"].queryset, keep=form["member"].value()
+            ),
+            "people": person_choices(
+                request,
+                form.fields["person"]
+                .queryset.filter(area_code__startswith=campaign.area_code)
+                .order_by("area_code", "name"),
+                keep=form["person"].value(),
+            ),
+            "member_q": search_text(request),
+        },
         status=status,
     )
 

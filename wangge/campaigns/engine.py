@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ from wangge.campaigns.models import (
     Turnout,
 )
 from wangge.campaigns.services import CAMPAIGN_STAFF, require_township_admin
+from wangge.core.errors import ConflictError
+from wangge.grids.models import GridMember
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 
@@ -483,3 +486,162 @@ def _duplicate_text(worker, day: datetime.date) -> str:
         "The turn-out of %(name)s on %(day)s is already recorded (for this section); it is "
         "stored once."
     ) % {"name": worker.name, "day": day.isoformat()}
+
+
+# --- marking a task done ---
+
+
+def task_is_mine(user, task: CampaignTask) -> bool:
+    """The task was given to the user's member record, to a person record linked to it, or to a
+    grid the member leads or serves in."""
+    member_id = getattr(user, "member_id", None)
+    if not member_id:
+        return False
+    if task.member_id == member_id:
+        return True
+    if task.person_id and task.person.member_id == member_id:
+        return True
+    if task.grid_id:
+        return (
+            task.grid.responsible_id == member_id
+            or GridMember.objects.filter(grid_id=task.grid_id, member_id=member_id).exists()
+        )
+    return False
+
+
+def task_done(*, actor, task: CampaignTask, note: str = "") -> CampaignTask:
+    """The member the task was given to (or one of its grid's), or staff of its area, marks it
+    done, with an optional note; done once (two taps at once: one wins, the other is told)."""
+    if not (task_is_mine(actor, task) or is_staff_for(actor, task.area_code)):
+        raise PermissionDenied(_("This task is another member's."))
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError({"note": _("Keep the note under 500 characters.")})
+    with transaction.atomic():
+        changed = CampaignTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), done_note=note, done_by=actor
+        )
+        if changed != 1:
+            raise ValidationError(_("This task is already marked done."))
+        task.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="campaigns.task_done",
+            obj=task,
+            detail={"campaign": task.campaign_id, "note": bool(note)},
+        )
+    return task
+
+
+# --- correcting and withdrawing a turn-out ---
+
+
+def may_change_turnout(user, turnout: Turnout) -> bool:
+    """The user who recorded it, or campaign staff where it was worked or of the worker's
+    village."""
+    return (turnout.created_by_id is not None and turnout.created_by_id == user.pk) or any(
+        is_staff_for(user, code) for code in (turnout.area_code, turnout.home_code)
+    )
+
+
+def _require_change(actor, turnout: Turnout) -> None:
+    if not may_change_turnout(actor, turnout):
+        raise PermissionDenied(
+            _("Only who recorded this turn-out, or campaign staff of its area, may change it.")
+        )
+
+
+def _stale() -> ConflictError:
+    return ConflictError(
+        _("Someone else changed this turn-out while you were editing; reload and try again.")
+    )
+
+
+def _snapshot(turnout: Turnout) -> dict:
+    return {
+        "day": turnout.day.isoformat(),
+        "hours": str(turnout.hours),
+        "section": turnout.section_id,
+        "area_code": turnout.area_code,
+    }
+
+
+def turnout_correct(
+    *,
+    actor,
+    turnout: Turnout,
+    expected_version: int,
+    day: datetime.date,
+    hours,
+    section: DikeSection | None,
+) -> Turnout:
+    """Correct the hours, the day (within the declared emergency) or the section of a turn-out;
+    refused if someone changed it since ``expected_version`` was read."""
+    _require_change(actor, turnout)
+    campaign = turnout.campaign
+    errors = _turnout_errors(campaign, day, hours, None, section)
+    if errors:
+        raise ValidationError(errors)
+    hours = parse_hours(hours)
+    worker = turnout.worker
+    duplicate = Turnout.objects.filter(campaign=campaign, day=day, section=section).exclude(
+        pk=turnout.pk
+    )
+    duplicate = (
+        duplicate.filter(member_id=turnout.member_id)
+        if turnout.member_id
+        else duplicate.filter(person_id=turnout.person_id)
+    )
+    if duplicate.exists():
+        raise ValidationError({"day": _duplicate_text(worker, day)})
+    if section is not None:
+        area = section.area
+    elif turnout.team_id is not None:
+        area = turnout.team.serves
+    else:
+        area = Region.objects.get(code=turnout.home_code)
+    before = _snapshot(turnout)
+    try:
+        with transaction.atomic():
+            changed = Turnout.objects.filter(pk=turnout.pk, version=expected_version).update(
+                day=day,
+                hours=hours,
+                section=section,
+                area=area,
+                area_code=area.code,
+                township_code=area.code[:9],
+                version=F("version") + 1,
+            )
+            if changed != 1:
+                raise _stale()
+            turnout.refresh_from_db()
+            audit_record(
+                actor=actor,
+                action="campaigns.turnout_correct",
+                obj=turnout,
+                detail={"campaign": campaign.pk, "before": before, "after": _snapshot(turnout)},
+            )
+    except IntegrityError:
+        raise ValidationError({"day": _duplicate_text(worker, day)}) from None
+    return turnout
+
+
+def turnout_withdraw(*, actor, turnout: Turnout, expected_version: int) -> None:
+    """Withdraw a turn-out recorded in error; the audit log keeps what it was."""
+    _require_change(actor, turnout)
+    with transaction.atomic():
+        deleted, _rows = Turnout.objects.filter(pk=turnout.pk, version=expected_version).delete()
+        if not deleted:
+            raise _stale()
+        audit_record(
+            actor=actor,
+            action="campaigns.turnout_withdraw",
+            obj=turnout,
+            detail={
+                "campaign": turnout.campaign_id,
+                "member": turnout.member_id,
+                "person": turnout.person_id,
+                "home_code": turnout.home_code,
+                **_snapshot(turnout),
+            },
+        )

@@ -133,6 +133,31 @@ def returnee_for_user(user, pk: int) -> Returnee:
     return returnee
 
 
+def lab_results_for(user, campaign: Campaign) -> QuerySet:
+    """Test results of the returnees the user reads in the campaign."""
+    return (
+        LabResult.objects.filter(returnee__in=returnees_for(user, campaign).values("pk"))
+        .select_related("returnee")
+        .defer("returnee__phone")
+    )
+
+
+def quarantines_for(user, campaign: Campaign) -> QuerySet:
+    return (
+        Quarantine.objects.filter(returnee__in=returnees_for(user, campaign).values("pk"))
+        .select_related("returnee")
+        .defer("returnee__phone")
+    )
+
+
+def follow_ups_for(user, campaign: Campaign) -> QuerySet:
+    return (
+        FollowUp.objects.filter(quarantine__returnee__in=returnees_for(user, campaign).values("pk"))
+        .select_related("quarantine__returnee")
+        .defer("quarantine__returnee__phone")
+    )
+
+
 def may_record(user, grid: Grid) -> bool:
     return grids_for(user, write=True).filter(pk=grid.pk).exists()
 

@@ -1,5 +1,6 @@
 """Campaign ledgers as XLSX exports (export-only kinds of ``wangge.imports``): turn-outs
-(出勤台账) and acknowledgements of responsibility letters (承诺书确认台账). Scoped like their
+(出勤台账), acknowledgements of responsibility letters (承诺书确认台账) and the tasks of a
+concentrated-assistance drive (集中帮扶任务台账). Scoped like their
 pages, audited, every text cell formula-safe. The letter ledger lists who acknowledged which
 version and when; it never lists who has not (principle 4)."""
 
@@ -8,11 +9,19 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import prefix_q, visible
+from wangge.campaigns.drive import task_list
 from wangge.campaigns.models import PledgeAck
 from wangge.campaigns.selectors import campaign_list
 from wangge.campaigns.turnouts import TurnoutFilters, turnout_list
 from wangge.core.periods import ledger_scope
-from wangge.imports.kinds import Column, ExportKind, area_names, local_time, register
+from wangge.imports.kinds import (
+    Column,
+    ExportKind,
+    area_names,
+    area_parts,
+    local_time,
+    register,
+)
 from wangge.regions.codes import VILLAGE_LENGTH
 
 
@@ -116,5 +125,71 @@ class PledgeExport(ExportKind):
             ]
 
 
+@dataclass
+class DriveTaskFilters:
+    area_code: str = ""
+    campaign: str = ""
+    which: str = ""
+
+
+class DriveTaskExport(ExportKind):
+    name = "drive-tasks"
+    label = _("Concentrated-assistance drive tasks")
+    object_type = "campaigns.drivetask"
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("campaign", "帮扶活动", width=18),
+            Column("village", "村"),
+            Column("hamlet", "自然村"),
+            Column("head", "户主"),
+            Column("address", "住址", width=24),
+            Column("reason", "列入原因", width=16),
+            Column("member", "负责党员"),
+            Column("state", "状态", width=8),
+            Column("done_at", "完成时间", width=18),
+            Column("note", "帮扶情况", width=30),
+        ]
+
+    def export_queryset(self, *, user, params):
+        area = (params.get("area") or params.get("area_code") or "").strip()
+        area = area if area.isdigit() and len(area) <= 18 else ""
+        campaign = (params.get("campaign") or "").strip()
+        campaign = campaign if campaign.isdigit() and len(campaign) < 19 else ""
+        which = params.get("which") or ""
+        which = which if which in {"open", "done", "unassigned"} else ""
+        qs = task_list(user)
+        if area:
+            qs = qs.filter(prefix_q("area_code", area))
+        if campaign:
+            qs = qs.filter(campaign_id=int(campaign))
+        if which == "open":
+            qs = qs.filter(done_at__isnull=True)
+        elif which == "done":
+            qs = qs.filter(done_at__isnull=False)
+        elif which == "unassigned":
+            qs = qs.filter(member__isnull=True)
+        return qs, DriveTaskFilters(area, campaign, which)
+
+    def export_rows(self, queryset, *, unmasked: bool = False):
+        rows = list(queryset)
+        names = area_names({t.area_code for t in rows})
+        for task in rows:
+            village, hamlet, _group = area_parts(task.area_code, names)
+            yield [
+                task.campaign.name,
+                village,
+                hamlet,
+                task.household.head_name,
+                task.household.address,
+                task.reason,
+                task.member.name if task.member else "",
+                "已完成" if task.done_at else "未完成",
+                local_time(task.done_at),
+                task.done_note,
+            ]
+
+
 register(TurnoutExport())
 register(PledgeExport())
+register(DriveTaskExport())

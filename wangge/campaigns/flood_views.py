@@ -18,12 +18,15 @@ from wangge.campaigns.engine import (
     emergency_declare,
     emergency_of,
     has_feature,
+    may_change_turnout,
     section_create,
     shift_assign,
     task_create,
     team_add,
     team_create,
+    turnout_correct,
     turnout_record,
+    turnout_withdraw,
 )
 from wangge.campaigns.forms import error_text
 from wangge.campaigns.models import (
@@ -34,6 +37,7 @@ from wangge.campaigns.models import (
     Shift,
     TeamKind,
 )
+from wangge.campaigns.pickers import member_choices, person_choices, search_text
 from wangge.campaigns.selectors import campaign_for_user
 from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.campaigns.turnouts import (
@@ -44,6 +48,7 @@ from wangge.campaigns.turnouts import (
     summary,
     team_rosters,
     teams_of,
+    turnout_for_user,
     turnout_list,
 )
 from wangge.campaigns.views import _admin_townships, _error
@@ -196,6 +201,17 @@ class TurnoutForm(WorkerForm):
         self.fields["section"].queryset = sections
 
 
+class TurnoutCorrectForm(forms.Form):
+    day = forms.DateField(error_messages=_DAY)
+    hours = forms.CharField(required=False, max_length=6)
+    section = _pick()
+    version = forms.IntegerField(min_value=0, error_messages={"required": _PICK})
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections
+
+
 class MyTurnoutForm(forms.Form):
     campaign = _pick(True)
     section = _pick()
@@ -249,8 +265,9 @@ def engine_detail(request, campaign: Campaign):
     if staff:
         context |= {
             "villages": _villages(user, campaign),
-            "members": _members(user, campaign)[:800],
-            "persons": _persons(user, campaign)[:800],
+            "members": member_choices(request, _members(user, campaign)),
+            "persons": person_choices(request, _persons(user, campaign)),
+            "member_q": search_text(request),
             "branches": _branches(user, campaign)[:200],
             "grids": visible(
                 Grid.objects.filter(area_code__startswith=campaign.area_code), user
@@ -428,6 +445,7 @@ def turnout_index(request, pk: int):
         messages.error(request, str(exc))
         filters = TurnoutFilters(campaign=str(campaign.pk))
     page = Paginator(turnout_list(request.user, filters), 50).get_page(request.GET.get("page"))
+    changeable = {t.pk for t in page if may_change_turnout(request.user, t)}
     return render(
         request,
         "campaigns/flood/turnouts.html",
@@ -438,6 +456,7 @@ def turnout_index(request, pk: int):
             "query": filters.query(),
             "can_export": can_export(request.user),
             "can_record": _staff_anywhere(request.user, campaign),
+            "changeable": changeable,
         },
     )
 
@@ -497,8 +516,9 @@ def turnout_new(request, pk: int):
             "form": form,
             "teams": teams,
             "sections": sections,
-            "members": members[:800],
-            "persons": persons[:800],
+            "members": member_choices(request, members, keep=form["member"].value()),
+            "persons": person_choices(request, persons, keep=form["person"].value()),
+            "member_q": search_text(request),
             "emergency": emergency_of(campaign),
         },
         status=status,
@@ -551,6 +571,90 @@ def turnout_mine(request):
         {"form": form, "campaigns": campaigns, "sections": sections, "mine": mine},
         status=status,
     )
+
+
+def turnout_change(request, pk: int):
+    """Correct a turn-out (hours, day within the emergency, section) or withdraw it: who
+    recorded it, or campaign staff of its area; a stale form is refused, not saved over."""
+    user = request.user
+    turnout = turnout_for_user(user, pk)
+    campaign = turnout.campaign
+    if not has_feature(campaign, "turnouts"):
+        raise Http404
+    if not may_change_turnout(user, turnout):
+        raise PermissionDenied(
+            _("Only who recorded this turn-out, or campaign staff of its area, may change it.")
+        )
+    sections = DikeSection.objects.filter(campaign=campaign).select_related("area")
+    sections = sections.filter(pk=turnout.section_id) | sections_of(user, campaign)
+    form = TurnoutCorrectForm(
+        request.POST or None,
+        sections=sections.distinct(),
+        initial={
+            "day": turnout.day,
+            "hours": turnout.hours,
+            "section": turnout.section_id,
+            "version": turnout.version,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("withdraw"):
+            if _run(
+                request,
+                lambda: turnout_withdraw(
+                    actor=user,
+                    turnout=turnout,
+                    expected_version=_int(request.POST.get("version")),
+                ),
+                _("Turn-out withdrawn."),
+            ):
+                return _after_change(user, campaign)
+            status = 409
+        elif not form.is_valid():
+            messages.error(request, error_text(form))
+            status = 400
+        else:
+            data = form.cleaned_data
+            if _run(
+                request,
+                lambda: turnout_correct(
+                    actor=user,
+                    turnout=turnout,
+                    expected_version=data["version"],
+                    day=data["day"],
+                    hours=data["hours"],
+                    section=data["section"],
+                ),
+                _("Turn-out corrected."),
+            ):
+                return _after_change(user, campaign)
+            status = 400
+    return render(
+        request,
+        "campaigns/flood/turnout_change.html",
+        {
+            "turnout": turnout,
+            "campaign": campaign,
+            "form": form,
+            "sections": form.fields["section"].queryset,
+            "emergency": emergency_of(campaign),
+        },
+        status=status,
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _after_change(user, campaign: Campaign):
+    if _staff_anywhere(user, campaign):
+        return redirect("campaigns:turnout_list", pk=campaign.pk)
+    return redirect("campaigns:turnout_mine")
 
 
 def summary_page(request, pk: int):

@@ -540,11 +540,21 @@ class CampaignTask(AreaScoped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Marked done by the member it was given to (or one of the grid's), or by staff.
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_note = models.CharField(_("what was done"), max_length=500, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("campaign task")
         verbose_name_plural = _("campaign tasks")
+        indexes = [
+            models.Index(fields=["member", "done_at"], name="campaigntask_member_idx"),
+            models.Index(fields=["grid", "done_at"], name="campaigntask_grid_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -597,6 +607,8 @@ class Turnout(AreaScoped):
     task = models.CharField(_("task"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     self_reported = models.BooleanField(_("recorded by the worker"), default=False)
+    # Optimistic lock: a correction names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

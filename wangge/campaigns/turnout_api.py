@@ -9,10 +9,10 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from wangge.campaigns.engine import turnout_record
+from wangge.campaigns.engine import turnout_correct, turnout_record, turnout_withdraw
 from wangge.campaigns.models import DikeSection, Team
 from wangge.campaigns.selectors import campaign_for_user
-from wangge.campaigns.turnouts import TurnoutFilters, turnout_list
+from wangge.campaigns.turnouts import TurnoutFilters, turnout_for_user, turnout_list
 from wangge.core.api_helpers import MAX_ID, READ_ERRORS, WRITE_ERRORS, Page
 from wangge.grids.models import Person
 from wangge.party.models import Member
@@ -36,6 +36,7 @@ class TurnoutOut(Schema):
     area_code: str
     home_code: str
     self_reported: bool
+    version: int
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -55,6 +56,19 @@ class TurnoutIn(Schema):
     section_id: int | None = Field(None, ge=1, le=MAX_ID)
     task: str = Field("", max_length=200)
     note: str = Field("", max_length=300)
+
+
+class TurnoutPatch(Schema):
+    """A correction: the version read (a stale one answers 409), and what changes."""
+
+    version: int = Field(..., ge=0, le=MAX_ID)
+    day: datetime.date | None = None
+    hours: Decimal | None = Field(None, max_digits=5, decimal_places=2)
+    section_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class WithdrawQuery(Schema):
+    version: int = Field(..., ge=0, le=MAX_ID, description="The version read (409 if stale).")
 
 
 class TurnoutQuery(Schema):
@@ -108,3 +122,36 @@ def campaigns_turnout_add(request, campaign_id: int, payload: TurnoutIn):
         note=payload.note.replace("\x00", ""),
     )
     return Status(201, turnout)
+
+
+@router.patch(
+    "/{int:campaign_id}/turnouts/{int:turnout_id}", response={200: TurnoutOut, **WRITE_ERRORS}
+)
+def campaigns_turnout_change(request, campaign_id: int, turnout_id: int, payload: TurnoutPatch):
+    """Correct the day, hours or section (``section_id: null`` clears it) of a turn-out: who
+    recorded it, or campaign staff of its area."""
+    campaign = campaign_for_user(request.user, campaign_id)
+    turnout = turnout_for_user(request.user, turnout_id, campaign=campaign)
+    changes = payload.dict(exclude_unset=True)
+    section = turnout.section
+    if "section_id" in changes:
+        section = _one(DikeSection.objects.filter(campaign=campaign), changes["section_id"])
+    return turnout_correct(
+        actor=request.user,
+        turnout=turnout,
+        expected_version=payload.version,
+        day=changes.get("day") or turnout.day,
+        hours=turnout.hours if changes.get("hours") is None else changes["hours"],
+        section=section,
+    )
+
+
+@router.delete("/{int:campaign_id}/turnouts/{int:turnout_id}", response={204: None, **WRITE_ERRORS})
+def campaigns_turnout_withdraw(
+    request, campaign_id: int, turnout_id: int, query: Query[WithdrawQuery]
+):
+    """Withdraw a turn-out recorded in error (``?version=`` as read); audited."""
+    campaign = campaign_for_user(request.user, campaign_id)
+    turnout = turnout_for_user(request.user, turnout_id, campaign=campaign)
+    turnout_withdraw(actor=request.user, turnout=turnout, expected_version=query.version)
+    return Status(204, None)

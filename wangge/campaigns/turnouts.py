@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
@@ -85,6 +86,23 @@ def _reader_q(user) -> Q:
 def turnouts_for(user) -> QuerySet:
     """Turn-outs of campaigns the user sees, worked in or by people of the user's area."""
     return Turnout.objects.filter(campaign__in=campaign_list(user)).filter(_reader_q(user))
+
+
+def turnout_for_user(user, pk: int, *, campaign: Campaign | None = None) -> Turnout:
+    """A turn-out the user reads (or recorded); the same 404 for any other."""
+    qs = Turnout.objects.filter(campaign__in=campaign_list(user)).filter(
+        _reader_q(user) | Q(created_by_id=user.pk)
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    turnout = (
+        qs.filter(pk=pk)
+        .select_related("campaign", "member", "person", "team__serves", "section", "area")
+        .first()
+    )
+    if turnout is None:
+        raise Http404
+    return turnout
 
 
 def turnout_list(user, filters: TurnoutFilters) -> QuerySet:

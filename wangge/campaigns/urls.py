@@ -7,6 +7,7 @@ from wangge.campaigns import (
     environment_urls,
     epidemic_views,
     flood_views,
+    task_views,
     views,
 )
 
@@ -39,8 +40,11 @@ urlpatterns = [
     path("<int:pk>/tasks/", flood_views.task_new, name="task_new"),
     path("<int:pk>/turnouts/", flood_views.turnout_index, name="turnout_list"),
     path("<int:pk>/turnouts/new/", flood_views.turnout_new, name="turnout_new"),
+    path("turnouts/<int:pk>/", flood_views.turnout_change, name="turnout_change"),
     path("<int:pk>/summary/", flood_views.summary_page, name="summary"),
     path("on-duty/", flood_views.turnout_mine, name="turnout_mine"),
+    path("tasks/", task_views.task_index, name="task_list"),
+    path("tasks/<int:pk>/done/", task_views.task_mark_done, name="task_done"),
     # Epidemic control: returnees, tests, quarantines, follow-ups, the daily status per grid.
     path("<int:pk>/returnees/", epidemic_views.returnee_index, name="returnee_list"),
     path("<int:pk>/returnees/new/", epidemic_views.returnee_new, name="returnee_new"),

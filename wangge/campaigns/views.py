@@ -13,6 +13,7 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas, may_export, townships_of, visible
 from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
 from wangge.campaigns.models import DUTY_KINDS, CampaignKind
+from wangge.campaigns.pickers import person_choices, search_text
 from wangge.campaigns.selectors import (
     _categories_for,
     campaign_for_user,
@@ -205,9 +206,13 @@ def _duty_detail(request, campaign):
             "can_publish": campaign.township_code in _admin_townships(request.user),
             "staff": staff,
             "roster": roster_of(request.user, campaign),
-            "people": visible(Person.objects.all(), request.user).filter(
-                area_code__startswith=campaign.area_code
-            )[:500],
+            "people": person_choices(
+                request,
+                visible(Person.objects.all(), request.user)
+                .filter(area_code__startswith=campaign.area_code)
+                .order_by("area_code", "name"),
+            ),
+            "member_q": search_text(request),
             "logs": duty_log_list(request.user, campaign)[:10],
             "can_export": may_export(request.user),
         },

@@ -4,7 +4,7 @@ while a duty campaign runs, the member's phone home asks for its letter and offe
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from wangge.campaigns.selectors import (
     _campaign_running_for,
@@ -12,6 +12,7 @@ from wangge.campaigns.selectors import (
     pledges_to_acknowledge,
 )
 from wangge.campaigns.services import opinion_record
+from wangge.campaigns.tasks import my_open_tasks
 from wangge.campaigns.turnouts import emergency_campaigns_for
 from wangge.visits.hooks import (
     VisitLogExtension,
@@ -90,4 +91,25 @@ def emergency_cards(user, today) -> list[dict]:
             "action": _("I am on duty"),
         }
         for campaign in emergency_campaigns_for(user, today)[:1]
+    ]
+
+
+@home_cards_provider
+def task_cards(user, today) -> list[dict]:
+    """The member's open campaign tasks (their own and their grid's): one card with the count."""
+    count = my_open_tasks(user, today).count()
+    if not count:
+        return []
+    return [
+        {
+            "title": _("My tasks"),
+            "text": ngettext(
+                "%(n)s campaign task is waiting for you.",
+                "%(n)s campaign tasks are waiting for you.",
+                count,
+            )
+            % {"n": count},
+            "url": reverse("campaigns:task_list"),
+            "action": _("Open my tasks"),
+        }
     ]

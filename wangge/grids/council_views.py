@@ -25,6 +25,7 @@ from wangge.grids.councils import (
     seat_remove,
 )
 from wangge.grids.forms import SeatForm
+from wangge.imports.exporting import can_export
 from wangge.regions.codes import village_of
 from wangge.regions.models import Level, Region
 
@@ -41,7 +42,12 @@ def council_index(request):
     return render(
         request,
         "grids/councils/coverage.html",
-        {"rows": rows, "totals": totals, "village_councils": village_councils},
+        {
+            "rows": rows,
+            "totals": totals,
+            "village_councils": village_councils,
+            "can_export": can_export(request.user),
+        },
     )
 
 

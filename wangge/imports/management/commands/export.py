@@ -1,4 +1,5 @@
-"""wangge export members|households|flags|plans|attention|visits|requests|notices FILE [filters]
+"""wangge export members|households|flags|plans|attention|visits|requests|notices|turnouts|
+pledges|councils|drive-tasks FILE [filters]
 [--area CODE] [--period 2021-Q4] [--full --reason WHY] [--user USERNAME]"""
 
 from django.core.exceptions import ValidationError
@@ -49,6 +50,10 @@ class Command(BaseCommand):
         parser.add_argument("--outcome", default="", help="plans: outcome, e.g. dibao_new")
         parser.add_argument("--grid", default="", help="attention: service grid id")
         parser.add_argument(
+            "--campaign", default="", help="turnouts, pledges, drive-tasks: campaign id"
+        )
+        parser.add_argument("--which", default="", help="drive-tasks: open, done or unassigned")
+        parser.add_argument(
             "--full",
             "--unmasked",
             dest="unmasked",
@@ -96,6 +101,8 @@ class Command(BaseCommand):
             "rule": options["rule"],
             "outcome": options["outcome"],
             "grid": options["grid"],
+            "campaign": options["campaign"],
+            "which": options["which"],
         }
         count = export_workbook(
             KINDS[kind], file, user=actor, params=params, unmasked=unmasked, reason=reason[:200]
