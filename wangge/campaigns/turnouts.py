@@ -322,9 +322,11 @@ def scope_villages(user, campaign: Campaign) -> list[str]:
 
 
 def village_rows(user, campaign: Campaign, by_village: list[dict]) -> list[dict]:
-    """A row per village of the campaign for the page above one village: the dashboard's
-    figures of the work done there (``by_village``, from ``dashboard``), the teams formed in
-    or serving it and the dike sections in it. Counted in the database, named in one query."""
+    """A row per village of the campaign for the page above one village (every one in the
+    user's scope, and any other with work or a team there): the dashboard's figures of the
+    work done there (``by_village``, from ``dashboard``), the teams formed in or serving it
+    and the dike sections in it. Sections counted in the database; teams read as pairs of
+    codes (a county's 400 rows), never as objects."""
     figures = {row["code"]: row for row in by_village}
     teams: dict[str, int] = {}
     pairs = Team.objects.filter(campaign=campaign).filter(_teams_q(user))
@@ -339,8 +341,16 @@ def village_rows(user, campaign: Campaign, by_village: list[dict]) -> list[dict]
         .order_by()
         .values_list("village", "n")
     )
-    codes = sorted(set(figures) | set(teams) | set(sections))
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    # Every village of the campaign in the user's scope has a row (a fresh campaign's first
+    # team is formed from a village's view), and any other village with work or a team.
+    scoped = Q(code__in=[])
+    for prefix in area_prefixes(user):
+        scoped |= prefix_q("code", prefix) | Q(code=prefix[:VILLAGE_LENGTH])
+    villages = Region.objects.filter(level=Level.VILLAGE, code__startswith=campaign.area_code)
+    names = dict(villages.filter(scoped).values_list("code", "name"))
+    others = (set(figures) | set(teams) | set(sections)) - set(names)
+    names |= dict(Region.objects.filter(code__in=others).values_list("code", "name"))
+    codes = sorted(set(names) | others)
     empty = _worker_figures(0, 0, 0, 0)
     return [
         {

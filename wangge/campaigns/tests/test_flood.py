@@ -557,8 +557,12 @@ def test_township_page_shows_a_row_per_village_not_every_team(
     office opens it THEN the page holds a row per village (teams, sections, people, turn-outs,
     the share of members), stays small, and names no team; a village's name opens its view
     with its teams and sections in full and the figures of the work there unchanged."""
-    team = _some_turnouts(flood, township_admin, secretary_b)
     campaign = flood["campaign"]
+    client.force_login(township_admin)
+    fresh = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    # A fresh campaign: every village has a row to open (its first team is formed there).
+    assert fresh.count("data-village=") == 2 and f'href="?village={testing.VILLAGE_B}"' in fresh
+    team = _some_turnouts(flood, township_admin, secretary_b)
     for n in range(150):
         home, serves = (flood["a"], flood["a"]) if n % 2 else (flood["b"], flood["a"])
         team_create(
