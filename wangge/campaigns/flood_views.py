@@ -525,6 +525,10 @@ def turnout_new(request, pk: int):
     village = request.GET.get("village", "")
     village = village if village.isdigit() and len(village) == VILLAGE_LENGTH else ""
     shown_teams, shown_sections, shown_members, shown_persons = teams, sections, members, persons
+    # Over more than one village the teams and sections are listed for a chosen village only.
+    choose = not village and len(scope_villages(user, campaign)) > 1
+    if choose:
+        shown_teams, shown_sections = teams.none(), sections.none()
     if village:
         shown_teams = teams_of(user, campaign, village=village)
         shown_sections = sections_of(user, campaign, village=village)
@@ -580,6 +584,7 @@ def turnout_new(request, pk: int):
             "teams": shown_teams,
             "sections": shown_sections,
             "village": village,
+            "villages": _villages(user, campaign) if choose or village else [],
             "members": member_choices(request, shown_members, keep=form["member"].value()),
             "persons": person_choices(request, shown_persons, keep=form["person"].value()),
             "member_q": search_text(request),

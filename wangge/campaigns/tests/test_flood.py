@@ -604,3 +604,27 @@ def test_township_page_shows_a_row_per_village_not_every_team(
         {"team": team.pk, "person": flood["worker"].pk, "village": testing.VILLAGE_A},
     )
     assert response["Location"].endswith(f"?village={testing.VILLAGE_A}")
+
+
+def test_turnout_form_above_one_village_lists_a_chosen_villages_teams(
+    client, flood, township_admin, secretary_b
+):
+    """The township's form lists no team or section until a village is chosen; then that
+    village's (a back-line team serving it included); a turn-out still records."""
+    team = _some_turnouts(flood, township_admin, secretary_b)
+    campaign = flood["campaign"]
+    client.force_login(township_admin)
+    url = f"/campaigns/{campaign.pk}/turnouts/new/"
+    page = client.get(url).content.decode()
+    empty = '<select id="team" name="team"><option value="">—</option></select>'
+    assert 'id="village-choice"' in page and empty in page
+    chosen = client.get(url, {"village": testing.VILLAGE_A}).content.decode()
+    assert empty not in chosen and "太华突击队" in chosen and "民工甲" in chosen
+    response = client.post(
+        f"{url}?village={testing.VILLAGE_A}",
+        {"member": flood["m_b"].member.pk, "team": team.pk, "day": flood["today"], "hours": "4"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"?village={testing.VILLAGE_A}"
+    )
+    assert Turnout.objects.filter(member=flood["m_b"].member, team=team).exists()
