@@ -379,12 +379,13 @@ def build_flood(rng: random.Random) -> None:
                 "" if member else worker,
                 section,
                 team,
+                1,
             ]
         )
     _copy(
         "campaigns_turnout",
         "area_code, township_code, home_code, day, hours, task, note, self_reported,"
-        " created_at, area_id, campaign_id, member_id, person_id, section_id, team_id",
+        " created_at, area_id, campaign_id, member_id, person_id, section_id, team_id, version",
         turnouts,
         "note",
     )
@@ -654,9 +655,18 @@ def main() -> int:
     registered = re.search(r'data-figure="registered"[^>]*>(\d+)<', client.get(status_url).text)
     assert int(registered.group(1)) == sum(row[3] for row in sql), registered
     assert f'data-figure="turnouts">{board_sql[0][2]}<' in client.get(board_url).text
+    # The county page is a row per village; the busiest village's view lists its teams.
+    front = max(board_sql[1:], key=lambda row: row[2])[0]
+    front_url = f"{board_url}?village={front}"
+    sizes = {url: len(client.get(url).content) for url in (board_url, front_url)}
     status: dict[str, list[float]] = {"status ORM": [], "status SQL": [], "status page": []}
     one: dict[str, list[float]] = {"village ORM": [], "village SQL": [], "village page": []}
-    dash: dict[str, list[float]] = {"board ORM": [], "board SQL": [], "board page": []}
+    dash: dict[str, list[float]] = {
+        "board ORM": [],
+        "board SQL": [],
+        "board page": [],
+        "front page": [],
+    }
     steps = (
         (status["status ORM"], lambda: orm_figures(user, epidemic)),
         (status["status SQL"], lambda: sql_figures(epidemic)),
@@ -667,6 +677,7 @@ def main() -> int:
         (dash["board ORM"], lambda: orm_board(user, flood)),
         (dash["board SQL"], lambda: sql_board(flood)),
         (dash["board page"], lambda: client.get(board_url)),
+        (dash["front page"], lambda: client.get(front_url)),
     )
     for _round in range(args.rounds):
         for samples, step in steps:
@@ -687,6 +698,10 @@ def main() -> int:
         f" {whole[3]:,} members + {whole[4]:,} persons, {whole[5]} hours, {whole[6]} incidents"
     )
     _report(dash, "board ORM", "board SQL")
+    print(
+        f"  county page {sizes[board_url] / 1024:.0f} KiB;"
+        f" village {front}'s view {sizes[front_url] / 1024:.0f} KiB"
+    )
     return 0
 
 

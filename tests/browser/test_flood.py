@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from wangge import testing
 from wangge.accounts.models import Role
-from wangge.campaigns.engine import emergency_declare, task_create
+from wangge.campaigns.engine import emergency_declare, task_create, team_create
 from wangge.campaigns.models import CampaignTask, Turnout
 from wangge.campaigns.services import campaign_create
 from wangge.regions.models import Region
@@ -86,3 +86,31 @@ def test_member_marks_a_campaign_task_done_on_a_phone(
     expect(page.locator(f"#task-{task.pk}")).to_have_count(0)
     done = CampaignTask.objects.get(pk=task.pk)
     assert done.done_at is not None and done.done_note == "已处置，无险情"
+
+
+def test_township_reads_the_flood_campaign_per_village_on_a_phone(
+    phone_page, field_member, flood_campaign, log_in
+):
+    """The township's leader opens the campaign on a phone: a row per village (not every
+    team), no wider than the screen; the village's name opens its teams."""
+    office = flood_campaign.created_by
+    team_create(
+        actor=office,
+        campaign=flood_campaign,
+        name="太华突击队",
+        kind="commando",
+        home=Region.objects.get(code=testing.VILLAGE_B),
+        serves=Region.objects.get(code=testing.VILLAGE_A),
+    )
+    page = phone_page
+    log_in(page)
+    page.goto(f"/campaigns/{flood_campaign.pk}/")
+    rows = page.locator("table.by-village tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_text("太华突击队")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/wangge-flood-township-phone.png", full_page=True)
+    rows.first.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(rf"village={testing.VILLAGE_A}"))
+    expect(page.locator("details.team")).to_contain_text("太华突击队")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -4,29 +4,21 @@ The key (``grids.services.grid_qr_key``) and the SVG drawing (``core.qr``) live 
 epidemic campaign's returnee form prints QR codes too."""
 
 import io
-from pathlib import Path
 
 import qrcode
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from wangge.core.fonts import cjk_font
 from wangge.core.qr import qr_svg
 from wangge.grids.models import Grid
 from wangge.grids.services import grid_qr_key
 
 __all__ = ["grid_qr_key", "poster_png", "qr_svg"]
 
-FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto")]
-FONT_NAMES = ["NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"]
-
 
 def _font(size: int):
-    for folder in FONT_DIRS:
-        for name in FONT_NAMES:
-            path = folder / name
-            if path.exists():
-                return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size)
+    return cjk_font(size)
 
 
 def poster_png(grid: Grid, url: str) -> bytes:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,13 +55,14 @@ from wangge.campaigns.models import (
     ReturneeChannel,
     RiskLevel,
 )
+from wangge.campaigns.posters import returnee_poster_png, returnee_posters_pdf, township_names
 from wangge.campaigns.selectors import campaign_list
 from wangge.core import public
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.qr import qr_svg
 from wangge.grids.services import grid_qr_key
-from wangge.regions.codes import VILLAGE_LENGTH
+from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
 
 PUBLIC_SALT = "wangge.campaigns.returnee-form"
 
@@ -319,25 +320,81 @@ def due_index(request):
     )
 
 
-def qr_index(request, pk: int):
-    """The QR codes of the campaign's epidemic grids (one village at a time), to print."""
-    campaign = epidemic_campaign_for(request.user, pk)
+def _qr_grids(request, campaign):
+    """The grids whose posters the page lists: the user's (write) epidemic grids, one village
+    (``?village=``) at a time if asked."""
     grids = grids_for(request.user, campaign, write=True).select_related("area")
     village = request.GET.get("village", "")
     if village.isdigit():
         grids = grids.filter(area_code__startswith=village)
-    page = Paginator(grids.order_by("area_code", "name"), 20).get_page(request.GET.get("page"))
+    return grids.order_by("area_code", "name"), village if village.isdigit() else ""
+
+
+def _posters(request, grids) -> list[dict]:
+    townships = township_names(grids)
     posters = []
-    for grid in page.object_list:
+    for grid in grids:
         url = request.build_absolute_uri(
             reverse("campaigns:returnee_public", args=[grid_qr_key(grid)])
         )
-        posters.append({"grid": grid, "url": url, "svg": qr_svg(url)})
+        township = townships.get(grid.area_code[:TOWNSHIP_LENGTH], "")
+        posters.append({"grid": grid, "url": url, "township": township})
+    return posters
+
+
+def qr_index(request, pk: int):
+    """The QR codes of the campaign's epidemic grids (one village at a time), to print; each
+    also as a PNG and a PDF, and the page's posters as one PDF."""
+    campaign = epidemic_campaign_for(request.user, pk)
+    grids, village = _qr_grids(request, campaign)
+    page = Paginator(grids, 20).get_page(request.GET.get("page"))
+    posters = _posters(request, page.object_list)
+    for poster in posters:
+        poster["svg"] = qr_svg(poster["url"])
     return render(
         request,
         "campaigns/epidemic/qr.html",
         {"campaign": campaign, "posters": posters, "page": page, "village": village},
     )
+
+
+def _one_grid(request, campaign, grid: int):
+    grids, _village = _qr_grids(request, campaign)
+    found = grids.filter(pk=grid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def qr_png(request, pk: int, grid: int):
+    """One grid's poster as a PNG."""
+    campaign = epidemic_campaign_for(request.user, pk)
+    poster = _posters(request, [_one_grid(request, campaign, grid)])[0]
+    data = returnee_poster_png(poster["grid"], poster["township"], poster["url"])
+    response = HttpResponse(data, content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="returnee-poster-{grid}.png"'
+    return response
+
+
+def qr_pdf(request, pk: int):
+    """The posters as a PDF of real text, one A5 page each: one grid's (``?grid=``) or the
+    listed page's (the same village and page as the list)."""
+    campaign = epidemic_campaign_for(request.user, pk)
+    one = request.GET.get("grid", "")
+    if one.isdigit():
+        grids = [_one_grid(request, campaign, int(one))]
+        name = f"returnee-poster-{one}.pdf"
+    else:
+        all_grids, _village = _qr_grids(request, campaign)
+        grids = list(Paginator(all_grids, 20).get_page(request.GET.get("page")).object_list)
+        name = "returnee-posters.pdf"
+    if not grids:
+        raise Http404
+    response = HttpResponse(
+        returnee_posters_pdf(_posters(request, grids)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 def _too_many(ip: str, phone: str) -> bool:

@@ -6,8 +6,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -44,12 +46,14 @@ from wangge.campaigns.turnouts import (
     TurnoutFilters,
     dashboard,
     emergency_campaigns_for,
+    scope_villages,
     sections_of,
     summary,
     team_rosters,
     teams_of,
     turnout_for_user,
     turnout_list,
+    village_rows,
 )
 from wangge.campaigns.views import _admin_townships, _error
 from wangge.core.errors import DomainError
@@ -57,6 +61,7 @@ from wangge.core.periods import PeriodError
 from wangge.grids.models import Grid, Person
 from wangge.imports.exporting import can_export
 from wangge.party.models import Member, Organisation
+from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 
 _DAY = {"invalid": _lazy("Enter the day as YYYY-MM-DD."), "required": _lazy("Enter the day.")}
@@ -228,55 +233,100 @@ class MyTurnoutForm(forms.Form):
 
 def engine_detail(request, campaign: Campaign):
     """Township level: figures per village; ``?village=`` one village per team and section.
-    Every figure opens the turn-outs (or incidents) behind it."""
+    Every figure opens the turn-outs (or incidents) behind it.
+
+    Over more than one village (a township's or a county's office) the page shows a row per
+    village — teams, sections, workers, turn-outs, the share of Party members — and a village's
+    name opens its view, with its teams and sections in full and the staff forms whose choice
+    lists are that village's: a county's 400 teams, 270 sections and thousands of members are
+    never listed on one page. A reader whose scope holds one village sees it in full at once,
+    with the figures of their whole scope as before."""
     user = request.user
     village = request.GET.get("village", "")
     village = village if village.isdigit() and village.startswith(campaign.township_code) else ""
+    village = village if len(village) == VILLAGE_LENGTH else ""
     # Any village of the campaign: the figures stay those of the reader's own scope (a
     # back-line secretary sees their people's turn-outs in the front-line village).
     board = dashboard(user, campaign, village=village)
-    teams = list(teams_of(user, campaign))
-    rosters = team_rosters(teams)
-    for team in teams:
-        team.roster = rosters.get(team.pk, [])
+    own = scope_villages(user, campaign)
+    folded = not village and len(own) > 1
     staff = _staff_anywhere(user, campaign)
-    sections = list(sections_of(user, campaign))
     context = {
         "campaign": campaign,
         "board": board,
+        "folded": folded,
         "emergency": emergency_of(campaign),
         "today": timezone.localdate(),
-        "teams": teams,
-        "sections": sections,
         "village_name": Region.objects.filter(code=village).values_list("name", flat=True).first(),
         "can_declare": campaign.township_code in _admin_townships(user),
         "staff": staff,
+        "base_query": TurnoutFilters(campaign=str(campaign.pk), area_code=village).query(),
+    }
+    tasks = visible(CampaignTask.objects.filter(campaign=campaign), user)
+    if village:
+        tasks = tasks.filter(area_code__startswith=village)
+    context["tasks"] = tasks.select_related("grid", "member", "person")[:50]
+    if folded:
+        context["village_rows"] = village_rows(user, campaign, board["villages"])
+        context["duty_shifts"] = (
+            DutyShift.objects.filter(section__in=sections_of(user, campaign).values("pk"))
+            .select_related("section", "team")
+            .order_by("-day", "section__name", "shift")[:20]
+        )
+        return render(request, "campaigns/flood/detail.html", context)
+    teams = list(teams_of(user, campaign, village=village))
+    rosters = team_rosters(teams)
+    for team in teams:
+        team.roster = rosters.get(team.pk, [])
+    sections = list(sections_of(user, campaign, village=village))
+    context |= {
+        "teams": teams,
+        "sections": sections,
         "team_kinds": TeamKind.choices,
         "shifts": Shift.choices,
-        "tasks": visible(CampaignTask.objects.filter(campaign=campaign), user).select_related(
-            "grid", "member", "person"
-        )[:50],
-        "base_query": TurnoutFilters(campaign=str(campaign.pk), area_code=village).query(),
         "duty_shifts": DutyShift.objects.filter(section__in=[s.pk for s in sections])
-        .filter(section__area_code__startswith=village)
         .select_related("section", "team")
         .order_by("-day", "section__name", "shift")[:20],
     }
     if staff:
+        # The village's people, and those of the villages its teams come from (a back-line
+        # village's team serving here); the picker shows the first few, a name finds the rest.
+        homes = {village} | {team.area_code[:VILLAGE_LENGTH] for team in teams} - {""}
+        area = Q()
+        for code in homes:
+            area |= Q(area_code__startswith=code)
+        members, persons = _members(user, campaign), _persons(user, campaign)
+        branches, grids = _branches(user, campaign), _grids(user, campaign)
+        if village:
+            members, persons = members.filter(area), persons.filter(area)
+            branches = branches.filter(area_code__startswith=village)
+            grids = grids.filter(area_code__startswith=village)
         context |= {
+            "village": village,
             "villages": _villages(user, campaign),
-            "members": member_choices(request, _members(user, campaign)),
-            "persons": person_choices(request, _persons(user, campaign)),
+            "home": village or (own[0] if own else ""),
+            "members": member_choices(request, members),
+            "persons": person_choices(request, persons),
             "member_q": search_text(request),
-            "branches": _branches(user, campaign)[:200],
-            "grids": visible(
-                Grid.objects.filter(area_code__startswith=campaign.area_code), user
-            ).order_by("area_code", "name")[:500],
+            "branches": branches[:200],
+            "grids": grids[:500],
         }
     return render(request, "campaigns/flood/detail.html", context)
 
 
-def _back(campaign: Campaign):
+def _grids(user, campaign: Campaign):
+    return visible(Grid.objects.filter(area_code__startswith=campaign.area_code), user).order_by(
+        "area_code", "name"
+    )
+
+
+def _back(campaign: Campaign, request=None):
+    """The campaign's page, the village's view the form was sent from if it was one."""
+    village = request.POST.get("village", "") if request is not None else ""
+    if village.isdigit() and len(village) == VILLAGE_LENGTH:
+        return redirect(
+            reverse("campaigns:campaign_detail", args=[campaign.pk]) + f"?village={village}"
+        )
     return redirect("campaigns:campaign_detail", pk=campaign.pk)
 
 
@@ -297,7 +347,7 @@ def _submit(request, campaign: Campaign, form, action, success: str):
         messages.error(request, error_text(form))
     else:
         _run(request, lambda: action(form.cleaned_data), success)
-    return _back(campaign)
+    return _back(campaign, request)
 
 
 @require_POST
@@ -413,7 +463,7 @@ def task_new(request, pk: int):
         request.POST,
         members=_members(user, campaign),
         persons=_persons(user, campaign),
-        grids=visible(Grid.objects.filter(area_code__startswith=campaign.area_code), user),
+        grids=_grids(user, campaign),
     )
     return _submit(
         request,
@@ -470,6 +520,22 @@ def turnout_new(request, pk: int):
     teams = teams_of(user, campaign)
     sections = sections_of(user, campaign)
     members, persons = _members(user, campaign), _persons(user, campaign)
+    # ``?village=``: the lists of that village (its teams, sections and people, and those of
+    # the villages its teams come from); what is posted is checked against the whole scope.
+    village = request.GET.get("village", "")
+    village = village if village.isdigit() and len(village) == VILLAGE_LENGTH else ""
+    shown_teams, shown_sections, shown_members, shown_persons = teams, sections, members, persons
+    # Over more than one village the teams and sections are listed for a chosen village only.
+    choose = not village and len(scope_villages(user, campaign)) > 1
+    if choose:
+        shown_teams, shown_sections = teams.none(), sections.none()
+    if village:
+        shown_teams = teams_of(user, campaign, village=village)
+        shown_sections = sections_of(user, campaign, village=village)
+        area = Q(area_code__startswith=village)
+        for home in {t.area_code[:VILLAGE_LENGTH] for t in shown_teams}:
+            area |= Q(area_code__startswith=home)
+        shown_members, shown_persons = members.filter(area), persons.filter(area)
     today = timezone.localdate()
     form = TurnoutForm(
         request.POST or None,
@@ -505,7 +571,8 @@ def turnout_new(request, pk: int):
                 ),
                 _("Turn-out recorded."),
             ):
-                return redirect("campaigns:turnout_new", pk=campaign.pk)
+                again = reverse("campaigns:turnout_new", args=[campaign.pk])
+                return redirect(f"{again}?village={village}" if village else again)
             else:
                 status = 400
     return render(
@@ -514,10 +581,12 @@ def turnout_new(request, pk: int):
         {
             "campaign": campaign,
             "form": form,
-            "teams": teams,
-            "sections": sections,
-            "members": member_choices(request, members, keep=form["member"].value()),
-            "persons": person_choices(request, persons, keep=form["person"].value()),
+            "teams": shown_teams,
+            "sections": shown_sections,
+            "village": village,
+            "villages": _villages(user, campaign) if choose or village else [],
+            "members": member_choices(request, shown_members, keep=form["member"].value()),
+            "persons": person_choices(request, shown_persons, keep=form["person"].value()),
             "member_q": search_text(request),
             "emergency": emergency_of(campaign),
         },

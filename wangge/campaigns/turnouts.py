@@ -27,7 +27,7 @@ from wangge.campaigns.selectors import _ancestors, campaign_list
 from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.core.periods import ledger_scope, parse_period
 from wangge.regions.codes import VILLAGE_LENGTH
-from wangge.regions.models import Region
+from wangge.regions.models import Level, Region
 
 # Who reads named turn-outs of an area: campaign staff and the township's leaders.
 TURNOUT_READERS = CAMPAIGN_STAFF | {Role.TOWNSHIP_LEADER, Role.GROUP_LEADER}
@@ -261,16 +261,22 @@ def dashboard(user, campaign: Campaign, *, village: str = "") -> dict:
     return out
 
 
-def teams_of(user, campaign: Campaign) -> QuerySet:
-    """The campaign's teams formed in or serving the user's area."""
+def _teams_q(user) -> Q:
     q = Q(pk__in=[])
     for prefix in area_prefixes(user):
         q |= prefix_q("area_code", prefix) | prefix_q("serves__code", prefix)
         q |= Q(area_code__in=_ancestors(prefix))
+    return q
+
+
+def teams_of(user, campaign: Campaign, *, village: str = "") -> QuerySet:
+    """The campaign's teams formed in or serving the user's area (and, given ``village``,
+    formed in or serving that village)."""
+    teams = Team.objects.filter(campaign=campaign).filter(_teams_q(user))
+    if village:
+        teams = teams.filter(prefix_q("area_code", village) | Q(serves_id=village))
     return (
-        Team.objects.filter(campaign=campaign)
-        .filter(q)
-        .select_related("area", "serves")
+        teams.select_related("area", "serves")
         .annotate(size=Count("members"))
         .order_by("area_code", "name")
     )
@@ -283,10 +289,79 @@ def team_rosters(teams) -> dict[int, list[TeamMember]]:
     return rows
 
 
-def sections_of(user, campaign: Campaign) -> QuerySet:
-    return visible(DikeSection.objects.filter(campaign=campaign), user).select_related(
-        "area", "organisation"
+def sections_of(user, campaign: Campaign, *, village: str = "") -> QuerySet:
+    sections = visible(DikeSection.objects.filter(campaign=campaign), user)
+    if village:
+        sections = sections.filter(prefix_q("area_code", village))
+    return sections.select_related("area", "organisation")
+
+
+def scope_villages(user, campaign: Campaign) -> list[str]:
+    """The villages of the campaign in the user's scope, at most two: is there more than one?
+    (Over more than one the campaign's page shows a row per village, not every team.)"""
+    codes: set[str] = set()
+    for prefix in area_prefixes(user):
+        if len(prefix) >= VILLAGE_LENGTH:
+            if prefix.startswith(campaign.area_code[:VILLAGE_LENGTH]):
+                codes.add(prefix[:VILLAGE_LENGTH])
+            continue
+        inside = max(prefix, campaign.area_code, key=len)
+        if not inside.startswith(min(prefix, campaign.area_code, key=len)):
+            continue
+        if len(inside) >= VILLAGE_LENGTH:
+            codes.add(inside[:VILLAGE_LENGTH])
+        else:
+            codes.update(
+                Region.objects.filter(level=Level.VILLAGE, code__startswith=inside)
+                .order_by("code")
+                .values_list("code", flat=True)[:2]
+            )
+        if len(codes) > 1:
+            break
+    return sorted(codes)[:2]
+
+
+def village_rows(user, campaign: Campaign, by_village: list[dict]) -> list[dict]:
+    """A row per village of the campaign for the page above one village (every one in the
+    user's scope, and any other with work or a team there): the dashboard's figures of the
+    work done there (``by_village``, from ``dashboard``), the teams formed in or serving it
+    and the dike sections in it. Sections counted in the database; teams read as pairs of
+    codes (a county's 400 rows), never as objects."""
+    figures = {row["code"]: row for row in by_village}
+    teams: dict[str, int] = {}
+    pairs = Team.objects.filter(campaign=campaign).filter(_teams_q(user))
+    for home, serves in pairs.values_list("area_code", "serves_id").order_by():
+        for code in {home[:VILLAGE_LENGTH], serves}:
+            teams[code] = teams.get(code, 0) + 1
+    sections = dict(
+        visible(DikeSection.objects.filter(campaign=campaign), user)
+        .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
+        .values("village")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("village", "n")
     )
+    # Every village of the campaign in the user's scope has a row (a fresh campaign's first
+    # team is formed from a village's view), and any other village with work or a team.
+    scoped = Q(code__in=[])
+    for prefix in area_prefixes(user):
+        scoped |= prefix_q("code", prefix) | Q(code=prefix[:VILLAGE_LENGTH])
+    villages = Region.objects.filter(level=Level.VILLAGE, code__startswith=campaign.area_code)
+    names = dict(villages.filter(scoped).values_list("code", "name"))
+    others = (set(figures) | set(teams) | set(sections)) - set(names)
+    names |= dict(Region.objects.filter(code__in=others).values_list("code", "name"))
+    codes = sorted(set(names) | others)
+    empty = _worker_figures(0, 0, 0, 0)
+    return [
+        {
+            **(figures.get(code) or empty),
+            "code": code,
+            "name": names.get(code, code),
+            "teams": teams.get(code, 0),
+            "sections": sections.get(code, 0),
+        }
+        for code in codes
+    ]
 
 
 def emergency_campaigns_for(user, day: datetime.date) -> QuerySet:

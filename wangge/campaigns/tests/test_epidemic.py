@@ -3,7 +3,9 @@ public form's protections), tests, quarantines with daily follow-ups, the due li
 daily status per grid, each scoped to the user's area."""
 
 import datetime
+import io
 import re
+import zlib
 
 import pytest
 from django.core import signing
@@ -11,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from PIL import Image
 
 from wangge import testing
 from wangge.accounts.models import Role
@@ -409,3 +412,48 @@ def test_qr_codes_of_the_grids_the_user_records_in(client, epi, township_admin):
         {"village": testing.VILLAGE_A, "what": "registered"},
     ).content.decode()
     assert "郭三" not in listed
+
+
+def _pdf_text_maps(content: bytes) -> str:
+    """The ToUnicode maps of the PDF's fonts: the characters its text is drawn with (a PDF of a
+    picture has none), as in the door plate's and the reports' tests."""
+    maps = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            data = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        if b"begincmap" in data:
+            maps.append(data.decode("latin-1"))
+    return "\n".join(maps).upper()
+
+
+def test_qr_poster_as_png_and_as_pdf_of_real_text(client, epi, settings):
+    """GIVEN a village secretary WHEN they print their grid's returnee poster THEN the PNG is a
+    picture of it, and the PDF's text (the township, the title, the grid) is drawn in fonts with
+    the QR code as a drawing, not a picture; another village's grid is not found."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(epi["secretary"])
+    base = f"/campaigns/{epi['campaign'].pk}/returnees/qr/"
+    page = client.get(base).content.decode()
+    grid = epi["grid_a"]
+    assert f"qr/{grid.pk}.png" in page and f"posters.pdf?grid={grid.pk}" in page
+    township = Region.objects.get(code=testing.TOWNSHIP).name
+    assert township in page
+    png = client.get(f"{base}{grid.pk}.png")
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    with Image.open(io.BytesIO(png.content)) as picture:
+        assert picture.size == (1240, 1748)
+    for url in (f"{base}posters.pdf?grid={grid.pk}", f"{base}posters.pdf"):
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        content = response.content
+        assert content.startswith(b"%PDF")
+        maps = _pdf_text_maps(content)
+        for text in (township, "返乡", grid.name):
+            for char in text:
+                assert f"<{ord(char):04X}>" in maps, (text, char)
+        assert b"/Subtype /Image" not in content
+    other = epi["grid_b"]
+    assert client.get(f"{base}{other.pk}.png").status_code == 404
+    assert client.get(f"{base}posters.pdf?grid={other.pk}").status_code == 404

@@ -27,7 +27,13 @@ from wangge.campaigns.engine import (
 )
 from wangge.campaigns.models import Emergency, TeamMember, Turnout
 from wangge.campaigns.services import campaign_create, duty_log_record
-from wangge.campaigns.turnouts import TurnoutFilters, _figures, dashboard, turnout_list
+from wangge.campaigns.turnouts import (
+    TurnoutFilters,
+    _figures,
+    dashboard,
+    turnout_list,
+    village_rows,
+)
 from wangge.core.stats import collect_stats
 from wangge.grids.services import person_create
 from wangge.regions.models import Region
@@ -542,3 +548,83 @@ def test_secretary_forms_a_team_and_adds_people_from_the_page(client, flood, sec
     assert TeamMember.objects.count() == 1
     page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "太华突击队" in page and "民工甲" in page
+
+
+def test_township_page_shows_a_row_per_village_not_every_team(
+    client, flood, township_admin, secretary_b
+):
+    """GIVEN a campaign with a county's number of teams and dike sections WHEN the township's
+    office opens it THEN the page holds a row per village (teams, sections, people, turn-outs,
+    the share of members), stays small, and names no team; a village's name opens its view
+    with its teams and sections in full and the figures of the work there unchanged."""
+    campaign = flood["campaign"]
+    client.force_login(township_admin)
+    fresh = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    # A fresh campaign: every village has a row to open (its first team is formed there).
+    assert fresh.count("data-village=") == 2 and f'href="?village={testing.VILLAGE_B}"' in fresh
+    team = _some_turnouts(flood, township_admin, secretary_b)
+    for n in range(150):
+        home, serves = (flood["a"], flood["a"]) if n % 2 else (flood["b"], flood["a"])
+        team_create(
+            actor=township_admin,
+            campaign=campaign,
+            name=f"突击队{n:03}",
+            kind="commando",
+            home=home,
+            serves=serves,
+        )
+    for n in range(100):
+        section_create(
+            actor=township_admin,
+            campaign=campaign,
+            name=f"圩段{n:03}",
+            place="",
+            organisation=flood["branch_a"],
+        )
+    client.force_login(township_admin)
+    response = client.get(f"/campaigns/{campaign.pk}/")
+    page = response.content.decode()
+    assert len(response.content) < 30_000, len(response.content)
+    assert page.count("data-village=") == 2  # the two villages, not 151 teams
+    assert "突击队" not in page and "圩段0" not in page and 'name="member"' not in page
+    assert 'data-figure="turnouts">3<' in page and 'data-figure="member_share">50%<' in page
+    board = dashboard(township_admin, campaign)
+    rows = {row["code"]: row for row in village_rows(township_admin, campaign, board["villages"])}
+    assert rows[testing.VILLAGE_A]["teams"] == 151 and rows[testing.VILLAGE_A]["sections"] == 100
+    assert rows[testing.VILLAGE_B]["teams"] == 76 and rows[testing.VILLAGE_B]["sections"] == 0
+    assert rows[testing.VILLAGE_A]["turnouts"] == 3 and rows[testing.VILLAGE_A]["workers"] == 2
+    assert rows[testing.VILLAGE_B]["turnouts"] == 0
+    assert f'href="?village={testing.VILLAGE_A}"' in page
+    village = client.get(f"/campaigns/{campaign.pk}/?village={testing.VILLAGE_A}").content.decode()
+    assert "突击队149" in village and "圩段099" in village and team.name in village
+    assert 'data-figure="turnouts">3<' in village and 'name="member"' in village
+    # A form sent from the village's view comes back to it.
+    response = client.post(
+        f"/campaigns/{campaign.pk}/team-members/",
+        {"team": team.pk, "person": flood["worker"].pk, "village": testing.VILLAGE_A},
+    )
+    assert response["Location"].endswith(f"?village={testing.VILLAGE_A}")
+
+
+def test_turnout_form_above_one_village_lists_a_chosen_villages_teams(
+    client, flood, township_admin, secretary_b
+):
+    """The township's form lists no team or section until a village is chosen; then that
+    village's (a back-line team serving it included); a turn-out still records."""
+    team = _some_turnouts(flood, township_admin, secretary_b)
+    campaign = flood["campaign"]
+    client.force_login(township_admin)
+    url = f"/campaigns/{campaign.pk}/turnouts/new/"
+    page = client.get(url).content.decode()
+    empty = '<select id="team" name="team"><option value="">—</option></select>'
+    assert 'id="village-choice"' in page and empty in page
+    chosen = client.get(url, {"village": testing.VILLAGE_A}).content.decode()
+    assert empty not in chosen and "太华突击队" in chosen and "民工甲" in chosen
+    response = client.post(
+        f"{url}?village={testing.VILLAGE_A}",
+        {"member": flood["m_b"].member.pk, "team": team.pk, "day": flood["today"], "hours": "4"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"?village={testing.VILLAGE_A}"
+    )
+    assert Turnout.objects.filter(member=flood["m_b"].member, team=team).exists()
