@@ -1,3 +1,4 @@
+import contextlib
 import os
 from pathlib import Path
 
@@ -180,25 +181,54 @@ def _migrate_into(url: str) -> None:
     )
 
 
-def _copy_template_into_test_database():
+@contextlib.contextmanager
+def _template_lock(key: str):
     import fcntl
-    import sqlite3
     import tempfile
+
+    path = Path(tempfile.gettempdir()) / f"wangge-test-template-{key}.lock"
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _sqlite_template(key: str) -> Path:
+    """The migrated SQLite template (built if missing; call under the template's lock)."""
+    import tempfile
+
+    template = Path(tempfile.gettempdir()) / f"wangge-test-template-{key}.sqlite3"
+    if not template.exists():
+        building = template.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        _migrate_into(f"sqlite:///{building}")
+        building.rename(template)
+    return template
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path) -> Path:
+    """A migrated SQLite database file of the test's own, for tests that run the product in
+    another process (serve, backup and restore): a copy of the template, not a migration."""
+    import shutil
+
+    key = _template_key("sqlite")
+    with _template_lock(key):
+        template = _sqlite_template(key)
+    path = tmp_path / "migrated.sqlite3"
+    shutil.copyfile(template, path)
+    return path
+
+
+def _copy_template_into_test_database():
+    import sqlite3
 
     from django.db import connection
 
     settings_dict = connection.settings_dict
     key = _template_key(connection.vendor)
-    lock_path = Path(tempfile.gettempdir()) / f"wangge-test-template-{key}.lock"
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one process builds; the others wait, then copy
+    with _template_lock(key):  # one process builds; the others wait, then copy
         if connection.vendor == "sqlite":
-            template = Path(tempfile.gettempdir()) / f"wangge-test-template-{key}.sqlite3"
-            if not template.exists():
-                building = template.with_suffix(".building")
-                building.unlink(missing_ok=True)
-                _migrate_into(f"sqlite:///{building}")
-                building.rename(template)
+            template = _sqlite_template(key)
             name = connection.creation._get_test_db_name()
             if not connection.creation.is_in_memory_db(name):
                 return None

@@ -200,8 +200,8 @@ def test_restore_drill(tmp_path, settings, empty_target):
 
 
 @pytest.mark.slow
-def test_restore_drill_sqlite_command_line(tmp_path):
-    source, target = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
+def test_restore_drill_sqlite_command_line(tmp_path, migrated_sqlite):
+    source, target = migrated_sqlite, tmp_path / "target.sqlite3"
     _drill(
         tmp_path,
         f"sqlite:///{source}",

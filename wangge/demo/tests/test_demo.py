@@ -278,14 +278,14 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_serve_runs_web_and_worker_and_serves_static_with_debug_off(tmp_path):
+def test_serve_runs_web_and_worker_and_serves_static_with_debug_off(tmp_path, migrated_sqlite):
     """GIVEN a migrated database WHEN `wangge serve` runs with DEBUG off THEN pages and static
     files answer, and stopping it stops the web server and the task consumer."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "wangge.settings",
         "WANGGE_VAR_DIR": str(tmp_path),
-        "WANGGE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "WANGGE_DATABASE_URL": f"sqlite:///{migrated_sqlite}",
         "WANGGE_DEBUG": "0",
         "WANGGE_TESTING": "0",
     }
