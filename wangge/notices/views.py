@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import can_see_area, in_areas
 from wangge.appeals.categories import categories_for
 from wangge.core.errors import DomainError
+from wangge.core.views import show_error
 from wangge.grids.models import GridLayer
 from wangge.grids.selectors import grid_list
 from wangge.imports.exporting import can_export
@@ -56,13 +57,6 @@ from wangge.notices.services import (
 )
 from wangge.party.models import Organisation
 from wangge.regions.models import Level, Region
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, getattr(exc, "message", str(exc)))
 
 
 def notice_index(request):
@@ -150,7 +144,7 @@ def notice_new(request):
                     files=data["attachments"],
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(
@@ -276,7 +270,7 @@ def feedback_new(request):
                     notice=notice,
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(request, _("Your message was sent. You will find the reply here."))
@@ -321,7 +315,7 @@ def feedback_reply_view(request, pk: int):
         try:
             feedback_reply(actor=request.user, feedback=feedback, text=form.cleaned_data["text"])
         except (ValidationError, DomainError) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("Reply sent."))
     return redirect("notices:feedback_detail", pk=feedback.pk)
@@ -334,7 +328,7 @@ def feedback_close_view(request, pk: int):
     try:
         feedback_close(actor=request.user, feedback=feedback)
     except DomainError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("Thread closed."))
     return redirect("notices:feedback_detail", pk=feedback.pk)
@@ -361,7 +355,7 @@ def feedback_to_request_view(request, pk: int):
             category=form.cleaned_data["category"],
         )
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("Recorded as request %(ticket)s.") % {"ticket": appeal.ticket})
     return redirect("notices:feedback_detail", pk=feedback.pk)
@@ -381,7 +375,7 @@ def feedback_to_opinion_view(request, pk: int):
     try:
         feedback_to_opinion(actor=request.user, feedback=feedback, campaign=campaign)
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(
             request, _("Recorded as an opinion of %(campaign)s.") % {"campaign": campaign.name}
