@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import can_see_area, in_areas
 from wangge.appeals.categories import categories_for
 from wangge.core.errors import DomainError
-from wangge.core.views import show_error
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.models import GridLayer
 from wangge.grids.selectors import grid_list
 from wangge.imports.exporting import can_export
@@ -28,7 +28,6 @@ from wangge.notices.forms import (
     ReplyForm,
     ToOpinionForm,
     ToRequestForm,
-    error_text,
 )
 from wangge.notices.models import Addressee, FeedbackState, NoticeKind, Topic
 from wangge.notices.permissions import can_handle, is_reader, may_send_urgent, sender_areas
@@ -118,7 +117,7 @@ def notice_new(request):
         form = NoticeForm(request.POST, request.FILES, **choices)
         values = _shown(form)
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -256,7 +255,7 @@ def feedback_new(request):
         form = FeedbackForm(request.POST)
         values.update(_shown(form, ("addressed_to", "topic", "subject", "text")))
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -310,7 +309,7 @@ def feedback_reply_view(request, pk: int):
     feedback = feedback_for_user(request.user, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         try:
             feedback_reply(actor=request.user, feedback=feedback, text=form.cleaned_data["text"])
@@ -345,7 +344,7 @@ def feedback_to_request_view(request, pk: int):
         categories=categories_for(feedback.township_code),
     )
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return redirect("notices:feedback_detail", pk=feedback.pk)
     try:
         appeal = feedback_to_request(
@@ -369,7 +368,7 @@ def feedback_to_opinion_view(request, pk: int):
     campaigns = campaigns_for_feedback(request.user, feedback)
     form = ToOpinionForm(request.POST, campaigns=campaigns)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return redirect("notices:feedback_detail", pk=feedback.pk)
     campaign = next(c for c in campaigns if c.pk == form.cleaned_data["campaign"])
     try:
