@@ -24,6 +24,7 @@ from wangge.accounts.tokens import tokens_revoke_all
 from wangge.accounts.twofactor import ACTIVATION_LIFETIME, activation_code_issue
 from wangge.audit.services import audit_verify_chain
 from wangge.core.forms import add_service_errors
+from wangge.core.views import show_error
 from wangge.regions.models import Level, Region
 
 # Roles are granted over a county or anything below it.
@@ -88,7 +89,7 @@ def user_active(request, pk):
     try:
         user_set_active(actor=request.user, user=user, active=form.cleaned_data["active"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
     return redirect("accounts:user_index")
 
 
@@ -161,7 +162,7 @@ def role_remove(request, pk):
     try:
         role_revoke(actor=request.user, assignment=assignment)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:role_index")

@@ -79,6 +79,10 @@ class FromVisitForm(forms.Form):
     category = _id(error_messages=CHOOSE_CATEGORY)
 
 
+class HouseholdChoiceForm(forms.Form):
+    household = _id()
+
+
 class AppealForm(_PhotoMixin, forms.Form):
     """A member records an appeal for a household."""
 
@@ -140,6 +144,13 @@ class CategoryForm(forms.Form):
 
     def clean_resolve_working_days(self):
         return self.cleaned_data.get("resolve_working_days") or 0
+
+    def clean_urgent(self) -> bool:
+        return self.cleaned_data["urgent"] == "1"
+
+    def clean_active(self) -> bool:
+        # A category's row posts its switch; the new-category row has none: it starts active.
+        return self.cleaned_data["active"] == "1" if "active" in self.data else True
 
 
 class PublicForm(_PhotoMixin, forms.Form):

@@ -6,10 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from wangge.assessment.scoring import ENTERED, REGISTRY, label_of
 
 
-def error_text(form: forms.Form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 class DutyListForm(forms.Form):
     items = forms.CharField(
         label=_("Duties, one per line"), widget=forms.Textarea(attrs={"rows": 10}), max_length=12000
@@ -75,3 +71,19 @@ class TalkCloseForm(forms.Form):
         max_length=5000,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PeriodForm(forms.Form):
+    """Which period a scores page or action is about (``2026-05``, ``2026Q2``…)."""
+
+    period = forms.CharField(required=False)
+
+
+class ScoreComputeForm(forms.Form):
+    township = forms.CharField(required=False, max_length=12)
+
+
+class ScoreApproveForm(forms.Form):
+    area = forms.CharField(
+        max_length=15, error_messages={"required": _("Choose the area to approve.")}
+    )

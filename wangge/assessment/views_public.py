@@ -11,10 +11,12 @@ from django.views.decorators.cache import never_cache
 
 from wangge.assessment import public as pages
 from wangge.assessment import stars
+from wangge.assessment.forms_public import PublicPageForm, PublicResponseForm
 from wangge.assessment.models import PublicRating, StarKind, StarRound, StarStep, Visibility
 from wangge.core import public as protections
 from wangge.core.errors import DomainError
-from wangge.core.views import too_many_requests
+from wangge.core.forms import cleaned_or_raise, errors_text
+from wangge.core.views import show_error, too_many_requests
 from wangge.party.selectors import member_for_user
 
 KIND_LABELS = dict(StarKind.choices)
@@ -36,15 +38,11 @@ def my_page(request):
     member = _own_member(request)
     page = pages.page_for(member)
     if request.method == "POST":
+        form = PublicPageForm(request.POST)
         try:
-            page = pages.page_update(
-                actor=request.user,
-                member=member,
-                commitments=request.POST.get("commitments", ""),
-                visibility=request.POST.get("visibility", ""),
-            )
+            page = pages.page_update(actor=request.user, member=member, **cleaned_or_raise(form))
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_error(request, exc)
         else:
             messages.success(request, _("Your public page is saved."))
             return redirect("assessment:my_page")
@@ -145,18 +143,19 @@ def member_public(request, token: str):
         raise Http404
     if request.method != "POST":
         return render(request, "assessment/public/page.html", _context(page))
-    action = request.POST.get("action", "")
+    form = PublicResponseForm(request.POST)
+    if not form.is_valid():
+        context = _context(page, errors={"form": errors_text(form)}, post=request.POST)
+        return render(request, "assessment/public/page.html", context, status=400)
+    data = form.cleaned_data
+    action = data["action"]
     round_ = _open_round(page.member)
     errors: dict = {}
     try:
-        protections.challenge_check(
-            request.POST.get("token", ""),
-            request.POST.get("answer", ""),
-            request.POST.get("website", ""),
-        )
+        protections.challenge_check(data["token"], data["answer"], data["website"])
     except ValueError as exc:
         errors["answer"] = str(exc)
-    phone = request.POST.get("phone", "")
+    phone = data["phone"]
     if not errors and _too_many(request, phone):
         return too_many_requests(
             request, _("Too many tries from this phone or connection. Please wait an hour.")
@@ -171,14 +170,14 @@ def member_public(request, token: str):
                     round_=round_,
                     member=page.member,
                     phone=phone,
-                    rating=request.POST.get("rating", ""),
+                    rating=data["rating"],
                 )
                 done = _("Thank you, your rating is recorded.")
             elif action == "objection":
                 stars.objection_raise(
                     round_=round_,
                     member=page.member,
-                    text=request.POST.get("text", ""),
+                    text=data["text"],
                     phone=phone,
                 )
                 done = _("Thank you, your objection is recorded; the township will answer it.")

@@ -36,9 +36,11 @@ from wangge.assessment.duties import (
 from wangge.assessment.forms_scores import (
     DutyListForm,
     MarkForm,
+    PeriodForm,
     SchemeForm,
+    ScoreApproveForm,
+    ScoreComputeForm,
     TalkCloseForm,
-    error_text,
 )
 from wangge.assessment.models import InspectorEntry, Score, SubjectKind, Talk, TalkStatus
 from wangge.assessment.score_selectors import (
@@ -54,16 +56,11 @@ from wangge.assessment.scoring import DEFAULT_WEIGHTS, REGISTRY, label_of
 from wangge.assessment.tasks import compute_scores_task
 from wangge.campaigns.selectors import accountability_list
 from wangge.core.errors import DomainError
+from wangge.core.forms import errors_text
 from wangge.core.periods import PeriodError, month_period, parse_period
+from wangge.core.views import show_error, show_form_errors
 from wangge.party.selectors import member_for_user
 from wangge.regions.models import Level, Region
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, getattr(exc, "message", None) or str(exc))
 
 
 def _township(user, requested: str = "") -> str:
@@ -79,7 +76,10 @@ def _township(user, requested: str = "") -> str:
 
 def _period(request):
     """The period asked for (``period``), else last month; a bad value says what to fix."""
-    value = (request.GET.get("period") or request.POST.get("period") or "").strip()[:40]
+    form = PeriodForm(request.GET if request.GET.get("period") else request.POST)
+    if not form.is_valid():
+        return None, errors_text(form)
+    value = form.cleaned_data["period"][:40]
     if not value:
         today = timezone.localdate()
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
@@ -142,7 +142,7 @@ def score_detail(request, pk: int):
             raise PermissionDenied(_("Only inspectors of this area may enter marks."))
         form = MarkForm(request.POST)
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
         else:
             data = form.cleaned_data
             try:
@@ -155,7 +155,7 @@ def score_detail(request, pk: int):
                     note=data["note"],
                 )
             except (ValidationError, DomainError, PermissionDenied) as exc:
-                _error(request, exc)
+                show_error(request, exc)
             else:
                 compute_scores_task(score.township_code, score.period_key)
                 messages.success(
@@ -278,7 +278,8 @@ def score_overview(request):
 
 @require_POST
 def score_compute(request):
-    township = _township(request.user, request.POST.get("township", ""))
+    form = ScoreComputeForm(request.POST)
+    township = _township(request.user, form.cleaned_data["township"] if form.is_valid() else "?")
     period, period_error = _period(request)
     if period is None:
         messages.error(request, period_error)
@@ -308,7 +309,8 @@ def _overview_url() -> str:
 @require_POST
 def score_approve(request):
     period, period_error = _period(request)
-    code = (request.POST.get("area") or "").strip()
+    form = ScoreApproveForm(request.POST)
+    code = form.cleaned_data["area"] if form.is_valid() else ""
     area = Region.objects.filter(code=code).first() if code.isdigit() else None
     if area is None or not can_see_area(request.user, code):
         raise Http404
@@ -318,7 +320,7 @@ def score_approve(request):
         try:
             approve(actor=request.user, area=area, period=period)
         except (DomainError, PermissionDenied) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(
                 request,
@@ -349,7 +351,7 @@ def scheme_page(request):
                 _("Only the township's organisation office may change the scoring scheme.")
             )
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -363,7 +365,7 @@ def scheme_page(request):
                     commended_size=data["commended_size"],
                 )
             except ValidationError as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(
@@ -418,7 +420,7 @@ def duty_edit(request, level: int):
                 _("Only the township's organisation office may edit duty lists.")
             )
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
         else:
             try:
                 duty = duty_list_save(
@@ -428,7 +430,7 @@ def duty_edit(request, level: int):
                     items=form.cleaned_data["items"].splitlines(),
                 )
             except (ValidationError, PermissionDenied) as exc:
-                _error(request, exc)
+                show_error(request, exc)
             else:
                 messages.success(request, _("Version %(v)d is saved.") % {"v": duty.version})
                 return redirect("assessment:duties")
@@ -493,7 +495,7 @@ def talk_detail(request, pk: int):
         if not holder:
             raise PermissionDenied(_("Only the discipline committee may record a talk."))
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -508,7 +510,7 @@ def talk_detail(request, pk: int):
                     expected_version=data["version"],
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(request, _("The talk is recorded as done."))

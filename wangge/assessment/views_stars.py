@@ -5,13 +5,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes, in_areas, townships_of
 from wangge.assessment import public as pages
 from wangge.assessment import stars
+from wangge.assessment.forms_stars import (
+    CriteriaForm,
+    MemberStarsForm,
+    ObjectionAnswerForm,
+    RoundActForm,
+    RoundOpenForm,
+    SelfEvaluationForm,
+)
 from wangge.assessment.models import (
     STAR_KINDS,
     PublicRating,
@@ -21,6 +28,8 @@ from wangge.assessment.models import (
     StarStep,
 )
 from wangge.core.errors import DomainError
+from wangge.core.forms import cleaned_or_raise, year_from
+from wangge.core.views import show_error, show_form_errors
 from wangge.party.models import Member, Organisation
 from wangge.regions.models import Region
 
@@ -28,11 +37,7 @@ KIND_LABELS = dict(StarKind.choices)
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year_from(request.GET, request.POST)
 
 
 def _labels(kinds) -> list[str]:
@@ -65,15 +70,11 @@ def my_stars(request):
 @require_POST
 def self_evaluate(request, pk: int):
     round_ = stars.round_for_user(request.user, pk)
+    form = SelfEvaluationForm(request.POST)
     try:
-        stars.star_self_evaluate(
-            actor=request.user,
-            round_=round_,
-            kinds=request.POST.getlist("kinds"),
-            reason=request.POST.get("reason", ""),
-        )
+        stars.star_self_evaluate(actor=request.user, round_=round_, **cleaned_or_raise(form))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
     else:
         messages.success(request, _("Your self-evaluation is saved."))
     return redirect("assessment:my_stars")
@@ -87,13 +88,12 @@ def peer_ballot(request, pk: int):
         raise PermissionDenied(_("Only members of this branch vote in its peer evaluation."))
     fellows = list(stars.branch_members(round_).exclude(pk=member.pk).only("pk", "name"))
     if request.method == "POST":
-        choices = {m.pk: request.POST.getlist(f"m{m.pk}") for m in fellows}
+        form = MemberStarsForm(request.POST, member_ids=[m.pk for m in fellows])
         try:
-            n = stars.star_peer_vote(
-                actor=request.user, round_=round_, choices={k: v for k, v in choices.items() if v}
-            )
+            cleaned_or_raise(form)
+            n = stars.star_peer_vote(actor=request.user, round_=round_, choices=form.ticked())
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_error(request, exc)
         else:
             messages.success(
                 request, _("Your anonymous ballot is counted (%(n)s stars ticked).") % {"n": n}
@@ -148,36 +148,21 @@ def round_list(request):
 @require_POST
 def round_open(request):
     year = _year(request)
-    org = in_areas(
-        Organisation.objects.all(), area_prefixes(request.user, stars.BRANCH_ROLES)
-    ).filter(pk=request.POST.get("organisation") or 0)
-    organisation = org.first()
-    if organisation is None:
-        messages.error(request, _("Choose a branch in your area."))
+    branches = in_areas(Organisation.objects.all(), area_prefixes(request.user, stars.BRANCH_ROLES))
+    form = RoundOpenForm(request.POST, organisations=branches)
+    if not form.is_valid():
+        show_form_errors(request, form)
         return redirect(f"{_rounds_url()}?year={year}")
     try:
-        round_ = stars.round_open(
-            actor=request.user,
-            organisation=organisation,
-            year=year,
-            quorum_percent=_int(request.POST.get("quorum_percent"), 50),
-            notice_days=_int(request.POST.get("notice_days"), 5),
-        )
+        round_ = stars.round_open(actor=request.user, year=year, **form.cleaned_data)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
         return redirect(f"{_rounds_url()}?year={year}")
     return redirect("assessment:round_detail", pk=round_.pk)
 
 
 def _rounds_url() -> str:
     return reverse("assessment:rounds")
-
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def round_detail(request, pk: int):
@@ -217,34 +202,33 @@ def round_detail(request, pk: int):
 def round_act(request, pk: int):
     """One step of the round: close an evaluation, propose, approve, return, make final."""
     round_ = stars.round_for_user(request.user, pk)
-    action = request.POST.get("action", "")
-    note = request.POST.get("note", "")
+    form = RoundActForm(request.POST)
+    if not form.is_valid():
+        if "action" in form.errors:
+            raise Http404
+        show_form_errors(request, form)
+        return redirect("assessment:round_detail", pk=round_.pk)
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     try:
         if action == "advance":
             stars.round_advance(
-                actor=request.user, round_=round_, expected=request.POST.get("expected", "")
+                actor=request.user, round_=round_, expected=form.cleaned_data["expected"]
             )
         elif action == "propose":
             ids = stars.branch_members(round_).values_list("pk", flat=True)
-            proposals = {i: request.POST.getlist(f"m{i}") for i in ids}
+            proposals = MemberStarsForm(request.POST, member_ids=ids)
+            cleaned_or_raise(proposals)
             stars.star_propose(
-                actor=request.user,
-                round_=round_,
-                proposals={k: v for k, v in proposals.items() if v},
-                note=note,
+                actor=request.user, round_=round_, proposals=proposals.ticked(), note=note
             )
         elif action == "approve":
-            stars.round_approve(
-                actor=request.user, round_=round_, note=request.POST.get("note", "")
-            )
+            stars.round_approve(actor=request.user, round_=round_, note=note)
         elif action == "return":
             stars.round_return(actor=request.user, round_=round_, note=note)
-        elif action == "finalize":
-            stars.round_finalize(actor=request.user, round_=round_)
         else:
-            raise Http404
+            stars.round_finalize(actor=request.user, round_=round_)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
     else:
         messages.success(
             request,
@@ -260,12 +244,12 @@ def objection_answer(request, pk: int):
     if objection is None:
         raise Http404
     stars.round_for_user(request.user, objection.round_id)  # 404 outside the user's area
+    form = ObjectionAnswerForm(request.POST)
     try:
-        stars.objection_answer(
-            actor=request.user, objection=objection, answer=request.POST.get("answer", "")
-        )
+        answer = cleaned_or_raise(form)["answer"]
+        stars.objection_answer(actor=request.user, objection=objection, answer=answer)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
     else:
         messages.success(request, _("The answer is recorded."))
     return redirect("assessment:round_detail", pk=objection.round_id)
@@ -279,11 +263,12 @@ def criteria_edit(request):
     township = Region.objects.get(code=codes[0])
     year = _year(request)
     if request.method == "POST":
-        texts = {k: request.POST.get(k, "") for k in STAR_KINDS}
+        form = CriteriaForm(request.POST)
         try:
+            texts = cleaned_or_raise(form)
             stars.criteria_set(actor=request.user, township=township, year=year, texts=texts)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_error(request, exc)
         else:
             messages.success(request, _("The criteria are saved."))
             return redirect(f"{request.path}?year={year}")

@@ -101,8 +101,3 @@ class StepForm(forms.Form):
 class StepStatusForm(forms.Form):
     status = forms.ChoiceField(choices=StepStatus.choices, error_messages=_DAMAGED_CHOICE)
     note = forms.CharField(required=False)
-
-
-def error_text(form: forms.Form) -> str:
-    """The form's errors as plain sentences for the message bar."""
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -12,7 +12,6 @@ from wangge.assistance.forms import (
     PlanForm,
     StepForm,
     StepStatusForm,
-    error_text,
 )
 from wangge.assistance.models import Measure, Outcome, PlanSource, PlanStatus, StepStatus
 from wangge.assistance.selectors import (
@@ -34,14 +33,8 @@ from wangge.assistance.services import (
     step_set_status,
 )
 from wangge.core.errors import DomainError
+from wangge.core.views import show_error, show_form_errors
 from wangge.households.selectors import household_for_user
-
-
-def _messages(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, exc.message)
 
 
 def _param(request, name: str, choices) -> str:
@@ -140,13 +133,13 @@ def plan_new(request, household_pk: int):
                     source_ref=data["source_ref"],
                 )
             except (ValidationError, DomainError) as exc:
-                _messages(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(request, _("Plan opened; add its steps below."))
                 return redirect("assistance:plan_detail", pk=plan.pk)
         else:
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
     return render(
         request,
@@ -169,7 +162,7 @@ def plan_detail(request, pk: int):
         return _plan_page(request, plan)
     form = PlanForm(request.POST, members=members_for_plan(request.user, plan))
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return _plan_page(request, plan, status=400)
     data = form.cleaned_data
     try:
@@ -185,7 +178,7 @@ def plan_detail(request, pk: int):
             outcome_kind=data["outcome_kind"],
         )
     except (ValidationError, DomainError) as exc:
-        _messages(request, exc)
+        show_error(request, exc)
         return _plan_page(request, plan)
     messages.success(request, _("Plan saved."))
     return redirect("assistance:plan_detail", pk=plan.pk)
@@ -196,7 +189,7 @@ def plan_step_add(request, pk: int):
     plan = plan_for_user(request.user, pk)
     form = StepForm(request.POST, members=members_for_plan(request.user, plan))
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return _plan_page(request, plan, status=400)
     try:
         step = step_add(
@@ -208,7 +201,7 @@ def plan_step_add(request, pk: int):
             owner=form.cleaned_data["owner"],
         )
     except (ValidationError, DomainError) as exc:
-        _messages(request, exc)
+        show_error(request, exc)
         return _plan_page(request, plan, status=400)
     messages.success(request, _("Step added."))
     if step_due_far_past(step):
@@ -228,7 +221,7 @@ def step_status(request, pk: int):
     step = step_for_user(request.user, pk)
     form = StepStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return _plan_page(request, step.plan, status=400)
     try:
         step_set_status(
@@ -238,5 +231,5 @@ def step_status(request, pk: int):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, DomainError) as exc:
-        _messages(request, exc)
+        show_error(request, exc)
     return redirect("assistance:plan_detail", pk=step.plan_id)

@@ -22,7 +22,10 @@ from wangge.campaigns.drive import (
     task_for_user,
     task_list,
 )
-from wangge.core.forms import add_service_errors, writable
+from wangge.campaigns.forms import TaskDoneForm
+from wangge.core.errors import DomainError
+from wangge.core.forms import add_service_errors, cleaned_or_raise, writable
+from wangge.core.views import show_error
 from wangge.imports.exporting import can_export
 from wangge.regions.models import Level, Region
 
@@ -128,12 +131,13 @@ def my_drive_tasks(request):
 @require_POST
 def drive_task_done(request, pk):
     task = task_for_user(request.user, pk)
+    form = TaskDoneForm(request.POST)
     try:
-        task_done(actor=request.user, task=task, note=request.POST.get("note") or "")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        task_done(actor=request.user, task=task, note=cleaned_or_raise(form)["note"])
+    except (ValidationError, DomainError) as exc:
+        show_error(request, exc)
     else:
         messages.success(request, _("Marked done. Thank you."))
-    if request.POST.get("back") == "drive":
+    if form.cleaned_data.get("back") == "drive":
         return redirect("campaigns:drive_detail", pk=task.campaign_id)
     return redirect("campaigns:drive_mine")

@@ -42,8 +42,8 @@ from wangge.campaigns.services import (
     pledge_publish,
     roster_add,
 )
-from wangge.campaigns.views import _error
 from wangge.core.errors import ConflictError, DomainError
+from wangge.core.views import show_error
 from wangge.grids.models import Person
 from wangge.regions.models import Level, Region
 
@@ -67,7 +67,7 @@ def pledge_new(request, pk: int):
                 actor=request.user, campaign=campaign, text=form.cleaned_data["text"]
             )
         except (ValidationError, DomainError) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(
                 request,
@@ -122,7 +122,7 @@ def duty_log_new(request):
                     photo=data.get("photo"),
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(request, _("Recorded. Thank you."))
@@ -172,7 +172,7 @@ def roster_new(request, pk: int):
                 duty=form.cleaned_data["duty"],
             )
         except (ValidationError, DomainError) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("Added to the roster."))
     return redirect("campaigns:campaign_detail", pk=campaign.pk)
@@ -212,7 +212,7 @@ def accountability_new(request, pk: int):
                     actor=request.user, campaign=campaign, **form.cleaned_data
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(request, _("Sent to the discipline committee."))
@@ -273,7 +273,7 @@ def accountability_detail(request, pk: int):
                     expected_version=form.cleaned_data["version"],
                 )
             except (ValidationError, ConflictError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
             else:
                 messages.success(request, _("Saved."))
         return redirect("campaigns:accountability_detail", pk=record.pk)

@@ -70,3 +70,15 @@ class ItemForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a whole number of points.")},
     )
+
+
+class ComparisonForm(forms.Form):
+    """The township's switch: whether villages are compared with each other."""
+
+    on = forms.TypedChoiceField(
+        choices=[("0", "0"), ("1", "1")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=False,
+        error_messages={"invalid_choice": _("Choose whether villages are compared: on or off.")},
+    )

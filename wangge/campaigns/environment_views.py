@@ -23,8 +23,9 @@ from wangge.campaigns.environment import (
     item_add,
     items_for,
 )
-from wangge.campaigns.environment_forms import InspectionForm, ItemForm
+from wangge.campaigns.environment_forms import ComparisonForm, InspectionForm, ItemForm
 from wangge.core.forms import add_service_errors, writable
+from wangge.core.views import show_form_errors
 from wangge.party.models import Organisation, OrgKind
 
 
@@ -170,7 +171,11 @@ def comparison_setting(request):
     township = _office_township(request.user)
     if township is None:
         raise PermissionDenied(_("Only the township office may change this."))
-    on = request.POST.get("on") == "1"
+    form = ComparisonForm(request.POST)
+    if not form.is_valid():
+        show_form_errors(request, form)
+        return redirect("campaigns:env_home")
+    on = form.cleaned_data["on"]
     comparison_switch(actor=request.user, township_code=township, on=on)
     messages.success(
         request,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.campaigns.models import CampaignKind, DutyLogKind
+from wangge.core.forms import errors_text
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
@@ -64,9 +65,7 @@ class CategoryForm(forms.Form):
         self.fields["category"].queryset = categories
 
 
-def error_text(form: forms.Form) -> str:
-    """The form's errors as plain sentences for the message bar."""
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+error_text = errors_text  # the campaign views' name for it
 
 
 class PledgeForm(forms.Form):
@@ -158,3 +157,10 @@ class AdvanceForm(forms.Form):
     )
     decision = forms.CharField(required=False, max_length=5000)
     version = forms.IntegerField(error_messages={"invalid": DAMAGED, "required": DAMAGED})
+
+
+class TaskDoneForm(forms.Form):
+    """A task marked done (a drive's or a campaign's); the service judges the note."""
+
+    note = forms.CharField(required=False)
+    back = forms.CharField(required=False, max_length=20)

@@ -11,8 +11,12 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import area_prefixes
 from wangge.campaigns.engine import task_done
+from wangge.campaigns.forms import TaskDoneForm
 from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.campaigns.tasks import area_open_tasks, campaign_task_for_user, my_open_tasks
+from wangge.core.errors import DomainError
+from wangge.core.forms import cleaned_or_raise
+from wangge.core.views import show_error
 
 
 def task_index(request):
@@ -33,10 +37,11 @@ def task_index(request):
 @require_POST
 def task_mark_done(request, pk: int):
     task = campaign_task_for_user(request.user, pk)
+    form = TaskDoneForm(request.POST)
     try:
-        task_done(actor=request.user, task=task, note=request.POST.get("note") or "")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        task_done(actor=request.user, task=task, note=cleaned_or_raise(form)["note"])
+    except (ValidationError, DomainError) as exc:
+        show_error(request, exc)
     else:
         messages.success(request, _("Marked done. Thank you."))
     return redirect("campaigns:task_list")

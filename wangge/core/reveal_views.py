@@ -14,6 +14,7 @@ from wangge.core.reveal import (
     purpose_townships,
     purposes_for_area,
 )
+from wangge.core.views import show_error
 
 
 def _township(user) -> str:
@@ -51,5 +52,5 @@ def purpose_active(request, pk: int):
     try:
         purpose_set_active(actor=request.user, purpose=purpose, active=form.cleaned_data["active"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
     return redirect("reveal_purposes")

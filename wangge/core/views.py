@@ -1,13 +1,38 @@
 import sys
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from wangge.core.forms import errors_text
+
+
+def show_error(request, exc: Exception) -> None:
+    """Flash a service's refusal in its own words: a DomainError's message, a ValidationError's."""
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, getattr(exc, "message", None) or str(exc))
+
+
+def show_form_errors(request, form) -> None:
+    """Flash what was wrong with a posted form, each message once, for views that redirect."""
+    messages.error(request, errors_text(form))
+
+
+def redirect_back(request, next_url: str, to: str, *args, **kwargs):
+    """Back to ``next_url`` when it is a page of this site, else to the named URL."""
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return redirect(next_url)
+    return redirect(to, *args, **kwargs)
 
 
 def _phone() -> str:

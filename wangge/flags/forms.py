@@ -112,11 +112,6 @@ class RuleForm(forms.Form):
         }
 
 
-def error_text(form: forms.Form) -> str:
-    """The form's errors as plain sentences for the message bar."""
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 CONDITION_KINDS = [
     ("", "—"),
     ("on_list", _("On the agency's list")),

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import area_prefixes
 from wangge.assistance.selectors import outcomes_for_user
 from wangge.core.errors import DomainError
+from wangge.core.forms import errors_text
+from wangge.core.views import show_error, show_form_errors
 from wangge.flags import staging
 from wangge.flags.formats import FORMATS, default_mapping
 from wangge.flags.forms import (
@@ -24,7 +26,6 @@ from wangge.flags.forms import (
     RuleForm,
     UploadForm,
     condition_rows,
-    error_text,
 )
 from wangge.flags.models import AgencySource, FlagStatus
 from wangge.flags.reading import read_table
@@ -65,10 +66,6 @@ ERRORS_SHOWN = 200
 
 def _page(request, qs, size=50):
     return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def _first_error(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def dashboard(request):
@@ -141,7 +138,7 @@ def flag_decide(request, pk: int):
     flag = flag_for_user(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return redirect("flags:flag_detail", pk=flag.pk)
     data = form.cleaned_data
     try:
@@ -152,7 +149,7 @@ def flag_decide(request, pk: int):
         flag_dismiss(actor=request.user, flag=flag, reason=data["reason"])
         messages.success(request, _("Flag dismissed."))
     except ValidationError as exc:
-        messages.error(request, _first_error(exc))
+        show_error(request, exc)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("flags:flag_detail", pk=flag.pk)
@@ -325,7 +322,7 @@ def rule_detail(request, pk: int):
     error = ""
     form = RuleForm(post)
     if post is not None and not form.is_valid():
-        error = error_text(form)
+        error = errors_text(form)
     elif post is not None:
         values = form.values()
         if form.cleaned_data["mode"] == "form":
@@ -346,7 +343,7 @@ def rule_detail(request, pk: int):
                 )
                 return redirect("flags:rule_detail", pk=rule.pk)
             except ValidationError as exc:
-                error = _first_error(exc)
+                error = " ".join(exc.messages)
     try:
         require_rule_edit(request.user, rule.township_code)
         can_edit = True

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import can_see_area, can_write_registry, visible
-from wangge.core.forms import add_service_errors
+from wangge.core.errors import DomainError
+from wangge.core.forms import add_service_errors, cleaned_or_raise
+from wangge.core.views import show_error
 from wangge.grids.councils import (
     ROLES,
     council_coverage,
@@ -24,7 +26,7 @@ from wangge.grids.councils import (
     seat_add,
     seat_remove,
 )
-from wangge.grids.forms import SeatForm
+from wangge.grids.forms import CouncilNewForm, SeatForm, SeatRemoveForm
 from wangge.imports.exporting import can_export
 from wangge.regions.codes import village_of
 from wangge.regions.models import Level, Region
@@ -75,15 +77,16 @@ def council_hamlets(request):
 
 @require_POST
 def council_new(request):
-    code = (request.POST.get("hamlet") or "").strip()[:15]
+    form = CouncilNewForm(request.POST)
+    code = form.cleaned_data["hamlet"] if form.is_valid() else ""
     hamlet = visible(Region.objects.filter(level=Level.HAMLET), request.user, field="code")
-    hamlet = hamlet.filter(code=code).first()
+    hamlet = hamlet.filter(code=code).first() if code else None
     if hamlet is None:
         raise Http404
     try:
         council = council_create(actor=request.user, hamlet=hamlet)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
         return redirect(f"/grids/councils/hamlets/?village={village_of(code)}&which=without")
     messages.success(request, _("Council founded. Now add its members."))
     return redirect("grids:council_detail", pk=council.pk)
@@ -132,15 +135,12 @@ def council_detail(request, pk):
 @require_POST
 def council_seat_remove(request, pk):
     council = council_for_user(request.user, pk)
-    raw = request.POST.get("seat") or ""
+    form = SeatRemoveForm(request.POST)
     try:
-        seat_remove(
-            actor=request.user,
-            council=council,
-            seat_id=int(raw) if raw.isdigit() and len(raw) < 12 else 0,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        seat_id = cleaned_or_raise(form)["seat"]
+        seat_remove(actor=request.user, council=council, seat_id=seat_id)
+    except (ValidationError, DomainError) as exc:
+        show_error(request, exc)
     else:
         messages.success(request, _("Taken off the council."))
     return redirect("grids:council_detail", pk=council.pk)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import prefix_q, visible
-from wangge.core.forms import RegionChoiceField, writable
+from wangge.core.forms import RegionChoiceField, id_field, writable
 from wangge.grids.models import Person
 from wangge.households.forms import KEEP_HELP, IdMultipleChoiceField
 from wangge.households.models import Household
@@ -232,3 +232,22 @@ class SeatForm(forms.Form):
             .defer("id_number", "phone")
             .order_by("area_code", "name")
         )
+
+
+NOT_ON_ROSTER = _("This person is not on the grid's roster (any more).")
+
+
+class RosterRemoveForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("member", "member"), ("person", "person")],
+        error_messages={"required": NOT_ON_ROSTER, "invalid_choice": NOT_ON_ROSTER},
+    )
+    id = id_field(NOT_ON_ROSTER)
+
+
+class CouncilNewForm(forms.Form):
+    hamlet = forms.CharField(max_length=15)
+
+
+class SeatRemoveForm(forms.Form):
+    seat = id_field(_("This seat is not on the council's roster (any more)."))

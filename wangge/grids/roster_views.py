@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.core.forms import add_service_errors
-from wangge.grids.forms import RosterForm
+from wangge.core.errors import DomainError
+from wangge.core.forms import add_service_errors, cleaned_or_raise
+from wangge.core.views import show_error
+from wangge.grids.forms import RosterForm, RosterRemoveForm
 from wangge.grids.rosters import (
     DUTIES,
     home_prefix,
@@ -62,18 +64,17 @@ def roster_add_view(request, pk):
 @require_POST
 def roster_remove_view(request, pk):
     grid = _grid_for_write(request.user, pk)
-    kind = request.POST.get("kind")
-    raw = request.POST.get("id") or ""
-    who = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    form = RosterRemoveForm(request.POST)
     try:
+        data = cleaned_or_raise(form)
         roster_remove(
             actor=request.user,
             grid=grid,
-            member_id=who if kind == "member" else None,
-            person_id=who if kind == "person" else None,
+            member_id=data["id"] if data["kind"] == "member" else None,
+            person_id=data["id"] if data["kind"] == "person" else None,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, DomainError) as exc:
+        show_error(request, exc)
     else:
         messages.success(request, _("Taken off the grid's roster."))
     return redirect("grids:grid_detail", pk=grid.pk)

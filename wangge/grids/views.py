@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import area_prefixes, can_write_registry
 from wangge.core.errors import ConflictError
 from wangge.core.forms import add_service_errors
+from wangge.core.views import show_error
 from wangge.grids.forms import AssignForm, AutoSplitForm, GridForm, MergeForm, PersonForm
 from wangge.grids.rosters import may_change_roster, roster
 from wangge.grids.selectors import (
@@ -221,7 +222,7 @@ def grid_merge_view(request, pk):
             try:
                 grid_merge(actor=request.user, target=target, sources=form.cleaned_data["sources"])
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                show_error(request, exc)
             else:
                 messages.success(request, _("Grids merged."))
                 return redirect("grids:grid_detail", pk=target.pk)
@@ -244,7 +245,7 @@ def grid_assign(request, pk):
             try:
                 count = grid_assign_households(actor=request.user, grid=grid, households=chosen)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                show_error(request, exc)
             else:
                 messages.success(
                     request, _("%(n)d households are now in this grid.") % {"n": count}
@@ -273,7 +274,7 @@ def auto_split(request, slug):
             target_size=form.cleaned_data["target_size"],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_error(request, exc)
     else:
         messages.success(
             request,

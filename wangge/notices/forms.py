@@ -147,7 +147,3 @@ class ToOpinionForm(forms.Form):
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = [(c.pk, c.name) for c in campaigns]
-
-
-def error_text(form: forms.Form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)

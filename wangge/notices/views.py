@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import can_see_area, in_areas
 from wangge.appeals.categories import categories_for
 from wangge.core.errors import DomainError
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.models import GridLayer
 from wangge.grids.selectors import grid_list
 from wangge.imports.exporting import can_export
@@ -27,7 +28,6 @@ from wangge.notices.forms import (
     ReplyForm,
     ToOpinionForm,
     ToRequestForm,
-    error_text,
 )
 from wangge.notices.models import Addressee, FeedbackState, NoticeKind, Topic
 from wangge.notices.permissions import can_handle, is_reader, may_send_urgent, sender_areas
@@ -56,13 +56,6 @@ from wangge.notices.services import (
 )
 from wangge.party.models import Organisation
 from wangge.regions.models import Level, Region
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, getattr(exc, "message", str(exc)))
 
 
 def notice_index(request):
@@ -124,7 +117,7 @@ def notice_new(request):
         form = NoticeForm(request.POST, request.FILES, **choices)
         values = _shown(form)
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -150,7 +143,7 @@ def notice_new(request):
                     files=data["attachments"],
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(
@@ -262,7 +255,7 @@ def feedback_new(request):
         form = FeedbackForm(request.POST)
         values.update(_shown(form, ("addressed_to", "topic", "subject", "text")))
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -276,7 +269,7 @@ def feedback_new(request):
                     notice=notice,
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
                 status = 400
             else:
                 messages.success(request, _("Your message was sent. You will find the reply here."))
@@ -316,12 +309,12 @@ def feedback_reply_view(request, pk: int):
     feedback = feedback_for_user(request.user, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         try:
             feedback_reply(actor=request.user, feedback=feedback, text=form.cleaned_data["text"])
         except (ValidationError, DomainError) as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("Reply sent."))
     return redirect("notices:feedback_detail", pk=feedback.pk)
@@ -334,7 +327,7 @@ def feedback_close_view(request, pk: int):
     try:
         feedback_close(actor=request.user, feedback=feedback)
     except DomainError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("Thread closed."))
     return redirect("notices:feedback_detail", pk=feedback.pk)
@@ -351,7 +344,7 @@ def feedback_to_request_view(request, pk: int):
         categories=categories_for(feedback.township_code),
     )
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return redirect("notices:feedback_detail", pk=feedback.pk)
     try:
         appeal = feedback_to_request(
@@ -361,7 +354,7 @@ def feedback_to_request_view(request, pk: int):
             category=form.cleaned_data["category"],
         )
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("Recorded as request %(ticket)s.") % {"ticket": appeal.ticket})
     return redirect("notices:feedback_detail", pk=feedback.pk)
@@ -375,13 +368,13 @@ def feedback_to_opinion_view(request, pk: int):
     campaigns = campaigns_for_feedback(request.user, feedback)
     form = ToOpinionForm(request.POST, campaigns=campaigns)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
         return redirect("notices:feedback_detail", pk=feedback.pk)
     campaign = next(c for c in campaigns if c.pk == form.cleaned_data["campaign"])
     try:
         feedback_to_opinion(actor=request.user, feedback=feedback, campaign=campaign)
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(
             request, _("Recorded as an opinion of %(campaign)s.") % {"campaign": campaign.name}

@@ -4,26 +4,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.api_helpers import MAX_ID
+from wangge.core.forms import id_field
 from wangge.pairing.models import PairingRules
 from wangge.pairing.services import RULE_FIELDS
 
 
-def _id_field(message) -> forms.IntegerField:
-    """An id picked from a list: anything else gets ``message``, never a database error."""
-    errors = {key: message for key in ("required", "invalid", "min_value", "max_value")}
-    return forms.IntegerField(min_value=1, max_value=MAX_ID, error_messages=errors)
+def _next() -> forms.CharField:
+    """The page to go back to afterwards (checked to be on this site before use)."""
+    return forms.CharField(required=False, max_length=2000)
 
 
 class PairMemberForm(forms.Form):
-    member = _id_field(_("Choose a member from the list."))
+    member = id_field(_("Choose a member from the list."))
+    next = _next()
 
 
 class PairHouseholdForm(forms.Form):
-    household = _id_field(_("Choose a household from the list."))
+    household = id_field(_("Choose a household from the list."))
 
 
 class EndForm(forms.Form):
     reason = forms.CharField(required=False)  # the service says when it is missing
+    next = _next()
 
 
 class CapForm(forms.Form):

@@ -6,12 +6,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import can_see_area, can_write_registry
 from wangge.core.errors import DomainError
+from wangge.core.views import redirect_back, show_error, show_form_errors
 from wangge.pairing.forms import (
     CapForm,
     EndForm,
@@ -54,13 +54,6 @@ from wangge.regions.codes import township_of, village_of
 from wangge.regions.models import Level
 
 PROPOSAL_ROWS = 200
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, exc.message)
 
 
 def _village_param(request, villages) -> str:
@@ -199,13 +192,7 @@ def _pair_and_say(request, member, household) -> None:
             % {"member": member.name, "head": household.head_name},
         )
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
-
-
-def _form_error(request, form) -> None:
-    """Say what was wrong with a posted form, in its own words."""
-    said = dict.fromkeys(e for errors in form.errors.values() for e in errors)
-    messages.error(request, " ".join(said))
+        show_error(request, exc)
 
 
 @require_POST
@@ -221,7 +208,8 @@ def pair(request, pk: int):
         messages.error(request, _("Choose a member from the list."))
         return redirect("pairing:household_detail", pk=household.pk)
     _pair_and_say(request, member, household)
-    return _back(request, "pairing:household_detail", household.pk)
+    next_url = form.cleaned_data["next"]
+    return redirect_back(request, next_url, "pairing:household_detail", pk=household.pk)
 
 
 @require_POST
@@ -240,13 +228,6 @@ def member_pair(request, pk: int):
     return redirect("pairing:member_detail", pk=member.pk)
 
 
-def _back(request, name: str, pk: int):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(name, pk=pk)
-
-
 @require_POST
 def end(request, pk: int):
     pairing = pairing_for_user(request.user, pk)
@@ -256,8 +237,9 @@ def end(request, pk: int):
         pairing_end(actor=request.user, pairing=pairing, reason=form.cleaned_data.get("reason", ""))
         messages.success(request, _("Pairing ended; it stays in the history."))
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
-    return _back(request, "pairing:household_detail", pairing.household_id)
+        show_error(request, exc)
+    next_url = form.cleaned_data.get("next", "")
+    return redirect_back(request, next_url, "pairing:household_detail", pk=pairing.household_id)
 
 
 @require_POST
@@ -265,7 +247,7 @@ def member_cap(request, pk: int):
     member = member_for_user(request.user, pk)
     form = CapForm(request.POST)
     if not form.is_valid():
-        _form_error(request, form)
+        show_form_errors(request, form)
         return redirect("pairing:member_detail", pk=member.pk)
     try:
         member_cap_set(
@@ -276,7 +258,7 @@ def member_cap(request, pk: int):
         )
         messages.success(request, _("Cap saved."))
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     return redirect("pairing:member_detail", pk=member.pk)
 
 
@@ -289,7 +271,7 @@ def propose(request):
     try:
         proposal = proposal_create(actor=request.user, area_code=code)
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
         return redirect("pairing:overview")
     return redirect("pairing:proposal_detail", pk=proposal.pk)
 
@@ -331,7 +313,7 @@ def proposal_confirm(request, pk: int):
             % {"a": proposal.adds, "e": proposal.ends, "k": proposal.keeps},
         )
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     return redirect("pairing:proposal_detail", pk=proposal.pk)
 
 
@@ -344,7 +326,7 @@ def rules_edit(request):
     if request.method == "POST":
         form = RulesForm(request.POST)
         if not form.is_valid():
-            _form_error(request, form)
+            show_form_errors(request, form)
         else:
             values = {name: form.cleaned_data[name] for name in RULE_FIELDS}
             try:
@@ -357,7 +339,7 @@ def rules_edit(request):
                 messages.success(request, _("Pairing rules saved."))
                 return redirect("pairing:rules")
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
         # Show what was typed (what parsed) again, beside the error.
         for name in RULE_FIELDS:
             if form.cleaned_data.get(name) is not None:

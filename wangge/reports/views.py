@@ -70,8 +70,9 @@ def bulletin_page(request):
         }
         return _page(request, BulletinForm(initial=initial))
     form = BulletinForm(request.GET)
-    area = bulletin_area(request.user, request.GET.get("area", ""))
-    if not form.is_valid():
+    valid = form.is_valid()
+    area = bulletin_area(request.user, form.cleaned_data.get("area", ""))
+    if not valid:
         return _page(request, form, status=400)
     data = form.cleaned_data
     report = bulletin(request.user, area, data["period"], kind=data["kind"])
@@ -84,8 +85,9 @@ def generate(request):
     """Queue a report file; its page shows the progress."""
     _require(request.user)
     form = GenerateForm(request.POST)
-    area = bulletin_area(request.user, request.POST.get("area", ""))
-    if not form.is_valid():
+    valid = form.is_valid()
+    area = bulletin_area(request.user, form.cleaned_data.get("area", ""))
+    if not valid:
         return _page(request, form, status=400)
     data = form.cleaned_data
     made = report_request(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.forms import id_field
 from wangge.core.images import MAX_PHOTO_BYTES
 from wangge.households.models import Tag
 from wangge.visits.models import VisitKind
@@ -121,6 +122,9 @@ class PolicyForm(forms.Form):
             self.add_error("interval_days", _("Enter a number of days from 1 to 366."))
         return data
 
-    def error_text(self) -> str:
-        """The errors as one plain sentence for the message bar above the table."""
-        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+
+class HouseholdChoiceForm(forms.Form):
+    """The household chosen on the visit form without one in the URL; anything but an id
+    leaves the choice to the visit form's own error."""
+
+    household = id_field("", required=False)

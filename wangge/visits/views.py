@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import has_role
-from wangge.core.api_helpers import MAX_ID
 from wangge.core.errors import DomainError
 from wangge.core.forms import add_service_errors
 from wangge.core.periods import PeriodError
 from wangge.core.reveal import contact_purpose, reveal
+from wangge.core.views import show_error, show_form_errors
 from wangge.imports.exporting import can_export
-from wangge.visits.forms import PolicyForm, VisitForm
+from wangge.visits.forms import HouseholdChoiceForm, PolicyForm, VisitForm
 from wangge.visits.hooks import bound_extensions, home_cards, need_categories
 from wangge.visits.models import VisitPolicy
 from wangge.visits.selectors import (
@@ -78,9 +78,9 @@ def log(request, household_id: int | None = None):
     today = timezone.localdate()
     if household_id is None and request.method == "POST":
         # Chosen in the form: anything but an id leaves the choice to the form's own error.
-        raw = request.POST.get("household", "").strip()
-        if raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= MAX_ID:
-            household_id = int(raw)
+        chosen = HouseholdChoiceForm(request.POST)
+        if chosen.is_valid():
+            household_id = chosen.cleaned_data["household"]
     if household_id is not None:
         household = household_for_visit(request.user, household_id)
         households = [household]
@@ -210,13 +210,14 @@ def _policies_page(request, township: str, *, status: int = 200):
 @require_POST
 def policy_save(request):
     form = PolicyForm(request.POST)
-    township = policy_township(request.user, request.POST.get("township", "")[:9])
+    valid = form.is_valid()
+    township = policy_township(request.user, form.cleaned_data.get("township", ""))
     if not has_role(request.user, Role.TOWNSHIP_ADMIN):
         raise PermissionDenied(
             _("Only the township's organisation office may change visit policies.")
         )
-    if not form.is_valid():
-        messages.error(request, form.error_text())
+    if not valid:
+        show_form_errors(request, form)
         return _policies_page(request, township, status=400)
     data = form.cleaned_data
     tag = data["tag"]
@@ -235,10 +236,8 @@ def policy_save(request):
                 expected_version=data["version"],
             )
             messages.success(request, _("Visit policy saved; due dates follow at once."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, DomainError) as exc:
+        show_error(request, exc)
     return redirect(f"{reverse('visits:policies')}?township={township}")
 
 

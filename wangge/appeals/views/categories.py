@@ -20,7 +20,11 @@ def category_index(request):
     if not townships:
         raise Http404
     form = CategoryForm(request.POST) if request.method == "POST" else None
-    raw = request.GET.get("township") or request.POST.get("township") or townships[0]
+    posted = ""
+    if form is not None:
+        form.is_valid()  # what else is wrong, _save says; a township that is not one is a 404
+        posted = form.cleaned_data.get("township", "?")
+    raw = request.GET.get("township") or posted or townships[0]
     township = raw if raw in townships else None
     if township is None:
         raise Http404
@@ -54,8 +58,8 @@ def _save(request, form: CategoryForm, township: str, categories) -> None:
             name=data["name"],
             accept_hours=data["accept_hours"],
             resolve_working_days=data["resolve_working_days"],
-            urgent=data["urgent"] == "1",
-            active=data["active"] == "1" if "active" in request.POST else True,
+            urgent=data["urgent"],
+            active=data["active"],
         )
     except ValidationError as exc:
         messages.error(request, error_text(exc))

@@ -15,7 +15,13 @@ from wangge.accounts.scope import (
     personal,
     townships_of,
 )
-from wangge.appeals.forms import AppealForm, PhoneIntakeForm, form_errors, service_errors
+from wangge.appeals.forms import (
+    AppealForm,
+    HouseholdChoiceForm,
+    PhoneIntakeForm,
+    form_errors,
+    service_errors,
+)
 from wangge.appeals.models import Channel
 from wangge.appeals.selectors import categories_of, category_for_township
 from wangge.appeals.services import PHONE_LINE_STAFF, appeal_create, can_take_phone_calls
@@ -56,19 +62,16 @@ def _recorded(request, created):
     return redirect("appeals:detail", pk=created.pk)
 
 
-def _household_pk(raw) -> int | None:
-    try:
-        return AppealForm.base_fields["household"].clean(raw)
-    except ValidationError:
-        return None
+def _household_pk(request) -> int | None:
+    """The household from the page's link (``?household=``) or, once posted, from the form."""
+    form = HouseholdChoiceForm(request.GET if request.GET.get("household") else request.POST)
+    return form.cleaned_data["household"] if form.is_valid() else None
 
 
 def request_new(request):
     """A member records an appeal for a household (from its page: ``?household=<id>``)."""
     form = AppealForm(request.POST, request.FILES) if request.method == "POST" else None
-    household = _household_for(
-        request.user, _household_pk(request.GET.get("household") or request.POST.get("household"))
-    )
+    household = _household_for(request.user, _household_pk(request))
     if household is None:
         messages.info(request, _("Open the household's page and choose “Record a request” there."))
         return redirect("households:household_list")
@@ -106,14 +109,15 @@ def request_new(request):
             "categories": categories_of(household.township_code),
             "errors": errors,
             "post": request.POST,
-            "form_key": _form_key(request),
+            "form_key": _form_key(form),
         },
     )
 
 
-def _form_key(request) -> str:
-    key = request.POST.get("form_key", "")
-    return key if key.isalnum() and len(key) <= 40 else uuid.uuid4().hex
+def _form_key(form) -> str:
+    """The posted page's key again (sent twice, it stays one request), else a new one."""
+    key = form.cleaned_data.get("form_key", "") if form is not None else ""
+    return key if key.isalnum() else uuid.uuid4().hex
 
 
 def request_phone_intake(request):
@@ -129,6 +133,7 @@ def request_phone_intake(request):
     )
     townships = townships_of(request.user, PHONE_LINE_STAFF)
     errors: dict = {}
+    form = None
     if request.method == "POST":
         form = PhoneIntakeForm(request.POST)
         if not form.is_valid():
@@ -148,7 +153,7 @@ def request_phone_intake(request):
             "categories": categories_of(townships[0]) if townships else [],
             "errors": errors,
             "post": request.POST,
-            "form_key": _form_key(request),
+            "form_key": _form_key(form),
         },
     )
 

@@ -155,12 +155,13 @@ def public_track(request):
         return render(
             request, "appeals/public_track.html", {"ticket": "", "ratings": Rating.choices}
         )
-    context: dict = {"ticket": request.POST.get("ticket", "")[:20], "ratings": Rating.choices}
+    form = TrackForm(request.POST)
+    valid = form.is_valid()
+    context: dict = {"ticket": form.cleaned_data.get("ticket", ""), "ratings": Rating.choices}
     if public.rate_limited("track_per_ip", public.client_ip(request)):
         message = _("Too many look-ups from this connection. Please wait an hour.")
         return too_many_requests(request, message)
-    form = TrackForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = form.cleaned_data if valid else {}
     appeal = request_track(data.get("ticket", ""), data.get("phone", "")) if data else None
     if appeal is None:
         context["error"] = _(
