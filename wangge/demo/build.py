@@ -306,7 +306,13 @@ def _build_members(rng: random.Random, people: _People, regions: dict, orgs: dic
     organ_over_60 = sum(n for _org, n, retired in organ_plan if retired)
     village_over_60 = max(0, _scaled(V.MEMBERS_OVER_60, scale, 0) - organ_over_60)
     over_60 = set(rng.sample(range(n_village), min(village_over_60, n_village)))
-    younger = [i for i in range(n_village) if i not in over_60]
+    # Nobody in 泊湖社区 is away: all its members serve (vocabulary.BOHU_MEMBERS_SERVING).
+    first, at_home = 0, range(0)
+    for code, n in village_plan:
+        if code == V.BOHU:
+            at_home = range(first, first + n)
+        first += n
+    younger = [i for i in range(n_village) if i not in over_60 and i not in at_home]
     mobile = set(rng.sample(younger, min(_scaled(V.MEMBERS_MOBILE, scale, 0), len(younger))))
 
     members: list[Member] = []
@@ -434,14 +440,12 @@ def _build_households(rng: random.Random, people: _People, regions: dict, scale:
     groups = [g for gs in regions["groups_of"].values() for g in gs]
     hamlet_names = {h.code: h.name for hs in regions["hamlets_of"].values() for h in hs}
     short_of = {v[0]: v[2] for v in V.VILLAGES}
-    numbers: dict[str, int] = defaultdict(int)
     rows: list[dict] = []
     for group, count in zip(groups, _allocate(rng, total, len(groups)), strict=True):
         hamlet = group.code[:15]
         name = hamlet_names[hamlet]
         local = name[0] if name[0] in V.HAMLET_SURNAMES else None
         for _ in range(count):
-            numbers[hamlet] += 1
             male = rng.random() < 0.85
             age = rng.randint(60, 90) if rng.random() < 0.4 else rng.randint(25, 59)
             birth = people.birth_date(age)
@@ -458,7 +462,7 @@ def _build_households(rng: random.Random, people: _People, regions: dict, scale:
                     "head_id_number": encrypt(id_number),
                     "head_id_hash": blind_index(id_number),
                     "head_id_masked": mask_id(id_number),
-                    "address": f"{short_of[village_of(group.code)]}{name}{numbers[hamlet]}号",
+                    "address": "",  # numbered below, once 泊湖's households have moved
                     "phone": encrypt(phone) if phone else "",
                     "phone_masked": mask_phone(phone),
                     "size": rng.choices(range(1, 7), weights=SIZE_WEIGHTS)[0],
@@ -483,21 +487,48 @@ def _build_households(rng: random.Random, people: _People, regions: dict, scale:
     picked["left_behind_elderly"] = _pick(rng, round(n * 0.04), everyone, migrant, 0.7)
     picked["left_behind_children"] = _pick(rng, round(n * 0.025), everyone, migrant, 0.7)
 
+    tags = {tag.slug: tag for tag in seed_tags()}
+    key = set().union(*(picked.get(slug, set()) for slug, tag in tags.items() if tag.is_key))
+    _few_in_bohu(rows, key, [g for g in groups if not g.code.startswith(V.BOHU)], scale)
+    numbers: dict[str, int] = defaultdict(int)
+    for row in rows:
+        hamlet = row["area_code"][:15]
+        numbers[hamlet] += 1
+        village = short_of[village_of(hamlet)]
+        row["address"] = f"{village}{hamlet_names[hamlet]}{numbers[hamlet]}号"
     _insert_rows(Household, rows)
     ids = dict(
         Household.objects.filter(township_code=V.TOWNSHIP[0]).values_list("head_id_hash", "pk")
     )
     pks = [ids[row["head_id_hash"]] for row in rows]
-    tags = {tag.slug: tag for tag in seed_tags()}
     links = [
         {"household_id": pks[i], "tag_id": tags[slug].pk}
         for slug in tags
         for i in sorted(picked.get(slug, ()))
     ]
     _insert_rows(Household.tags.through, links)
-    key_slugs = [slug for slug, tag in tags.items() if tag.is_key]
-    key_households = set().union(*(picked.get(s, set()) for s in key_slugs))
-    return {"count": n, "key": len(key_households), "tag_links": len(links)}
+    return {"count": n, "key": len(key), "tag_links": len(links)}
+
+
+def _evenly(items: list, k: int) -> list:
+    """``k`` of ``items`` spread evenly over the list (all of them when there are fewer)."""
+    if k >= len(items):
+        return list(items)
+    return [items[i * len(items) // k] for i in range(k)]
+
+
+def _few_in_bohu(rows: list[dict], key: set[int], others: list[Region], scale: float) -> None:
+    """泊湖社区 is a small community (vocabulary.BOHU_HOUSEHOLDS): keep the households the
+    report's figure needs there, spread over its groups, and move the rest, one to a group, to
+    the other villages. Rows move, their tags with them: the township's counts do not change."""
+    in_bohu = [i for i, row in enumerate(rows) if row["area_code"].startswith(V.BOHU)]
+    want_key, want_other = (_scaled(n, scale) for n in V.BOHU_HOUSEHOLDS)
+    keep = set(_evenly([i for i in in_bohu if i in key], want_key))
+    keep.update(_evenly([i for i in in_bohu if i not in key], want_other))
+    moving = [i for i in in_bohu if i not in keep]
+    for j, i in enumerate(moving):
+        group = others[j % len(others)].code
+        rows[i].update(area_id=group, area_code=group, township_code=township_of(group))
 
 
 def _insert_rows(model, rows: list[dict]) -> None:

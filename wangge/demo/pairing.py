@@ -3,7 +3,8 @@
 Each demo member login first gets three key households near home (so "my households" is never
 empty), and twenty mobile members carry one each from before they left; the township-wide
 proposal then keeps the former, ends the latter (a mobile member carries none) and pairs every
-other key household, through the same services and audit trail staff use.
+other key household, through the same services and audit trail staff use. In 泊湖社区 every
+member carries one household from before (the report's 97 members serving its residents).
 """
 
 import datetime
@@ -13,6 +14,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from wangge.accounts.models import User
+from wangge.demo import vocabulary as V
 from wangge.households.models import Household
 from wangge.pairing.models import Pairing, PairingSource
 from wangge.pairing.services import proposal_apply, proposal_create
@@ -105,6 +107,18 @@ def pairing_demo_load(*, actor, township_code: str, seed: int) -> dict:
         .values_list("pk", "area_code")
     )
     for member_id, area in rng.sample(mobile, min(MOBILE_WITH_OLD_PAIRINGS, len(mobile))):
+        for household_id in _nearest(area, pools, taken, rng, 1):
+            pair(member_id, household_id)
+    # 泊湖社区: every member there carries a household of their own, the report's 97 members
+    # serving; the optimiser leaves these where they are (keeping costs nothing).
+    carrying = {row.member_id for row in rows}
+    bohu = (
+        Member.objects.filter(area_code__startswith=V.BOHU, is_mobile=False)
+        .exclude(pk__in=carrying)
+        .order_by("pk")
+        .values_list("pk", "area_code")
+    )
+    for member_id, area in bohu:
         for household_id in _nearest(area, pools, taken, rng, 1):
             pair(member_id, household_id)
     Pairing.objects.bulk_create(rows, batch_size=500)

@@ -17,10 +17,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 
 from wangge.accounts.models import Role, RoleAssignment, User
 from wangge.accounts.scope import visible
+from wangge.assessment.models import StarRound
+from wangge.assessment.public import residents_served
 from wangge.core.identity import age_on, parse_id_number
 from wangge.demo import vocabulary as V
 from wangge.demo.users import create_demo_users
@@ -66,7 +69,7 @@ def fingerprint() -> str:
 
 
 @pytest.mark.slow
-def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
+def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings, client):
     """GIVEN an empty database WHEN `wangge demo` runs at full scale THEN the Liangquan figures
     hold, every ID number passes GB 11643, and each demo login sees exactly its area."""
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -172,6 +175,15 @@ def test_full_demo_has_the_seed_figures_and_scoped_logins(db, demo_settings):
         household__tags__slug=F("rule__tag_slug")
     )
     assert not untagged.exists()
+
+    # 泊湖社区's five-star round page: the report's 97 members serving 377 residents.
+    bohu = Organisation.objects.get(area_code=V.BOHU, parent__kind=OrgKind.COMMITTEE)
+    served = residents_served(Member.objects.filter(organisation=bohu))
+    assert (served["members"], served["members_serving"], served["residents"]) == (97, 97, 377)
+    round_ = StarRound.objects.get(organisation=bohu, year=2021)
+    client.force_login(User.objects.get(username=f"secretary-{V.BOHU}"))
+    page = client.get(reverse("assessment:round_detail", args=[round_.pk])).content.decode()
+    assert re.search(r'id="served"><strong>97</strong>.*<strong>377</strong>', page)
 
     # Logins: one per role, with the right scope.
     for username in ("township-admin", "discipline", "data-officer", "sysadmin", "secadmin"):

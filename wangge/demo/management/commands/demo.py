@@ -30,6 +30,7 @@ from wangge.demo.grids import build_demo_grids
 from wangge.demo.keys import ensure_local_keys
 from wangge.demo.notices import notices_demo_load
 from wangge.demo.pairing import pairing_demo_load
+from wangge.demo.served import bohu_served_demo_load
 from wangge.demo.stars import stars_demo_load
 from wangge.demo.users import create_demo_users, demo_activation_codes, demo_logins
 from wangge.demo.visits import visits_demo_load
@@ -120,6 +121,7 @@ class Command(BaseCommand):
                 township_code=V.TOWNSHIP[0], seed=seed
             )
             result.counts["requests"] = build_demo_requests(seed, today=today)
+            result.counts["bohu_served"] = bohu_served_demo_load(seed=seed, scale=scale)
             result.counts["notices"] = notices_demo_load(seed=seed, today=result.today)
             result.counts["councils"] = rosters_demo_load(seed=seed)
             result.counts["duty"] = duty_demo_load(
@@ -258,6 +260,12 @@ class Command(BaseCommand):
                 "o": f"{counts['visits']['opinions']:,}",
             },
             _("  %(r)s resident requests over the past year") % {"r": f"{counts['requests']:,}"},
+            _("  %(v)s: %(m)d Party members serving %(r)d residents (its five-star round page)")
+            % {
+                "v": {c: short for c, _n, short, *_r in V.VILLAGES}[V.BOHU],
+                "m": counts["bohu_served"]["members_serving"],
+                "r": counts["bohu_served"]["residents"],
+            },
             _("  %(n)d notices sent, %(f)d feedback threads from members")
             % {"n": counts["notices"]["notices"], "f": counts["notices"]["feedback"]},
             _(
