@@ -10,6 +10,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+UNBOUNDED = 2**62
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -18,6 +20,10 @@ class Tally:
 
     queryset: QuerySet
     where: dict[str, Q] = field(default_factory=dict)
+    # A LIMIT larger than any table around the rows: PostgreSQL then plans them as a query of
+    # their own (computing each row's EXISTS tests once, per row) instead of flattening them
+    # into the whole statement.
+    fence: bool = False
 
 
 def counts(parts: dict[str, QuerySet | Tally]) -> dict:
@@ -44,6 +50,8 @@ def counts(parts: dict[str, QuerySet | Tally]) -> dict:
             for j, q in enumerate(tally.where.values())
         }
         rows = tally.queryset.order_by().annotate(**conditions).values_list(*conditions or ["pk"])
+        if tally.fence:
+            rows = rows[:UNBOUNDED]
         try:
             sql, args = rows.query.sql_with_params()
         except EmptyResultSet:

@@ -2,10 +2,10 @@
 
 The overview's headline figures and charts and the figure groups below them count the same
 members and households, and each group has a few single counts (grids without a leader, visits
-in the last 30 days, flags by status, open plans; campaigns and what other apps add through
-``core.reporting``). The page counts them all in one statement
-(``core.counting.counts``) and hands the results to both (see "Dashboards per level" in
-docs/benchmarks.md).
+in the last 30 days, flags by status, open plans, requests by state and the rows behind the
+three rates; campaigns and what other apps add through ``core.reporting``). The page counts them
+all in one statement (``core.counting.counts``) and hands the results to both (see "Dashboards
+per level" in docs/benchmarks.md).
 """
 
 import datetime
@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from wangge.accounts.scope import in_areas
+from wangge.appeals.metrics import Slice, rate_tallies
+from wangge.appeals.models import Appeal, State
 from wangge.assistance.models import Plan, PlanStatus
 from wangge.core.counting import Tally, counts
+from wangge.core.periods import year_period
 from wangge.core.reporting import Figure, extra_figures, pending_counts, with_counts
 from wangge.flags.models import Flag, FlagStatus
 from wangge.grids.models import Grid, GridHousehold, GridMember
@@ -108,6 +111,25 @@ def single_counts(
     return wanted
 
 
+def request_tallies(households: QuerySet, prefixes: list[str], grid: Grid | None, today):
+    """Requests per state (and how many were made this year), and the rows behind this year's
+    three rates, as tallies for ``counts``. The dashboard shows the rates of the latest year
+    that has requests: this year's once it has any, which the same statement tells; otherwise
+    the requests group reads the year and its rates on its own (``levels._requests``)."""
+    appeals = in_areas(Appeal.objects.all(), prefixes)
+    if grid is not None:
+        appeals = appeals.filter(household__in=households.values("pk"))
+    this_year = year_period(today.year)
+    where = {state: Q(state=state) for state in State.values}
+    where["this_year"] = Q(created_at__gte=this_year.start_at)
+    rates = rate_tallies(this_year, Slice(prefixes=prefixes, grid=grid.pk if grid else None))
+    return {
+        "appeals": Tally(appeals, where),
+        "rates_routed": rates["routed"],
+        "rates_ratings": rates["ratings"],
+    }
+
+
 @dataclass(frozen=True)
 class AreaCounts:
     """What the overview and the figure groups of one page share: the members' counts, the
@@ -137,6 +159,7 @@ def group_counts(
             "members": member_tally(members, today),
             "households": household_tally(households),
             **single_counts(households, prefixes, grid, today),
+            **request_tallies(households, prefixes, grid, today),
             **pending_counts(extra),
         }
     )

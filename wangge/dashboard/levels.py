@@ -12,13 +12,13 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import in_areas, role_set, sees_personal_data
-from wangge.appeals.metrics import Slice, rates_total
+from wangge.appeals.metrics import Slice, rates_from_tallies, rates_total
 from wangge.appeals.models import Appeal, State
 from wangge.appeals.selectors import my_requests
 from wangge.assistance.models import PlanStatus
@@ -95,7 +95,7 @@ def level_figures(
         _coverage(household_row, single, personal, grid),
         _pairing(household_row, personal, area),
         _visits(prefixes, grid, today, is_cadre(user), area, single),
-        _requests(prefixes, today, personal, area, grid),
+        _requests(prefixes, today, personal, area, grid, single),
         _flags(single, roles, area),
     ]
     if extra:
@@ -182,40 +182,43 @@ def _visits(prefixes, grid, today, cadre: bool, area: str, single: dict) -> Figu
     )  # fmt: skip
 
 
-def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
-    appeals = in_areas(Appeal.objects.all(), prefixes)
-    if grid is not None:
-        appeals = appeals.filter(
-            household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
-        )
-    # One query: requests per state and the latest request of each state.
-    rows = appeals.values_list("state").annotate(n=Count("pk"), at=Max("created_at")).order_by()
-    counts = {state: n for state, n, _at in rows}
+def _requests(prefixes, today, personal: bool, area: str, grid, single: dict) -> FigureGroup:
+    counts = single["appeals"]
     link = personal and grid is None
 
     def listed(*states) -> str:
         return _url("appeals:list", state=states[0] if len(states) == 1 else "", area_code=area)
 
-    open_now = sum(counts.get(s, 0) for s in (State.ACCEPTED, State.IN_PROGRESS))
-    # The rates of the latest year that has requests (this year once it has any).
-    latest = max((at for _state, _n, at in rows if at is not None), default=None)
-    year = min(today.year, timezone.localtime(latest).year) if latest else today.year
-    # The three rates only: the resolved rows (for the median time) are not shown here.
-    rates = rates_total(
-        year_period(year),
-        Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
-        resolved=False,
-    )
+    open_now = sum(counts[s] for s in (State.ACCEPTED, State.IN_PROGRESS))
+    # The rates of the latest year that has requests: this year's once it has any (counted
+    # with the page's other figures), else the year of the latest request, read here.
+    if counts["this_year"] or not counts["total"]:
+        year = today.year
+        rates = rates_from_tallies(single["rates_routed"], single["rates_ratings"])
+    else:
+        appeals = in_areas(Appeal.objects.all(), prefixes)
+        if grid is not None:
+            appeals = appeals.filter(
+                household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
+            )
+        latest = appeals.aggregate(at=Max("created_at"))["at"]
+        year = min(today.year, timezone.localtime(latest).year) if latest else today.year
+        # The three rates only: the resolved rows (for the median time) are not shown here.
+        rates = rates_total(
+            year_period(year),
+            Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
+            resolved=False,
+        )
     metrics = _url("appeals_metrics:page", period=str(year), area=area)
     figures = [
         Figure("requests_submitted", _("Waiting to be accepted"),
-               counts.get(State.SUBMITTED, 0), listed(State.SUBMITTED) if link else ""),
+               counts[State.SUBMITTED], listed(State.SUBMITTED) if link else ""),
         Figure("requests_in_hand", _("Accepted, being handled"), open_now,
                listed(State.IN_PROGRESS) if link else ""),
         Figure("requests_resolved", _("Resolved, waiting for a rating"),
-               counts.get(State.RESOLVED, 0), listed(State.RESOLVED) if link else ""),
+               counts[State.RESOLVED], listed(State.RESOLVED) if link else ""),
         Figure("requests_done", _("Rated or closed"),
-               counts.get(State.RATED, 0) + counts.get(State.CLOSED, 0),
+               counts[State.RATED] + counts[State.CLOSED],
                listed(State.RATED) if link else ""),
     ]  # fmt: skip
     for key, label, value in (
