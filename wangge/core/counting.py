@@ -4,11 +4,12 @@ A page of figures spends more on statements (each compiled by the ORM and sent t
 than on the counting itself; ``counts`` sends one.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 UNBOUNDED = 2**62
 
@@ -30,23 +31,27 @@ def counts(parts: dict[str, QuerySet | Tally]) -> dict:
     """Count every part in one statement: a queryset gives ``qs.count()``, a ``Tally`` a dict
     of its counts (``"total"`` and one per condition).
 
-    ``SELECT * FROM (SELECT COUNT(*), SUM(CASE WHEN … THEN 1 ELSE 0 END), … FROM (…) r0) p0,
-    (…) p1, …``: each part's rows are the ORM's own SQL for the queryset (joins, subqueries and
-    all) and each condition is a boolean column of it, so the numbers are those of the ORM, on
-    SQLite and PostgreSQL alike (an aggregate without GROUP BY is always one row, so the parts
-    join as one row). A queryset that can match nothing (``none()``, an empty ``__in``) counts
-    0 without a part. All parts must use the same database.
+    ``SELECT (SELECT COUNT(*) FROM (…) r0), (SELECT json_array(COUNT(*), SUM(r1.tally_0), …)
+    FROM (…) r1), …``: each part's rows are the ORM's own SQL for the queryset (joins,
+    subqueries and all) and each condition is a column of it (1 or 0), so the numbers
+    are those of the ORM, on SQLite and PostgreSQL alike. Each part is a scalar subquery (a
+    tally's counts one JSON array), not a table joined to the others: PostgreSQL plans a join
+    of a dozen one-row tables by searching its join orders, which took longer than counting.
+    A queryset that can match nothing (``none()``, an empty ``__in``) counts 0 without a part.
+    All parts must use the same database.
     """
     out: dict = {}
     selects, params, layout = [], [], []
     database = None
     for name, part in parts.items():
         tally = part if isinstance(part, Tally) else Tally(part)
-        keys = ["total", *tally.where]
-        out[name] = dict.fromkeys(keys, 0) if isinstance(part, Tally) else 0
+        out[name] = dict.fromkeys(["total", *tally.where], 0) if isinstance(part, Tally) else 0
         database = database or tally.queryset.db
+        # 1 or 0 per row (a CASE of the ORM's, which also knows a condition that is never
+        # true, such as an empty ``__in``).
+        one = IntegerField()
         conditions = {
-            f"tally_{j}": ExpressionWrapper(q, output_field=BooleanField())
+            f"tally_{j}": Case(When(q, then=Value(1)), default=Value(0), output_field=one)
             for j, q in enumerate(tally.where.values())
         }
         rows = tally.queryset.order_by().annotate(**conditions).values_list(*conditions or ["pk"])
@@ -58,19 +63,26 @@ def counts(parts: dict[str, QuerySet | Tally]) -> dict:
             continue
         connection = connections[database]
         i = len(selects)
-        sums = [
-            f"SUM(CASE WHEN r{i}.{connection.ops.quote_name(alias)} THEN 1 ELSE 0 END)"
-            for alias in conditions
+        columns = ["COUNT(*)"] + [
+            f"SUM(r{i}.{connection.ops.quote_name(alias)})" for alias in conditions
         ]
-        selects.append(f"(SELECT {', '.join(['COUNT(*)', *sums])} FROM ({sql}) r{i}) p{i}")
+        if isinstance(part, Tally):
+            array = "json_array" if connection.vendor == "sqlite" else "json_build_array"
+            selected = f"{array}({', '.join(columns)})"
+        else:
+            selected = columns[0]
+        selects.append(f"(SELECT {selected} FROM ({sql}) r{i})")
         params.extend(args)
-        layout.append((name, keys))
+        layout.append(name)
     if not selects:
         return out
     with connections[database].cursor() as cursor:
-        cursor.execute("SELECT * FROM " + ", ".join(selects), params)
-        row = iter(cursor.fetchone())
-    for name, keys in layout:
-        values = {key: next(row) or 0 for key in keys}
-        out[name] = values if isinstance(out[name], dict) else values["total"]
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    for name, value in zip(layout, row, strict=True):
+        if isinstance(out[name], dict):
+            values = json.loads(value) if isinstance(value, str) else value
+            out[name] = {key: n or 0 for key, n in zip(out[name], values, strict=True)}
+        else:
+            out[name] = value
     return out
