@@ -132,7 +132,8 @@ def build(scale: float) -> None:
     """)
     _sql("""
         INSERT INTO grids_gridmember (grid_id, member_id, duty, township_leader)
-        SELECT g.id, m.id, '', false FROM party_member m JOIN grids_grid g ON g.area_code = m.area_code
+        SELECT g.id, m.id, '', false FROM party_member m
+        JOIN grids_grid g ON g.area_code = m.area_code
         WHERE m.id % 4 = 0 AND m.id <> g.responsible_id
     """)
     # Every key household but one in 20 paired with a member of its hamlet, a year ago.
