@@ -131,8 +131,9 @@ def build(scale: float) -> None:
         JOIN grids_grid g ON g.area_code = h.area_code WHERE h.id % 20 <> 0
     """)
     _sql("""
-        INSERT INTO grids_gridmember (grid_id, member_id, duty)
-        SELECT g.id, m.id, '' FROM party_member m JOIN grids_grid g ON g.area_code = m.area_code
+        INSERT INTO grids_gridmember (grid_id, member_id, duty, township_leader)
+        SELECT g.id, m.id, '', false FROM party_member m
+        JOIN grids_grid g ON g.area_code = m.area_code
         WHERE m.id % 4 = 0 AND m.id <> g.responsible_id
     """)
     # Every key household but one in 20 paired with a member of its hamlet, a year ago.

@@ -179,6 +179,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 if TESTING and os.environ.get("WANGGE_TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["WANGGE_TEST_DATABASE_URL"])}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles any statement its planner costs above 100,000,
+    # which a dashboard's counts reach at county scale; compiling took ~300 ms for a statement
+    # that runs in ~90 ms (see "Dashboards per level" in docs/benchmarks.md). The app's
+    # statements are short; JIT pays only for long analytic queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -30,6 +30,7 @@ from django.db.models.functions import Substr
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.appeals.models import AppealEvent, EventKind, Rating
+from wangge.core.counting import Tally
 from wangge.core.periods import (  # noqa: F401 (re-exported for the metrics pages and API)
     Period,
     PeriodError,
@@ -291,6 +292,41 @@ def rates_by(
 
 def rates_total(period: Period, where: Slice, *, resolved: bool = True) -> Rates:
     return rates_by(period, where, resolved=resolved).get(None, Rates())
+
+
+def rate_tallies(period: Period, where: Slice) -> dict[str, Tally]:
+    """The two row sets behind the three rates (``rates_total(..., resolved=False)``) as
+    ``core.counting`` tallies, so that a dashboard counts them with its other figures in one
+    statement; ``rates_from_tallies`` turns the counts into ``Rates``."""
+    routed = _narrow(routed_rows(period, where.prefixes), where)
+    ratings = _narrow(rating_rows(period, where.prefixes), where)
+    return {
+        "routed": Tally(
+            routed, {"responded": Q(on_time=True), "escalated": Q(escalated=True)}, fence=True
+        ),
+        "ratings": Tally(
+            ratings,
+            {
+                "solved": Q(rating__in=SOLVED),
+                "standing": Q(standing=True),
+                "standing_solved": Q(standing=True, rating__in=SOLVED),
+            },
+            fence=True,
+        ),
+    }
+
+
+def rates_from_tallies(routed: dict, ratings: dict) -> Rates:
+    """``Rates`` from the counts of ``rate_tallies`` (the same as ``rates_total`` without the
+    resolved rows)."""
+    rates = Rates()
+    if routed["total"]:
+        rates.routed, rates.responded = routed["total"], routed["responded"]
+        rates.escalated = routed["escalated"]
+    if ratings["total"]:
+        rates.ratings, rates.ratings_solved = ratings["total"], ratings["solved"]
+        rates.rated, rates.rated_solved = ratings["standing"], ratings["standing_solved"]
+    return rates
 
 
 def sum_rates(groups: dict) -> Rates:

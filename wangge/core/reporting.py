@@ -21,13 +21,17 @@ A section provider takes the user (its reads are scoped to them), the area's cod
 ``core.periods.Period`` and the day the states are read as of; it returns a ``ReportSection`` or
 ``None``. A figure provider takes the user, the area prefixes shown and today; it returns
 ``Figure``s, each with the link to the list behind it (or ``""`` when the user has no such list).
+A figure that is a count may give its queryset as the value: the dashboard counts it together
+with its own counts, in one statement (``core.counting.counts``), instead of one each.
 """
 
+import dataclasses
 import datetime
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -47,7 +51,8 @@ class Figure:
 
     key: str
     label: str
-    value: int | float | str | None
+    # A QuerySet: its count, made with the page's other counts (``pending_counts``).
+    value: int | float | str | QuerySet | None
     url: str = ""
 
 
@@ -102,9 +107,30 @@ def extra_sections(user, area_code: str, period, as_of: datetime.date) -> list[R
 
 
 def extra_figures(user, prefixes: list[str], today: datetime.date) -> list[Figure]:
-    """The figures other apps add to a dashboard, in their order."""
+    """The figures other apps add to a dashboard, in their order; a count may still be its
+    queryset (``pending_counts``, ``with_counts``)."""
     _discover()
     out: list[Figure] = []
     for _order, provider in _figures:
         out += provider(user, prefixes, today)
     return out
+
+
+def pending_counts(figures: list[Figure]) -> dict[str, QuerySet]:
+    """The figures whose value is a queryset still to count, by a name for ``counts``."""
+    return {
+        f"figure_{i}": figure.value
+        for i, figure in enumerate(figures)
+        if isinstance(figure.value, QuerySet)
+    }
+
+
+def with_counts(figures: list[Figure], found: dict) -> list[Figure]:
+    """The figures with their pending counts filled in from ``found`` (``counts`` of
+    ``pending_counts(figures)``)."""
+    return [
+        dataclasses.replace(figure, value=found[f"figure_{i}"])
+        if isinstance(figure.value, QuerySet)
+        else figure
+        for i, figure in enumerate(figures)
+    ]

@@ -12,29 +12,30 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import in_areas, role_set, sees_personal_data
-from wangge.appeals.metrics import Slice, rates_total
+from wangge.appeals.metrics import Slice, rates_from_tallies, rates_total
 from wangge.appeals.models import Appeal, State
 from wangge.appeals.selectors import my_requests
-from wangge.assistance.models import Plan, PlanStatus
+from wangge.assistance.models import PlanStatus
 from wangge.assistance.selectors import steps_due
 from wangge.core.periods import year_period
 from wangge.core.reporting import Figure, extra_figures
-from wangge.flags.models import Flag, FlagStatus
+from wangge.dashboard.counts import (
+    SERVICE_LAYER,
+    AreaCounts,
+    group_counts,
+)
+from wangge.flags.models import FlagStatus
 from wangge.grids.models import Grid, GridHousehold, GridMember
 from wangge.households.models import Household
-from wangge.pairing.models import Pairing
 from wangge.party.models import Member
-from wangge.party.selectors import AGE_BANDS, birth_range
-from wangge.visits.models import Visit
 from wangge.visits.selectors import due_counts, is_cadre, my_households
 
-SERVICE_LAYER = "service"
 OFFICE = {"township_admin", "township_leader", "village_secretary", "village_committee"}
 FLAG_READERS = OFFICE | {"data_officer", "discipline"}
 DUE_SOON_DAYS = 7
@@ -57,10 +58,17 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def level_figures(
-    user, prefixes: list[str], *, grid: Grid | None = None, today: datetime.date | None = None
+    user,
+    prefixes: list[str],
+    *,
+    grid: Grid | None = None,
+    today: datetime.date | None = None,
+    counts: AreaCounts | None = None,
 ) -> list[FigureGroup]:
     """The dashboard's figure groups for the areas ``prefixes`` (already checked against the
-    user's scope), or for one service ``grid`` in them."""
+    user's scope), or for one service ``grid`` in them; ``counts`` (``area_counts`` of the same
+    prefixes) when the page has them already. The members', households' and single counts of
+    the groups are one statement (``dashboard.counts.group_counts``)."""
     today = today or timezone.localdate()
     roles = role_set(user)
     personal = sees_personal_data(user)
@@ -74,30 +82,28 @@ def level_figures(
             Q(pk__in=GridMember.objects.filter(grid=grid).values("member_id"))
             | Q(pk=grid.responsible_id)
         )
+    if counts is None or grid is not None:
+        extra = extra_figures(user, prefixes, today) if grid is None else []
+        member_row, household_row, single, extra = group_counts(
+            members, households, prefixes, grid, today, extra
+        )
+    else:
+        member_row, household_row, single = counts.members, counts.households, counts.single
+        extra = counts.extra
     groups = [
-        _members(members, today, personal, area, grid),
-        _coverage(households, prefixes, personal, grid),
-        _pairing(households, personal, area),
-        _visits(prefixes, grid, today, is_cadre(user), area),
-        _requests(prefixes, today, personal, area, grid),
-        _flags(households, prefixes, roles, area, grid),
+        _members(member_row, personal, area, grid),
+        _coverage(household_row, single, personal, grid),
+        _pairing(household_row, personal, area),
+        _visits(prefixes, grid, today, is_cadre(user), area, single),
+        _requests(prefixes, today, personal, area, grid, single),
+        _flags(single, roles, area),
     ]
-    extra = extra_figures(user, prefixes, today) if grid is None else []
     if extra:
         groups.append(FigureGroup("more", _("Campaigns and assessment"), extra))
     return groups
 
 
-def _members(members, today, personal: bool, area: str, grid) -> FigureGroup:
-    _earliest, born_by = birth_range(*AGE_BANDS["60plus"], today)
-    in_service = GridMember.objects.filter(member=OuterRef("pk"), grid__layer__slug=SERVICE_LAYER)
-    leads = Grid.objects.filter(responsible=OuterRef("pk"), layer__slug=SERVICE_LAYER)
-    row = members.aggregate(
-        total=Count("pk"),
-        over_60=Count("pk", filter=Q(birth_date__lte=born_by)),
-        mobile=Count("pk", filter=Q(is_mobile=True)),
-        in_grid=Count("pk", filter=Q(Exists(in_service)) | Q(Exists(leads))),
-    )
+def _members(row: dict, personal: bool, area: str, grid) -> FigureGroup:
     link = personal and grid is None
     listed = "party:member_list"
     return FigureGroup(
@@ -117,63 +123,48 @@ def _members(members, today, personal: bool, area: str, grid) -> FigureGroup:
     )  # fmt: skip
 
 
-def _coverage(households, prefixes, personal: bool, grid) -> FigureGroup:
-    in_layer = GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug=SERVICE_LAYER)
-    row = households.aggregate(total=Count("pk"), covered=Count("pk", filter=Exists(in_layer)))
-    unled = in_areas(
-        Grid.objects.filter(layer__slug=SERVICE_LAYER, responsible__isnull=True), prefixes
-    ).count()
+def _coverage(row: dict, single: dict, personal: bool, grid) -> FigureGroup:
+    total, covered = row["total"], row["covered"]
     gaps = "grids:layer_gaps"
     figures = [
-        Figure("households", _("Households"), row["total"],
+        Figure("households", _("Households"), total,
                _url("households:household_list") if personal and grid is None else ""),
-        Figure("households_in_grid", _("Households in a service grid"), row["covered"],
+        Figure("households_in_grid", _("Households in a service grid"), covered,
                reverse(gaps, args=[SERVICE_LAYER, "households"]) if personal else ""),
-        Figure("coverage_percent", _("Coverage (%)"), _share(row["covered"], row["total"]),
+        Figure("coverage_percent", _("Coverage (%)"), _share(covered, total),
                reverse(gaps, args=[SERVICE_LAYER, "households"]) if personal else ""),
     ]  # fmt: skip
     if grid is None:
         figures.append(
-            Figure("grids_unled", _("Grids without a responsible member"), unled,
+            Figure("grids_unled", _("Grids without a responsible member"), single["unled"],
                    reverse(gaps, args=[SERVICE_LAYER, "unled"]) if personal else "")
         )  # fmt: skip
     return FigureGroup("coverage", _("Grid coverage"), figures)
 
 
-def _pairing(households, personal: bool, area: str) -> FigureGroup:
-    active = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
-    key = households.filter(Exists(Household.tags.through.objects.filter(
-        household=OuterRef("pk"), tag__is_key=True
-    )))  # fmt: skip
-    row = key.aggregate(key=Count("pk"), unpaired=Count("pk", filter=~Exists(active)))
+def _pairing(row: dict, personal: bool, area: str) -> FigureGroup:
+    key, unpaired = row["key"], row["unpaired"]
     village = area if len(area) == 12 else ""
     return FigureGroup(
         "pairing",
         _("Pairing"),
         [
-            Figure("key_households", _("Key households"), row["key"],
+            Figure("key_households", _("Key households"), key,
                    _url("pairing:overview") if personal else ""),
             Figure("key_paired_percent", _("Key households paired (%)"),
-                   _share(row["key"] - row["unpaired"], row["key"]),
+                   _share(key - unpaired, key),
                    _url("pairing:overview") if personal else ""),
-            Figure("key_unpaired", _("Key households not yet paired"), row["unpaired"],
+            Figure("key_unpaired", _("Key households not yet paired"), unpaired,
                    _url("pairing:unpaired", village=village) if personal else ""),
         ],
     )  # fmt: skip
 
 
-def _visits(prefixes, grid, today, cadre: bool, area: str) -> FigureGroup:
+def _visits(prefixes, grid, today, cadre: bool, area: str, single: dict) -> FigureGroup:
     where = None
     if grid is not None:
         where = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
     paired, overdue, due_soon = due_counts(prefixes, today, DUE_SOON_DAYS, where=where)
-    made = in_areas(Visit.objects.all(), prefixes).filter(
-        visited_on__gt=today - datetime.timedelta(days=30), visited_on__lte=today
-    )
-    if grid is not None:
-        made = made.filter(
-            household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
-        )
     link = _url("visits:overview", area=area) if cadre else ""
     listed = _url("visits:visit_list", area_code=area) if cadre else ""
     return FigureGroup(
@@ -185,45 +176,49 @@ def _visits(prefixes, grid, today, cadre: bool, area: str) -> FigureGroup:
             Figure("visits_due_soon", _("Visits due within a week"), due_soon, link),
             Figure("visits_on_time_percent", _("Visited on time (%)"),
                    _share(paired - overdue, paired), link),
-            Figure("visits_last_30_days", _("Visits in the last 30 days"), made.count(), listed),
+            Figure("visits_last_30_days", _("Visits in the last 30 days"), single["made"],
+                   listed),
         ],
     )  # fmt: skip
 
 
-def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
-    appeals = in_areas(Appeal.objects.all(), prefixes)
-    if grid is not None:
-        appeals = appeals.filter(
-            household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
-        )
-    # One query: requests per state and the latest request of each state.
-    rows = appeals.values_list("state").annotate(n=Count("pk"), at=Max("created_at")).order_by()
-    counts = {state: n for state, n, _at in rows}
+def _requests(prefixes, today, personal: bool, area: str, grid, single: dict) -> FigureGroup:
+    counts = single["appeals"]
     link = personal and grid is None
 
     def listed(*states) -> str:
         return _url("appeals:list", state=states[0] if len(states) == 1 else "", area_code=area)
 
-    open_now = sum(counts.get(s, 0) for s in (State.ACCEPTED, State.IN_PROGRESS))
-    # The rates of the latest year that has requests (this year once it has any).
-    latest = max((at for _state, _n, at in rows if at is not None), default=None)
-    year = min(today.year, timezone.localtime(latest).year) if latest else today.year
-    # The three rates only: the resolved rows (for the median time) are not shown here.
-    rates = rates_total(
-        year_period(year),
-        Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
-        resolved=False,
-    )
+    open_now = sum(counts[s] for s in (State.ACCEPTED, State.IN_PROGRESS))
+    # The rates of the latest year that has requests: this year's once it has any (counted
+    # with the page's other figures), else the year of the latest request, read here.
+    if counts["this_year"] or not counts["total"]:
+        year = today.year
+        rates = rates_from_tallies(single["rates_routed"], single["rates_ratings"])
+    else:
+        appeals = in_areas(Appeal.objects.all(), prefixes)
+        if grid is not None:
+            appeals = appeals.filter(
+                household__in=GridHousehold.objects.filter(grid=grid).values("household_id")
+            )
+        latest = appeals.aggregate(at=Max("created_at"))["at"]
+        year = min(today.year, timezone.localtime(latest).year) if latest else today.year
+        # The three rates only: the resolved rows (for the median time) are not shown here.
+        rates = rates_total(
+            year_period(year),
+            Slice(prefixes=prefixes, grid=grid.pk if grid is not None else None),
+            resolved=False,
+        )
     metrics = _url("appeals_metrics:page", period=str(year), area=area)
     figures = [
         Figure("requests_submitted", _("Waiting to be accepted"),
-               counts.get(State.SUBMITTED, 0), listed(State.SUBMITTED) if link else ""),
+               counts[State.SUBMITTED], listed(State.SUBMITTED) if link else ""),
         Figure("requests_in_hand", _("Accepted, being handled"), open_now,
                listed(State.IN_PROGRESS) if link else ""),
         Figure("requests_resolved", _("Resolved, waiting for a rating"),
-               counts.get(State.RESOLVED, 0), listed(State.RESOLVED) if link else ""),
+               counts[State.RESOLVED], listed(State.RESOLVED) if link else ""),
         Figure("requests_done", _("Rated or closed"),
-               counts.get(State.RATED, 0) + counts.get(State.CLOSED, 0),
+               counts[State.RATED] + counts[State.CLOSED],
                listed(State.RATED) if link else ""),
     ]  # fmt: skip
     for key, label, value in (
@@ -237,32 +232,19 @@ def _requests(prefixes, today, personal: bool, area: str, grid) -> FigureGroup:
     return FigureGroup("requests", title, figures)
 
 
-def _flags(households, prefixes, roles: set[str], area: str, grid) -> FigureGroup:
-    flags = in_areas(Flag.objects.all(), prefixes)
-    plans = in_areas(Plan.objects.all(), prefixes)
-    if grid is not None:
-        flags = flags.filter(household__in=households.values("pk"))
-        plans = plans.filter(household__in=households.values("pk"))
-    flag_counts = dict(
-        flags.filter(status__in=[FlagStatus.RAISED, FlagStatus.ACCEPTED])
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    open_plans = plans.filter(status=PlanStatus.OPEN).count()
+def _flags(single: dict, roles: set[str], area: str) -> FigureGroup:
     link = bool(roles & FLAG_READERS)
     return FigureGroup(
         "flags",
         _("Risk flags and assistance"),
         [
-            Figure("flags_raised", _("Flags waiting for a decision"),
-                   flag_counts.get(FlagStatus.RAISED, 0),
+            Figure("flags_raised", _("Flags waiting for a decision"), single["flags_raised"],
                    _url("flags:queue", status=FlagStatus.RAISED, area_code=area) if link else ""),
             Figure("flags_accepted", _("Hardship families (accepted flags)"),
-                   flag_counts.get(FlagStatus.ACCEPTED, 0),
+                   single["flags_accepted"],
                    _url("flags:queue", status=FlagStatus.ACCEPTED, area_code=area)
                    if link else ""),
-            Figure("plans_open", _("Assistance plans open"), open_plans,
+            Figure("plans_open", _("Assistance plans open"), single["plans_open"],
                    _url("assistance:plan_list", status=PlanStatus.OPEN) if link else ""),
         ],
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import area_prefixes, in_areas
 from wangge.core.text import natural_key
+from wangge.dashboard.counts import AreaCounts, area_counts
 from wangge.households.models import Household, Tag
-from wangge.party.models import Member, Organisation, OrgKind
-from wangge.party.selectors import AGE_BANDS, birth_range
+from wangge.party.models import Organisation, OrgKind
 from wangge.regions.codes import VILLAGE_LENGTH
-from wangge.regions.models import Level, Region
+from wangge.regions.models import Region
 
 # The bands the chart shows, in order; "60plus" overlaps them and is shown as a share instead.
 CHART_AGE_BANDS = ["lt40", "40-59", "60-69", "70-79", "80plus"]
@@ -35,25 +35,13 @@ def _scoped(qs: QuerySet, prefixes: list[str], field: str = "area_code") -> Quer
     return in_areas(qs, prefixes, field=field)
 
 
-def _age_filter(band: str, today: datetime.date) -> Q:
-    earliest, latest = birth_range(*AGE_BANDS[band], today)
-    return Q(birth_date__range=(earliest, latest))
-
-
-def member_figures(prefixes: list[str], today: datetime.date) -> dict:
-    """Members in scope: total, mobile and per age band, in one query."""
-    counts = {
-        f"band_{band.replace('-', '_')}": Count("id", filter=_age_filter(band, today))
-        for band in AGE_BANDS
-    }
-    row = _scoped(Member.objects.all(), prefixes).aggregate(
-        total=Count("id"), mobile=Count("id", filter=Q(is_mobile=True)), **counts
-    )
-    bands = {band: row[f"band_{band.replace('-', '_')}"] for band in AGE_BANDS}
-    total = row["total"]
+def member_figures(counts: dict) -> dict:
+    """The overview's member figures from ``AreaCounts.members``."""
+    bands = counts["age_bands"]
+    total = counts["total"]
     return {
         "members": total,
-        "members_mobile": row["mobile"],
+        "members_mobile": counts["mobile"],
         "members_over_60": bands["60plus"],
         "share_over_60": (bands["60plus"] / total) if total else 0.0,
         "share_over_60_percent": round(100 * bands["60plus"] / total, 1) if total else 0.0,
@@ -61,35 +49,45 @@ def member_figures(prefixes: list[str], today: datetime.date) -> dict:
     }
 
 
-def members_by_branch(prefixes: list[str]) -> list[tuple[str, int]]:
-    """Members per branch, every branch in scope (none left out for having no members), in
-    the order people count them (第一, 第二, 第三); a general branch only for the members it
-    holds itself."""
+def _branches(prefixes: list[str]) -> tuple[int, list[tuple[str, int]]]:
+    """The primary Party organisations in scope, counted as the report counts them (a general
+    branch (党总支) with the branches under it is one), and the members per branch, every
+    branch in scope (none left out for having no members), in the order people count them
+    (第一, 第二, 第三); a general branch only for the members it holds itself. One query."""
     rows = (
         _scoped(
             Organisation.objects.filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]),
             prefixes,
         )
         .annotate(n=Count("members"))
-        .values_list("area_code", "name", "kind", "n")
+        .values_list("area_code", "name", "kind", "n", "parent__kind")
         .order_by()
+    )
+    primary = sum(
+        1
+        for _code, _name, kind, _n, parent in rows
+        if not (kind == OrgKind.BRANCH and parent == OrgKind.GENERAL_BRANCH)
     )
     kept = [row for row in rows if row[2] == OrgKind.BRANCH or row[3]]
     kept.sort(key=lambda row: (row[0], natural_key(row[1])))
-    return [(name, n) for _code, name, _kind, n in kept]
+    return primary, [(name, n) for _code, name, _kind, n, _parent in kept]
 
 
-def households_by_village(prefixes: list[str]) -> list[tuple[str, int]]:
+def households_by_village(prefixes: list[str], villages: list[Region]) -> list[tuple[str, int]]:
+    """Households per village that has any, named (``villages``: those in scope; a village
+    above a hamlet's scope is looked up)."""
     rows = (
         _scoped(Household.objects.all(), prefixes)
         .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
-        .values("village")
+        .values_list("village")
         .annotate(n=Count("id"))
         .order_by("village")
     )
-    counts = {row["village"]: row["n"] for row in rows}
-    # A subquery, not a list of codes: the query stays one size however many villages there are.
-    names = dict(Region.objects.filter(code__in=rows.values("village")).values_list("code", "name"))
+    counts = dict(rows)
+    names = {v.code: v.name for v in villages}
+    missing = [code for code in counts if code not in names]
+    if missing:
+        names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
     return [(names.get(code, code), n) for code, n in counts.items()]
 
 
@@ -109,32 +107,26 @@ def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
 
 
 def overview_figures(
-    user, *, today: datetime.date | None = None, prefixes: list[str] | None = None
+    user,
+    *,
+    today: datetime.date | None = None,
+    prefixes: list[str] | None = None,
+    counts: AreaCounts | None = None,
 ) -> dict:
-    """Everything the overview page shows for ``user``'s areas (or ``prefixes`` among them)."""
+    """Everything the overview page shows for ``user``'s areas (or ``prefixes`` among them);
+    ``counts`` (``area_counts`` of the same prefixes) when the page has them already."""
     today = today or timezone.localdate()
     prefixes = area_prefixes(user) if prefixes is None else prefixes
-    villages = _scoped(Region.objects.filter(level=Level.VILLAGE), prefixes, "code").count()
-    # Counted as the report counts them: a general branch (党总支) with the branches under it
-    # is one primary organisation.
-    branches = (
-        _scoped(
-            Organisation.objects.filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]),
-            prefixes,
-        )
-        .exclude(kind=OrgKind.BRANCH, parent__kind=OrgKind.GENERAL_BRANCH)
-        .count()
-    )
-    households = _scoped(Household.objects.all(), prefixes).count()
-    by_branch = members_by_branch(prefixes)
-    figures = member_figures(prefixes, today)
+    counts = counts or area_counts(user, prefixes, today)
+    branches, by_branch = _branches(prefixes)
+    figures = member_figures(counts.members)
     labels = age_band_labels()
     figures.update(
-        villages=villages,
+        villages=len(counts.villages),
         branches=branches,
         # The bars of the branch chart: one primary organisation may hold several branches.
         branch_units=len(by_branch),
-        households=households,
+        households=counts.households["total"],
         charts={
             "members_by_branch": _chart(_("Members by branch"), by_branch),
             "members_by_age": {
@@ -146,7 +138,8 @@ def overview_figures(
                 "highlight_from": CHART_AGE_BANDS.index("60-69"),
             },
             "households_by_village": _chart(
-                _("Households by village"), households_by_village(prefixes)
+                _("Households by village"),
+                households_by_village(prefixes, counts.villages),
             ),
             "households_by_tag": _chart(_("Households by tag"), households_by_tag(prefixes)),
         },

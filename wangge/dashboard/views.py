@@ -1,7 +1,9 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from wangge.accounts.scope import area_prefixes, in_areas, role_set, sees_personal_data
+from wangge.dashboard.counts import area_counts
 from wangge.dashboard.levels import level_figures, member_figures
 from wangge.dashboard.overview import overview_figures
 from wangge.grids.selectors import grid_list
@@ -41,17 +43,16 @@ def overview(request):
     prefixes = [area.code] if area else area_prefixes(request.user)
     if area is None and len(prefixes) == 1:
         area = Region.objects.filter(code=prefixes[0]).first()
-    figures = overview_figures(request.user, prefixes=prefixes)
-    # The township's villages (or the village itself) to open their own dashboards.
-    children = in_areas(Region.objects.filter(level=Level.VILLAGE), prefixes, field="code")
+    # Counted once for the headline figures, the charts and the figure groups.
+    counts = area_counts(request.user, prefixes, timezone.localdate())
+    figures = overview_figures(request.user, prefixes=prefixes, counts=counts)
     context = {
         "figures": figures,
         "charts": figures["charts"],
         "area": area,
-        "groups": level_figures(request.user, prefixes),
-        "children": children.order_by("code")
-        if area is None or area.level != Level.VILLAGE
-        else [],
+        "groups": level_figures(request.user, prefixes, counts=counts),
+        # The township's villages to open their own dashboards.
+        "children": counts.villages if area is None or area.level != Level.VILLAGE else [],
         # The overdue card links only for those the visit overview serves (not the data officer).
         "visits_overview": is_cadre(request.user),
     }

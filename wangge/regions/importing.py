@@ -1,4 +1,6 @@
-"""Loading administrative divisions from a CSV file (``code,name,level,parent_code``).
+"""Loading administrative divisions from a CSV file (``code,name,level,parent_code``, and
+optionally ``area_km2``: the land area in km², which a township's overview shows; an empty cell
+or a file without the column leaves the area as it is).
 
 The national table has about 700,000 rows, so the import is built for volume: the file is read
 once as a stream, each row checked in Python against sets and dicts while it is copied into a
@@ -14,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -23,6 +26,8 @@ from wangge.audit.services import audit_record
 from wangge.regions.models import LEVEL_CODE_LENGTH, LEVEL_ORDER, Region
 
 HEADER = ["code", "name", "level", "parent_code"]
+AREA = "area_km2"
+AREA_MAX = Decimal("9999999.99")  # Region.area_km2: 9 digits, 2 of them decimals
 NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
 MAX_REPORTED_ERRORS = 50
 BATCH_SIZE = 50_000
@@ -122,11 +127,14 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 ) from exc
             if header is None or not any(cell.strip() for cell in header):
                 raise RegionImportError([_("The file is empty.")])
-            if [cell.strip().lower() for cell in header] != HEADER:
+            if [cell.strip().lower() for cell in header] not in (HEADER, [*HEADER, AREA]):
                 raise RegionImportError(
                     [
                         _("The first row must be the header %(expected)s; found %(found)s.")
-                        % {"expected": ",".join(HEADER), "found": ",".join(header)[:200]}
+                        % {
+                            "expected": ",".join(HEADER) + "[,area_km2]",
+                            "found": ",".join(header)[:200],
+                        }
                     ]
                 )
             row_no = 1
@@ -146,32 +154,64 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise RegionImportError([_("The file cannot be read: %s") % exc.strerror]) from exc
 
 
-def _normalise(cells: list[str]) -> tuple[str, str, str, str] | None:
-    if len(cells) != 4:
+def _has_area(path: Path) -> bool:
+    """Whether the file has the optional ``area_km2`` column (a file that cannot be read says
+    why when ``_records`` reads it)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return [cell.strip().lower() for cell in header] == [*HEADER, AREA]
+
+
+def _area(cell: str) -> Decimal | None:
+    """The area in a cell (None when empty); ValueError when it is not an area."""
+    cell = cell.strip()
+    if not cell:
         return None
-    code, name, level, parent = cells
+    try:
+        value = Decimal(cell)
+    except InvalidOperation:
+        raise ValueError(cell) from None
+    if not value.is_finite() or value < 0 or value > AREA_MAX or value != round(value, 2):
+        raise ValueError(cell)
+    return value
+
+
+def _normalise(cells: list[str], width: int = 4) -> tuple[str, str, str, str] | None:
+    if len(cells) != width:
+        return None
+    code, name, level, parent = cells[:4]
     return code.strip(), name.strip(), level.strip().lower(), parent.strip()
 
 
-def _check_row(row_no: int, cells: list[str], errors: _Errors):
-    """Validate one row on its own; return (code, name, level, parent), or None if it is wrong."""
-    values = _normalise(cells)
+def _check_row(row_no: int, cells: list[str], errors: _Errors, width: int = 4):
+    """Validate one row on its own; return (code, name, level, parent, area), or None if it is
+    wrong."""
+    values = _normalise(cells, width)
     if values is None:
         if not any(cell.strip() for cell in cells):
             return None  # blank line: ignored
+        message = (
+            _("expected 5 columns (code, name, level, parent_code, area_km2), found %(count)s.")
+            if width == 5
+            else _("expected 4 columns (code, name, level, parent_code), found %(count)s.")
+        )
         errors.add(
-            RowError(
-                row_no,
-                cells[0].strip() if cells else "",
-                _("expected 4 columns (code, name, level, parent_code), found %(count)s.")
-                % {"count": len(cells)},
-            )
+            RowError(row_no, cells[0].strip() if cells else "", message % {"count": len(cells)})
         )
         return None
     code, name, level, parent = values
-    if not (code or name or level or parent):
+    if not any(cell.strip() for cell in cells):
         return None
     problems = []
+    area = None
+    if width == 5:
+        try:
+            area = _area(cells[4])
+        except ValueError:
+            problems.append(_("the area must be a number of km² with at most two decimals."))
     length = LEVEL_CODE_LENGTH.get(level)
     if length is None:
         problems.append(
@@ -198,10 +238,10 @@ def _check_row(row_no: int, cells: list[str], errors: _Errors):
     if problems:
         errors.add(RowError(row_no, code, " ".join(problems)))
         return None
-    return code, name, _LEVELS[level], parent
+    return code, name, _LEVELS[level], parent, area
 
 
-def _load(path: Path, put) -> "_Scan":
+def _load(path: Path, put, width: int = 4) -> "_Scan":
     """Check every row on its own and against the others, handing each good one to ``put``."""
     errors = _Errors()
     codes: set[str] = set()
@@ -213,7 +253,8 @@ def _load(path: Path, put) -> "_Scan":
     for row_no, cells in _records(path):
         # The fast path takes a well-formed row as it is; anything else goes through
         # _check_row, which normalises it or says what is wrong.
-        if len(cells) == 4:
+        area = None
+        if len(cells) == 4 == width:
             code, name, level, parent = cells
             name = name.strip()
             length = length_of.get(level)
@@ -229,10 +270,10 @@ def _load(path: Path, put) -> "_Scan":
         if ok:
             level = interned[level]
         else:
-            checked = _check_row(row_no, cells, errors)
+            checked = _check_row(row_no, cells, errors, width)
             if checked is None:
                 continue
-            code, name, level, parent = checked
+            code, name, level, parent, area = checked
         rows += 1
         if code in codes:
             duplicates.add(code)
@@ -243,7 +284,7 @@ def _load(path: Path, put) -> "_Scan":
             top_depth = depth
         if deepest_child.get(parent, -1) < depth:
             deepest_child[parent] = depth
-        put((code, name, level, parent or None))
+        put((code, name, level, parent or None, area))
     if rows == 0 and not errors.listed:
         raise RegionImportError([_("The file has a header but no rows to import.")])
 
@@ -261,7 +302,7 @@ class _Scan:
     top_depth: int
 
 
-def _resolve(path: Path, scan: _Scan) -> set[str]:
+def _resolve(path: Path, scan: _Scan, width: int = 4) -> set[str]:
     """Find parents outside the file in the database; return the parents to leave empty.
 
     Raises RegionImportError if any row is wrong. Runs after the COPY: PostgreSQL cannot take
@@ -280,19 +321,24 @@ def _resolve(path: Path, scan: _Scan) -> set[str]:
         else:
             orphaned.add(parent)
     if scan.duplicates or orphaned:
-        _locate(path, scan.duplicates, orphaned, scan.top_depth, scan.errors)
+        _locate(path, scan.duplicates, orphaned, scan.top_depth, scan.errors, width)
     scan.errors.raise_if_any()
     roots_of.discard("")
     return roots_of
 
 
 def _locate(
-    path: Path, duplicates: set[str], orphaned: set[str], top_depth: int, errors: _Errors
+    path: Path,
+    duplicates: set[str],
+    orphaned: set[str],
+    top_depth: int,
+    errors: _Errors,
+    width: int = 4,
 ) -> None:
     """Error pass, only when needed: name the rows with a repeated code or a missing parent."""
     first_row: dict[str, int] = {}
     for row_no, cells in _records(path):
-        values = _normalise(cells)
+        values = _normalise(cells, width)
         if values is None:
             continue
         code, _name, level, parent = values
@@ -333,15 +379,15 @@ def _staging(cursor):
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGING_TABLE} "
         "(code varchar(18) NOT NULL, name varchar(100) NOT NULL, "
-        "level varchar(10) NOT NULL, parent_id varchar(18) NULL)"
+        "level varchar(10) NOT NULL, parent_id varchar(18) NULL, area_km2 numeric(9, 2) NULL)"
     )
     if connection.vendor == "postgresql":
-        columns = "(code, name, level, parent_id)"
+        columns = "(code, name, level, parent_id, area_km2)"
         with cursor.copy(f"COPY {STAGING_TABLE} {columns} FROM STDIN") as copy:
             yield copy.write_row
         cursor.execute(f"ANALYZE {STAGING_TABLE}")
         return
-    sql = f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s, %s)"
+    sql = f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s, %s, %s)"
     batch: list[tuple] = []
 
     def put(row: tuple) -> None:
@@ -361,19 +407,23 @@ def _count_by_level(cursor) -> Counter:
 
 
 def _merge(cursor, result: "RegionImportResult") -> None:
-    """Upsert, changing only rows that differ, and count what was created and updated."""
+    """Upsert, changing only rows that differ, and count what was created and updated. An
+    area not given (no column, an empty cell) leaves the area as it is."""
     table = Region._meta.db_table
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # In code order the primary key and the indexes grow at their ends instead of taking
     # 700,000 random insertions. SQLite goes level by level and counts from the table's growth;
     # "WHERE level = ..." also ends the SELECT for its parser.
     sql = (
-        f"INSERT INTO {table} (code, name, level, parent_id) "
-        f"SELECT code, name, level, parent_id FROM {STAGING_TABLE} WHERE level = %s ORDER BY code "
+        f"INSERT INTO {table} (code, name, level, parent_id, area_km2) "
+        f"SELECT code, name, level, parent_id, area_km2 FROM {STAGING_TABLE} WHERE level = %s "
+        "ORDER BY code "
         "ON CONFLICT (code) DO UPDATE SET "
-        "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id "
+        "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id, "
+        f"area_km2 = COALESCE(excluded.area_km2, {table}.area_km2) "
         f"WHERE {table}.name <> excluded.name OR {table}.level <> excluded.level "
-        f"OR {table}.parent_id {distinct} excluded.parent_id"
+        f"OR {table}.parent_id {distinct} excluded.parent_id "
+        f"OR (excluded.area_km2 IS NOT NULL AND {table}.area_km2 {distinct} excluded.area_km2)"
     )
     if connection.vendor == "postgresql":
         # One statement; a row's xmax is 0 when this statement inserted it, not updated it.
@@ -420,9 +470,10 @@ def regions_import(*, actor=None, path: str | os.PathLike) -> RegionImportResult
     path = Path(path)
     result = RegionImportResult()
     with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
+        width = len(HEADER) + 1 if _has_area(path) else len(HEADER)
         with _staging(cursor) as put:
-            scan = _load(path, put)
-        roots_of = _resolve(path, scan)
+            scan = _load(path, put, width)
+        roots_of = _resolve(path, scan, width)
         roots_of = sorted(roots_of)
         for start in range(0, len(roots_of), 500):
             chunk = roots_of[start : start + 500]

@@ -14,7 +14,9 @@ from wangge.appeals.metrics import (
     figure_rows,
     metrics_for_area,
     parse_period,
+    rate_tallies,
     rates_by,
+    rates_from_tallies,
     rates_total,
 )
 from wangge.appeals.models import Channel, Rating
@@ -25,6 +27,7 @@ from wangge.appeals.services import (
     appeal_rate,
     appeal_resolve,
 )
+from wangge.core.counting import counts
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOV = parse_period("2026-11")
@@ -168,6 +171,21 @@ def test_the_three_rates_without_the_resolved_rows(scenario, django_assert_num_q
     assert rates.resolution_rate == full.resolution_rate
     assert rates.satisfaction_rate == full.satisfaction_rate
     assert (rates.resolved, rates.median_hours) == (0, None)
+
+
+def test_the_rates_counted_with_a_dashboards_other_figures(scenario):
+    """``rate_tallies`` counted in one statement (``core.counting``) give ``rates_total``
+    without the resolved rows, for every period and slice."""
+    village = Slice(prefixes=[testing.VILLAGE_A])
+    mine = Slice(prefixes=[testing.TOWNSHIP], member=scenario.world.members[4].pk)
+    grid = Slice(prefixes=[testing.VILLAGE_A], grid=scenario.world.grids[4].pk)
+    periods = ["2026-10", "2026-11", "2026-12", "2026-Q4", "2025", "2026-11-01..2026-11-06"]
+    for period in map(parse_period, periods):
+        for where in (TOWNSHIP, village, mine, grid):
+            found = counts(rate_tallies(period, where))
+            assert rates_from_tallies(found["routed"], found["ratings"]) == rates_total(
+                period, where, resolved=False
+            ), (period, where)
 
 
 def test_drill_down_lists_exactly_the_counted_requests(scenario):

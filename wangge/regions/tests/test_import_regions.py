@@ -273,3 +273,39 @@ class TestWangjiangFile:
         assert Region.objects.filter(parent_id="340827200", level=Level.VILLAGE).count() == 10
         assert Region.objects.get(code="340827").parent_id is None
         assert sum(second.created.values()) + sum(second.updated.values()) == 0
+
+
+def test_the_optional_area_column(tmp_path):
+    """``area_km2`` (the township's overview shows it) may follow the four columns; an empty
+    cell, or a file without the column, leaves the area as it is."""
+    header = HEADER + ",area_km2"
+    rows = [(*row, "138.52" if row[0] == "340827200" else "") for row in SMALL]
+    result = regions_import(path=write_csv(tmp_path / "a.csv", rows, header=header))
+    assert result.created["township"] == 2
+    areas = dict(Region.objects.values_list("code", "area_km2"))
+    assert str(areas["340827200"]) == "138.52" and areas["340827100"] is None
+    # The same file again: nothing changes; without the column or with empty cells neither.
+    assert regions_import(path=tmp_path / "a.csv").unchanged["township"] == 2
+    assert regions_import(path=write_csv(tmp_path / "b.csv", SMALL)).updated.total() == 0
+    blank = [(*row, "") for row in SMALL]
+    assert (
+        regions_import(path=write_csv(tmp_path / "c.csv", blank, header=header)).updated.total()
+        == 0
+    )
+    assert str(Region.objects.get(code="340827200").area_km2) == "138.52"
+    # A new area updates the row.
+    rows = [(*row, "42" if row[0] == "340827100" else "") for row in SMALL]
+    result = regions_import(path=write_csv(tmp_path / "d.csv", rows, header=header))
+    assert result.updated["township"] == 1
+    assert str(Region.objects.get(code="340827100").area_km2) == "42.00"
+    assert str(Region.objects.get(code="340827200").area_km2) == "138.52"
+
+
+@pytest.mark.parametrize("area", ["abc", "-1", "1.234", "10000000", "nan"])
+def test_a_wrong_area_loads_nothing(tmp_path, area):
+    rows = [(*row, area if row[0] == "340827200" else "") for row in SMALL]
+    path = write_csv(tmp_path / "a.csv", rows, header=HEADER + ",area_km2")
+    with pytest.raises(RegionImportError) as excinfo:
+        regions_import(path=path)
+    assert "340827200" in str(excinfo.value) and "km²" in str(excinfo.value)
+    assert not Region.objects.exists()

@@ -168,3 +168,27 @@ def test_a_visits_needs_link_to_one_request(world):
     assert Visit.objects.get(pk=visit.pk).need_request_id == 7
     with pytest.raises(ConflictError):
         visit_need_link(actor=world["user"], visit=visit, request_id=8)
+
+
+def test_dashboard_due_counts_agree_with_the_rollup_every_day(world):
+    """The dashboard adds the interval to the last visit in SQL (per database); the roll-up
+    compares with one cut-off per interval. Day by day across month and year ends, with
+    monthly and quarterly households, both give the same overdue counts."""
+    from wangge.visits.selectors import due_counts, rollup_counts
+
+    other = testing.make_member(area_code=testing.VILLAGE_B + "001", seq=2, name="陈党员")
+    pair(other, world["far"])
+    _log(world, world["hardship"], datetime.date(2026, 1, 31))
+    _log(world, world["far"], datetime.date(2025, 12, 31))
+    _log(world, world["plain"], datetime.date(2026, 2, 28))
+    day = datetime.date(2026, 2, 20)
+    while day <= datetime.date(2026, 4, 5):
+        paired, overdue = rollup_counts([testing.TOWNSHIP], {"all": Q()}, day)["all"]
+        week = day + datetime.timedelta(days=7)
+        _paired, before_week = rollup_counts([testing.TOWNSHIP], {"all": Q()}, week)["all"]
+        assert due_counts([testing.TOWNSHIP], day, 7) == (
+            paired,
+            overdue,
+            before_week - overdue,
+        ), day
+        day += datetime.timedelta(days=1)
