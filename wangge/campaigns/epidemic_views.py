@@ -61,6 +61,7 @@ from wangge.core import public
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.qr import qr_svg
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.services import grid_qr_key
 from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
 
@@ -76,10 +77,6 @@ def _day(request, campaign) -> datetime.date:
         day = None
     day = day or timezone.localdate()
     return min(max(day, campaign.starts_on), campaign.ends_on)
-
-
-def _flash(request, errors: dict) -> None:
-    messages.error(request, " ".join(errors.values()))
 
 
 def epidemic_detail(request, campaign):
@@ -257,12 +254,12 @@ def lab_result_new(request, pk: int):
     returnee = returnee_for_user(request.user, pk)
     form = LabForm(request.POST)
     if not form.is_valid():
-        _flash(request, errors_of(form))
+        show_form_errors(request, form)
     else:
         try:
             lab_result_record(actor=request.user, returnee=returnee, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _flash(request, errors_of_service(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Test result recorded."))
     return redirect("campaigns:returnee_detail", pk=returnee.pk)
@@ -273,12 +270,12 @@ def quarantine_new(request, pk: int):
     returnee = returnee_for_user(request.user, pk)
     form = QuarantineForm(request.POST)
     if not form.is_valid():
-        _flash(request, errors_of(form))
+        show_form_errors(request, form)
     else:
         try:
             quarantine_start(actor=request.user, returnee=returnee, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _flash(request, errors_of_service(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Quarantine recorded: a follow-up is due each day."))
     return redirect("campaigns:returnee_detail", pk=returnee.pk)
@@ -293,12 +290,12 @@ def follow_up_new(request, pk: int):
     quarantine.returnee = returnee
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        _flash(request, errors_of(form))
+        show_form_errors(request, form)
     else:
         try:
             follow_up_record(actor=request.user, quarantine=quarantine, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _flash(request, errors_of_service(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Follow-up recorded."))
     if request.POST.get("next") == "due":

@@ -30,7 +30,6 @@ from wangge.campaigns.engine import (
     turnout_record,
     turnout_withdraw,
 )
-from wangge.campaigns.forms import error_text
 from wangge.campaigns.models import (
     Campaign,
     CampaignTask,
@@ -55,9 +54,10 @@ from wangge.campaigns.turnouts import (
     turnout_list,
     village_rows,
 )
-from wangge.campaigns.views import _admin_townships, _error
+from wangge.campaigns.views import _admin_townships
 from wangge.core.errors import DomainError
 from wangge.core.periods import PeriodError
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.models import Grid, Person
 from wangge.imports.exporting import can_export
 from wangge.party.models import Member, Organisation
@@ -334,7 +334,7 @@ def _run(request, action, success: str) -> bool:
     try:
         action()
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
         return False
     messages.success(request, success)
     return True
@@ -344,7 +344,7 @@ def _submit(request, campaign: Campaign, form, action, success: str):
     """Validate ``form``; if it holds, run ``action(cleaned_data)`` and say ``success``; either
     way go back to the campaign's page, the form's or the service's plain error shown."""
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         _run(request, lambda: action(form.cleaned_data), success)
     return _back(campaign, request)
@@ -548,7 +548,7 @@ def turnout_new(request, pk: int):
     status = 200
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -612,7 +612,7 @@ def turnout_mine(request):
     status = 200
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -681,7 +681,7 @@ def turnout_change(request, pk: int):
                 return _after_change(user, campaign)
             status = 409
         elif not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data

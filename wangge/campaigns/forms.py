@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.campaigns.models import CampaignKind, DutyLogKind
-from wangge.core.forms import errors_text
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
@@ -63,9 +62,6 @@ class CategoryForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
-
-
-error_text = errors_text  # the campaign views' name for it
 
 
 class PledgeForm(forms.Form):
