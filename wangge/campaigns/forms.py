@@ -44,11 +44,16 @@ class OpinionCategoryForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=None, required=False, error_messages={"invalid_choice": DAMAGED}
     )
-    next = forms.CharField(required=False)
+    next = forms.CharField(required=False)  # the list page it was sent from
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+
+    def clean_next(self) -> str:
+        """Back to a campaign page only; anything else goes to the campaign's opinions."""
+        next_url = self.cleaned_data["next"]
+        return next_url if next_url.startswith("/campaigns/") else ""
 
 
 class CategoryForm(forms.Form):

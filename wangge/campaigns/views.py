@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +32,7 @@ from wangge.campaigns.services import (
     opinion_categorise,
 )
 from wangge.core.errors import DomainError
-from wangge.core.views import show_error, show_form_errors
+from wangge.core.views import redirect_back, show_error, show_form_errors
 from wangge.grids.models import Person
 from wangge.regions.models import Level, Region
 
@@ -63,8 +62,8 @@ def campaign_new(request):
     values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": "", "kind": "visit"}
     status = 200
     if request.method == "POST":
-        values = {k: request.POST.get(k, "").strip() for k in values}
         form = CampaignForm(request.POST, areas=areas)
+        values = {k: (form[k].value() or "").strip() for k in values}
         if not form.is_valid():
             show_form_errors(request, form)
             status = 400
@@ -143,10 +142,8 @@ def opinion_category(request, pk: int):
             )
         except (ValidationError, DomainError) as exc:
             show_error(request, exc)
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/campaigns/") and url_has_allowed_host_and_scheme(next_url, None):
-        return redirect(next_url)
-    return redirect("campaigns:opinion_list", pk=opinion.campaign_id)
+    next_url = form.cleaned_data.get("next", "")
+    return redirect_back(request, next_url, "campaigns:opinion_list", pk=opinion.campaign_id)
 
 
 def category_index(request):
