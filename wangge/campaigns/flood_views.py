@@ -30,6 +30,7 @@ from wangge.campaigns.engine import (
     turnout_record,
     turnout_withdraw,
 )
+from wangge.campaigns.forms import BackToVillageForm, TurnoutWithdrawForm
 from wangge.campaigns.models import (
     Campaign,
     CampaignTask,
@@ -56,6 +57,7 @@ from wangge.campaigns.turnouts import (
 )
 from wangge.campaigns.views import _admin_townships
 from wangge.core.errors import DomainError
+from wangge.core.forms import cleaned_or_raise
 from wangge.core.periods import PeriodError
 from wangge.core.views import show_error, show_form_errors
 from wangge.grids.models import Grid, Person
@@ -320,10 +322,11 @@ def _grids(user, campaign: Campaign):
     )
 
 
-def _back(campaign: Campaign, request=None):
+def _back(campaign: Campaign, request):
     """The campaign's page, the village's view the form was sent from if it was one."""
-    village = request.POST.get("village", "") if request is not None else ""
-    if village.isdigit() and len(village) == VILLAGE_LENGTH:
+    form = BackToVillageForm(request.POST)
+    village = form.cleaned_data["village"] if form.is_valid() else ""
+    if village:
         return redirect(
             reverse("campaigns:campaign_detail", args=[campaign.pk]) + f"?village={village}"
         )
@@ -668,16 +671,14 @@ def turnout_change(request, pk: int):
     )
     status = 200
     if request.method == "POST":
-        if request.POST.get("withdraw"):
-            if _run(
-                request,
-                lambda: turnout_withdraw(
-                    actor=user,
-                    turnout=turnout,
-                    expected_version=_int(request.POST.get("version")),
-                ),
-                _("Turn-out withdrawn."),
-            ):
+        withdrawal = TurnoutWithdrawForm(request.POST)
+        if withdrawal["withdraw"].value():
+
+            def withdraw():
+                data = cleaned_or_raise(withdrawal)  # a damaged page: refused in plain words
+                turnout_withdraw(actor=user, turnout=turnout, expected_version=data["version"])
+
+            if _run(request, withdraw, _("Turn-out withdrawn.")):
                 return _after_change(user, campaign)
             status = 409
         elif not form.is_valid():
@@ -711,13 +712,6 @@ def turnout_change(request, pk: int):
         },
         status=status,
     )
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _after_change(user, campaign: Campaign):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.campaigns.models import CampaignKind, DutyLogKind
+from wangge.regions.codes import VILLAGE_LENGTH
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
@@ -158,6 +159,25 @@ class AdvanceForm(forms.Form):
     )
     decision = forms.CharField(required=False, max_length=5000)
     version = forms.IntegerField(error_messages={"invalid": DAMAGED, "required": DAMAGED})
+
+
+class BackToVillageForm(forms.Form):
+    """The village view of the campaign page a staff form was sent from, if it was one."""
+
+    village = forms.RegexField(
+        r"^[0-9]+$", min_length=VILLAGE_LENGTH, max_length=VILLAGE_LENGTH, required=False
+    )
+
+
+class TurnoutWithdrawForm(forms.Form):
+    """The withdraw button of a turn-out's page and the version of the turn-out it showed."""
+
+    withdraw = forms.BooleanField(required=False)
+    version = forms.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), DAMAGED),
+    )
 
 
 class TaskDoneForm(forms.Form):
