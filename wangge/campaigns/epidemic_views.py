@@ -39,6 +39,7 @@ from wangge.campaigns.epidemic import (
     status_villages,
 )
 from wangge.campaigns.epidemic_forms import (
+    FollowUpBackForm,
     FollowUpForm,
     LabForm,
     PublicReturneeForm,
@@ -46,6 +47,7 @@ from wangge.campaigns.epidemic_forms import (
     ReturneeForm,
     errors_of,
     errors_of_service,
+    grid_form,
 )
 from wangge.campaigns.models import (
     CampaignKind,
@@ -172,10 +174,10 @@ def returnee_new(request, pk: int):
     )
     if not grids.exists():
         raise PermissionDenied(_("Only the grid's members and village staff may record here."))
-    chosen = request.POST.get("grid") or request.GET.get("grid") or ""
-    grid = grids.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-    if chosen and grid is None:
+    chosen = grid_form(grids, request.POST, request.GET)
+    if not chosen.is_valid():  # a grid the member does not record in, or nonsense
         raise Http404
+    grid = chosen.cleaned_data["grid"]
     households = households_of(grid) if grid else None
     values = {"arrived_on": timezone.localdate().isoformat(), "risk": "low"}
     errors: dict = {}
@@ -298,7 +300,7 @@ def follow_up_new(request, pk: int):
             show_error(request, exc)
         else:
             messages.success(request, _("Follow-up recorded."))
-    if request.POST.get("next") == "due":
+    if FollowUpBackForm(request.POST).to_due_list():
         return redirect("campaigns:follow_ups_due")
     return redirect("campaigns:returnee_detail", pk=returnee.pk)
 
