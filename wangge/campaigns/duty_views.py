@@ -19,7 +19,6 @@ from wangge.campaigns.forms import (
     DutyLogForm,
     PledgeForm,
     RosterForm,
-    error_text,
 )
 from wangge.campaigns.models import DUTY_KINDS, LOG_KINDS, AccountabilityStatus
 from wangge.campaigns.pickers import member_choices, person_choices, search_text
@@ -43,7 +42,7 @@ from wangge.campaigns.services import (
     roster_add,
 )
 from wangge.core.errors import ConflictError, DomainError
-from wangge.core.views import show_error
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.models import Person
 from wangge.regions.models import Level, Region
 
@@ -60,7 +59,7 @@ def pledge_new(request, pk: int):
     campaign = _duty_campaign(request.user, pk)
     form = PledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         try:
             pledge = pledge_publish(
@@ -107,7 +106,7 @@ def duty_log_new(request):
     status = 200
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -162,7 +161,7 @@ def roster_new(request, pk: int):
     people = visible(Person.objects.all(), request.user)
     form = RosterForm(request.POST, people=people)
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         try:
             roster_add(
@@ -204,7 +203,7 @@ def accountability_new(request, pk: int):
     status = 200
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             try:
@@ -262,7 +261,7 @@ def accountability_detail(request, pk: int):
             raise PermissionDenied(_("Only the discipline committee may do this."))
         form = AdvanceForm(request.POST)
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
         else:
             try:
                 accountability_advance(

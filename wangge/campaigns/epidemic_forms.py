@@ -48,6 +48,22 @@ class ReturneeForm(ReturneeFields):
     household = forms.IntegerField(required=False, min_value=1)
 
 
+class GridChoiceForm(forms.Form):
+    """The grid a member registers a returnee in: one of ``grids``, those they record in."""
+
+    grid = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+
+
+def grid_form(grids, *sources) -> GridChoiceForm:
+    """The grid the first source that names one asks for (the post's, then the link's)."""
+    data = next((source for source in sources if source.get("grid")), {})
+    return GridChoiceForm(data, grids=grids)
+
+
 class PublicReturneeForm(ReturneeFields):
     token = forms.CharField(max_length=1000, required=False)
     answer = forms.CharField(max_length=10, required=False)
@@ -81,6 +97,15 @@ class FollowUpForm(forms.Form):
     day = _date()
     temperature = forms.CharField(max_length=10, required=False)
     condition = forms.CharField(max_length=400, required=False)
+
+
+class FollowUpBackForm(forms.Form):
+    """Where a recorded follow-up goes back to: today's list ("due") or the returnee's page."""
+
+    next = forms.ChoiceField(choices=[("due", "due")], required=False)
+
+    def to_due_list(self) -> bool:
+        return self.is_valid() and self.cleaned_data["next"] == "due"
 
 
 RISK_CHOICES = RiskLevel.choices

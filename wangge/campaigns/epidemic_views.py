@@ -39,6 +39,7 @@ from wangge.campaigns.epidemic import (
     status_villages,
 )
 from wangge.campaigns.epidemic_forms import (
+    FollowUpBackForm,
     FollowUpForm,
     LabForm,
     PublicReturneeForm,
@@ -46,6 +47,7 @@ from wangge.campaigns.epidemic_forms import (
     ReturneeForm,
     errors_of,
     errors_of_service,
+    grid_form,
 )
 from wangge.campaigns.models import (
     CampaignKind,
@@ -61,6 +63,7 @@ from wangge.core import public
 from wangge.core.errors import DomainError
 from wangge.core.identity import IdentityError, parse_phone
 from wangge.core.qr import qr_svg
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.services import grid_qr_key
 from wangge.regions.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH
 
@@ -76,10 +79,6 @@ def _day(request, campaign) -> datetime.date:
         day = None
     day = day or timezone.localdate()
     return min(max(day, campaign.starts_on), campaign.ends_on)
-
-
-def _flash(request, errors: dict) -> None:
-    messages.error(request, " ".join(errors.values()))
 
 
 def epidemic_detail(request, campaign):
@@ -175,10 +174,10 @@ def returnee_new(request, pk: int):
     )
     if not grids.exists():
         raise PermissionDenied(_("Only the grid's members and village staff may record here."))
-    chosen = request.POST.get("grid") or request.GET.get("grid") or ""
-    grid = grids.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-    if chosen and grid is None:
+    chosen = grid_form(grids, request.POST, request.GET)
+    if not chosen.is_valid():  # a grid the member does not record in, or nonsense
         raise Http404
+    grid = chosen.cleaned_data["grid"]
     households = households_of(grid) if grid else None
     values = {"arrived_on": timezone.localdate().isoformat(), "risk": "low"}
     errors: dict = {}
@@ -257,12 +256,12 @@ def lab_result_new(request, pk: int):
     returnee = returnee_for_user(request.user, pk)
     form = LabForm(request.POST)
     if not form.is_valid():
-        _flash(request, errors_of(form))
+        show_form_errors(request, form)
     else:
         try:
             lab_result_record(actor=request.user, returnee=returnee, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _flash(request, errors_of_service(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Test result recorded."))
     return redirect("campaigns:returnee_detail", pk=returnee.pk)
@@ -273,12 +272,12 @@ def quarantine_new(request, pk: int):
     returnee = returnee_for_user(request.user, pk)
     form = QuarantineForm(request.POST)
     if not form.is_valid():
-        _flash(request, errors_of(form))
+        show_form_errors(request, form)
     else:
         try:
             quarantine_start(actor=request.user, returnee=returnee, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _flash(request, errors_of_service(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Quarantine recorded: a follow-up is due each day."))
     return redirect("campaigns:returnee_detail", pk=returnee.pk)
@@ -293,15 +292,15 @@ def follow_up_new(request, pk: int):
     quarantine.returnee = returnee
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        _flash(request, errors_of(form))
+        show_form_errors(request, form)
     else:
         try:
             follow_up_record(actor=request.user, quarantine=quarantine, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            _flash(request, errors_of_service(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Follow-up recorded."))
-    if request.POST.get("next") == "due":
+    if FollowUpBackForm(request.POST).to_due_list():
         return redirect("campaigns:follow_ups_due")
     return redirect("campaigns:returnee_detail", pk=returnee.pk)
 

@@ -30,7 +30,7 @@ from wangge.campaigns.engine import (
     turnout_record,
     turnout_withdraw,
 )
-from wangge.campaigns.forms import error_text
+from wangge.campaigns.forms import BackToVillageForm, TurnoutWithdrawForm
 from wangge.campaigns.models import (
     Campaign,
     CampaignTask,
@@ -55,9 +55,11 @@ from wangge.campaigns.turnouts import (
     turnout_list,
     village_rows,
 )
-from wangge.campaigns.views import _admin_townships, _error
+from wangge.campaigns.views import _admin_townships
 from wangge.core.errors import DomainError
+from wangge.core.forms import cleaned_or_raise
 from wangge.core.periods import PeriodError
+from wangge.core.views import show_error, show_form_errors
 from wangge.grids.models import Grid, Person
 from wangge.imports.exporting import can_export
 from wangge.party.models import Member, Organisation
@@ -320,10 +322,11 @@ def _grids(user, campaign: Campaign):
     )
 
 
-def _back(campaign: Campaign, request=None):
+def _back(campaign: Campaign, request):
     """The campaign's page, the village's view the form was sent from if it was one."""
-    village = request.POST.get("village", "") if request is not None else ""
-    if village.isdigit() and len(village) == VILLAGE_LENGTH:
+    form = BackToVillageForm(request.POST)
+    village = form.cleaned_data["village"] if form.is_valid() else ""
+    if village:
         return redirect(
             reverse("campaigns:campaign_detail", args=[campaign.pk]) + f"?village={village}"
         )
@@ -334,7 +337,7 @@ def _run(request, action, success: str) -> bool:
     try:
         action()
     except (ValidationError, DomainError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
         return False
     messages.success(request, success)
     return True
@@ -344,7 +347,7 @@ def _submit(request, campaign: Campaign, form, action, success: str):
     """Validate ``form``; if it holds, run ``action(cleaned_data)`` and say ``success``; either
     way go back to the campaign's page, the form's or the service's plain error shown."""
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         _run(request, lambda: action(form.cleaned_data), success)
     return _back(campaign, request)
@@ -548,7 +551,7 @@ def turnout_new(request, pk: int):
     status = 200
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -612,7 +615,7 @@ def turnout_mine(request):
     status = 200
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -668,20 +671,18 @@ def turnout_change(request, pk: int):
     )
     status = 200
     if request.method == "POST":
-        if request.POST.get("withdraw"):
-            if _run(
-                request,
-                lambda: turnout_withdraw(
-                    actor=user,
-                    turnout=turnout,
-                    expected_version=_int(request.POST.get("version")),
-                ),
-                _("Turn-out withdrawn."),
-            ):
+        withdrawal = TurnoutWithdrawForm(request.POST)
+        if withdrawal["withdraw"].value():
+
+            def withdraw():
+                data = cleaned_or_raise(withdrawal)  # a damaged page: refused in plain words
+                turnout_withdraw(actor=user, turnout=turnout, expected_version=data["version"])
+
+            if _run(request, withdraw, _("Turn-out withdrawn.")):
                 return _after_change(user, campaign)
             status = 409
         elif not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -711,13 +712,6 @@ def turnout_change(request, pk: int):
         },
         status=status,
     )
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _after_change(user, campaign: Campaign):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.campaigns.models import CampaignKind, DutyLogKind
-from wangge.core.forms import errors_text
+from wangge.regions.codes import VILLAGE_LENGTH
 
 # A hidden field that does not hold what the page put there: tampered, or a stale page.
 DAMAGED = _("The form was damaged; reload the page and try again.")
@@ -45,11 +45,16 @@ class OpinionCategoryForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=None, required=False, error_messages={"invalid_choice": DAMAGED}
     )
-    next = forms.CharField(required=False)
+    next = forms.CharField(required=False)  # the list page it was sent from
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+
+    def clean_next(self) -> str:
+        """Back to a campaign page only; anything else goes to the campaign's opinions."""
+        next_url = self.cleaned_data["next"]
+        return next_url if next_url.startswith("/campaigns/") else ""
 
 
 class CategoryForm(forms.Form):
@@ -63,9 +68,6 @@ class CategoryForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
-
-
-error_text = errors_text  # the campaign views' name for it
 
 
 class PledgeForm(forms.Form):
@@ -157,6 +159,25 @@ class AdvanceForm(forms.Form):
     )
     decision = forms.CharField(required=False, max_length=5000)
     version = forms.IntegerField(error_messages={"invalid": DAMAGED, "required": DAMAGED})
+
+
+class BackToVillageForm(forms.Form):
+    """The village view of the campaign page a staff form was sent from, if it was one."""
+
+    village = forms.RegexField(
+        r"^[0-9]+$", min_length=VILLAGE_LENGTH, max_length=VILLAGE_LENGTH, required=False
+    )
+
+
+class TurnoutWithdrawForm(forms.Form):
+    """The withdraw button of a turn-out's page and the version of the turn-out it showed."""
+
+    withdraw = forms.BooleanField(required=False)
+    version = forms.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), DAMAGED),
+    )
 
 
 class TaskDoneForm(forms.Form):

@@ -5,13 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, in_areas, may_export, townships_of, visible
-from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm, error_text
+from wangge.campaigns.forms import CampaignForm, CategoryForm, OpinionCategoryForm
 from wangge.campaigns.models import DUTY_KINDS, CampaignKind
 from wangge.campaigns.pickers import person_choices, search_text
 from wangge.campaigns.selectors import (
@@ -33,15 +32,9 @@ from wangge.campaigns.services import (
     opinion_categorise,
 )
 from wangge.core.errors import DomainError
+from wangge.core.views import redirect_back, show_error, show_form_errors
 from wangge.grids.models import Person
 from wangge.regions.models import Level, Region
-
-
-def _error(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, getattr(exc, "message", str(exc)))
 
 
 def _admin_townships(user) -> list[str]:
@@ -69,10 +62,10 @@ def campaign_new(request):
     values = {"name": "", "area": townships[0], "starts_on": "", "ends_on": "", "kind": "visit"}
     status = 200
     if request.method == "POST":
-        values = {k: request.POST.get(k, "").strip() for k in values}
         form = CampaignForm(request.POST, areas=areas)
+        values = {k: (form[k].value() or "").strip() for k in values}
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
             status = 400
         else:
             data = form.cleaned_data
@@ -86,7 +79,7 @@ def campaign_new(request):
                     kind=data["kind"] or CampaignKind.VISIT,
                 )
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
             else:
                 messages.success(request, _("Campaign created."))
                 return redirect("campaigns:campaign_detail", pk=campaign.pk)
@@ -141,18 +134,16 @@ def opinion_category(request, pk: int):
     opinion = opinion_for_user(request.user, pk)
     form = OpinionCategoryForm(request.POST, categories=_categories_for(opinion.township_code))
     if not form.is_valid():
-        messages.error(request, error_text(form))
+        show_form_errors(request, form)
     else:
         try:
             opinion_categorise(
                 actor=request.user, opinion=opinion, category=form.cleaned_data["category"]
             )
         except (ValidationError, DomainError) as exc:
-            _error(request, exc)
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/campaigns/") and url_has_allowed_host_and_scheme(next_url, None):
-        return redirect(next_url)
-    return redirect("campaigns:opinion_list", pk=opinion.campaign_id)
+            show_error(request, exc)
+    next_url = form.cleaned_data.get("next", "")
+    return redirect_back(request, next_url, "campaigns:opinion_list", pk=opinion.campaign_id)
 
 
 def category_index(request):
@@ -168,7 +159,7 @@ def category_index(request):
             raise PermissionDenied(_("Only the township's organisation office may do this."))
         form = CategoryForm(request.POST, categories=_categories_for(township))
         if not form.is_valid():
-            messages.error(request, error_text(form))
+            show_form_errors(request, form)
         else:
             category, name = form.cleaned_data["category"], form.cleaned_data["name"]
             try:
@@ -178,7 +169,7 @@ def category_index(request):
                     category_create(actor=request.user, township_code=township, name=name)
                 messages.success(request, _("Categories saved."))
             except (ValidationError, DomainError) as exc:
-                _error(request, exc)
+                show_error(request, exc)
         return redirect(f"{request.path}?township={township}")
     return render(
         request,

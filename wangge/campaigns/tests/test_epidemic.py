@@ -143,6 +143,11 @@ def test_a_grid_outside_the_scope_is_not_found(client, epi):
     client.force_login(epi["a"])
     url = f"/campaigns/{epi['campaign'].pk}/returnees/new/"
     assert client.get(url, {"grid": epi["grid_b"].pk}).status_code == 404
+    for nonsense in ("x", "²", "-1", "9" * 30):
+        assert client.get(url, {"grid": nonsense}).status_code == 404
+        assert client.post(url, {"grid": nonsense, "name": "李归来"}).status_code == 404
+    # The post's grid, when it names one, is the one registered in.
+    assert client.post(f"{url}?grid={epi['grid_a'].pk}", {"grid": "x"}).status_code == 404
     with pytest.raises(Http404):
         _register(epi, epi["a"], epi["grid_b"])
     other = _register(epi, epi["b"], epi["grid_b"])
@@ -207,6 +212,11 @@ def test_due_list_shows_todays_follow_ups_until_done(client, epi):
         {"day": today.isoformat(), "temperature": "36.4", "condition": "无异常", "next": "due"},
     )
     assert response.status_code == 302 and response["Location"] == "/campaigns/follow-ups/"
+    elsewhere = client.post(
+        f"/campaigns/quarantines/{quarantine.pk}/follow-up/",
+        {"day": today.isoformat(), "temperature": "36.4", "next": "https://example.com/"},
+    )
+    assert elsewhere["Location"] == f"/campaigns/returnees/{returnee.pk}/"
     assert "张返乡" not in client.get("/campaigns/follow-ups/").content.decode()
     client.force_login(epi["b"])
     assert "张返乡" not in client.get("/campaigns/follow-ups/").content.decode()

@@ -604,6 +604,13 @@ def test_township_page_shows_a_row_per_village_not_every_team(
         {"team": team.pk, "person": flood["worker"].pk, "village": testing.VILLAGE_A},
     )
     assert response["Location"].endswith(f"?village={testing.VILLAGE_A}")
+    # Anything but a village's code goes back to the campaign's page itself.
+    for village in ("12", "x" * 12, testing.VILLAGE_A + "0"):
+        response = client.post(
+            f"/campaigns/{campaign.pk}/team-members/",
+            {"team": team.pk, "person": flood["worker"].pk, "village": village},
+        )
+        assert response["Location"] == f"/campaigns/{campaign.pk}/"
 
 
 def test_turnout_form_above_one_village_lists_a_chosen_villages_teams(

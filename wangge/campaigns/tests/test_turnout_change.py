@@ -160,6 +160,13 @@ def test_pages_correct_and_withdraw(client, recorded, secretary_a, secretary_b):
     assert stale.status_code == 400 and "Someone else changed" in stale.content.decode()
     own.refresh_from_db()
     assert own.hours == Decimal("5.0")
+    # A withdrawal from a damaged page (no version, or nonsense): refused in words, kept.
+    for version in ("", "x", "-1", "9" * 30):
+        damaged = client.post(
+            f"/campaigns/turnouts/{own.pk}/", {"withdraw": "1", "version": version}
+        )
+        assert damaged.status_code == 409 and "The form was damaged" in damaged.content.decode()
+    assert Turnout.objects.filter(pk=own.pk).exists()
     gone = client.post(f"/campaigns/turnouts/{own.pk}/", {"withdraw": "1", "version": "2"})
     assert gone.status_code == 302
     assert not Turnout.objects.filter(pk=own.pk).exists()
