@@ -215,7 +215,10 @@ class Appeal(AreaScoped):
         ]
         indexes = [
             models.Index(fields=["township_code", "-created_at"], name="request_township_idx"),
-            models.Index(fields=["area_code", "state"], name="request_area_state_idx"),
+            # The dashboard's counts per state and this year's: read from the index alone.
+            models.Index(
+                fields=["area_code", "state", "created_at"], name="request_area_state_at_idx"
+            ),
             models.Index(fields=["assignee_member", "state"], name="request_assignee_idx"),
             models.Index(fields=["assignee_user", "state"], name="request_assignee_user_idx"),
             models.Index(fields=["state", "due_at"], name="request_due_idx"),
@@ -274,6 +277,13 @@ class AppealEvent(models.Model):
         verbose_name_plural = _("request events")
         indexes = [
             models.Index(fields=["appeal", "at"], name="requestevent_request_at_idx"),
+            # A request's events of one kind (accepted in time, escalated, a later rating):
+            # the rates' per-row tests answered from the index alone.
+            models.Index(
+                fields=["appeal", "kind", "at", "id"], name="requestevent_request_kind_idx"
+            ),
+            # One kind's events under an area in a period (the rates' row sets).
+            models.Index(fields=["kind", "area_code", "at"], name="requestevent_kind_area_idx"),
             models.Index(
                 fields=["township_code", "kind", "at"], name="requestevent_township_kind_idx"
             ),

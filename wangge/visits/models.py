@@ -126,6 +126,9 @@ class Visit(AreaScoped):
             # The last visit of a household: one index probe (due dates, roll-ups).
             models.Index(fields=["household", "-visited_on"], name="visit_household_last_idx"),
             models.Index(fields=["township_code", "visited_on"], name="visit_township_date_idx"),
+            # Visits under an area in a date range, from the index alone (the dashboard's
+            # visits in the last 30 days; the area filter is a range of codes).
+            models.Index(fields=["area_code", "visited_on"], name="visit_area_date_idx"),
             models.Index(fields=["member", "-visited_on"], name="visit_member_date_idx"),
         ]
 
