@@ -219,6 +219,15 @@ def migrated_sqlite(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture
+def postgres_template(django_db_setup) -> str:
+    """The name of the migrated PostgreSQL template the test databases were copied from, for
+    tests that need a migrated database of their own (the restore drill)."""
+    from django.db import connection
+
+    return f"wangge_test_template_{_template_key(connection.vendor)}"
+
+
 def _copy_template_into_test_database():
     import sqlite3
 

@@ -212,7 +212,7 @@ def test_restore_drill_sqlite_command_line(tmp_path, migrated_sqlite):
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_restore_drill_postgresql_command_line(tmp_path):
+def test_restore_drill_postgresql_command_line(tmp_path, postgres_template):
     url = os.environ.get("WANGGE_TEST_DATABASE_URL", "")
     if not url.startswith("postgres"):
         pytest.skip("the suite runs on SQLite (set WANGGE_TEST_DATABASE_URL for PostgreSQL)")
@@ -225,8 +225,9 @@ def test_restore_drill_postgresql_command_line(tmp_path):
     names = [f"{base.path.lstrip('/')}_drill_{kind}_{uuid.uuid4().hex[:6]}" for kind in "st"]
     admin_url = base._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        # The source starts migrated (a copy of the tests' template), the target empty.
+        conn.execute(f'CREATE DATABASE "{names[0]}" TEMPLATE "{postgres_template}"')
+        conn.execute(f'CREATE DATABASE "{names[1]}"')
     try:
         source, target = (base._replace(path=f"/{n}").geturl() for n in names)
         _drill(tmp_path, source, target, _pg_tables)
