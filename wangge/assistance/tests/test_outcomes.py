@@ -166,6 +166,7 @@ def test_responsible_choice_tells_namesakes_apart_and_searches(client, secretary
     client.force_login(secretary_a)
     page = client.get(f"/assistance/new/{household.pk}/", {"member_q": "陈"}).content.decode()
     assert "王强" not in page
+    assert ">Find a member by name</label>" in page
     labels = next(line for line in page.splitlines() if "陈平 · " in line)
     assert first.phone_masked in labels and second.phone_masked in labels
     assert "支部" in labels

@@ -65,6 +65,8 @@ def test_turnout_form_lists_the_first_few_and_finds_anyone(client, many, secreta
     url = f"/campaigns/{many['flood'].pk}/turnouts/new/"
     page = client.get(url).content.decode()
     assert 'id="member_q"' in page
+    # The lists hold people who are not members too, and the search says so.
+    assert ">Find a member or person by name</label>" in page
     assert "郑末尾" not in page
     found = client.get(url, {"member_q": "郑末"}).content.decode()
     assert f'value="{many["last"].pk}"' in found
@@ -105,6 +107,7 @@ def test_roster_form_uses_the_search(client, many, township_admin, secretary_a, 
     client.force_login(secretary_a)
     page = client.get(f"/campaigns/{straw.pk}/", {"member_q": "钱"}).content.decode()
     assert 'id="people-search"' in page and "钱志愿 · " in page
+    assert ">Find a member or person by name</label>" in page
     client.post(f"/campaigns/{straw.pk}/roster/", {"person": many["person"].pk, "duty": "巡查"})
     assert RosterEntry.objects.filter(person=many["person"]).exists()
     client.force_login(secretary_b)
