@@ -44,7 +44,8 @@ class ReturneeFields(forms.Form):
 
 
 class ReturneeForm(ReturneeFields):
-    grid = forms.IntegerField(required=False, min_value=1)
+    """The staff form's fields; its grid is ``GridChoiceForm``'s, chosen before this one."""
+
     household = forms.IntegerField(required=False, min_value=1)
 
 
