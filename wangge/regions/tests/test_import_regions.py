@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from wangge.audit.models import AuditEvent
 from wangge.regions.importing import RegionImportError, regions_import
+from wangge.regions.management.commands.import_regions import Command
 from wangge.regions.models import Level, Region
 
 WANGJIANG = Path(settings.PROJECT_DIR).parent / "shared" / "data" / "wangjiang-divisions.csv"
@@ -309,3 +310,8 @@ def test_a_wrong_area_loads_nothing(tmp_path, area):
         regions_import(path=path)
     assert "340827200" in str(excinfo.value) and "km²" in str(excinfo.value)
     assert not Region.objects.exists()
+
+
+def test_help_names_the_optional_area_column():
+    text = Command().create_parser("wangge", "import-regions").format_help()
+    assert "code,name,level,parent_code" in text and "area_km2" in text

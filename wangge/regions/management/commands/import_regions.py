@@ -11,8 +11,9 @@ from wangge.regions.models import Level
 
 class Command(BaseCommand):
     help = _(
-        "Import administrative divisions from a CSV file with the columns "
-        "code,name,level,parent_code (UTF-8, rows in any order). Re-importing is safe."
+        "Import administrative divisions from a CSV file (UTF-8, rows in any order) with the "
+        "columns code,name,level,parent_code and an optional fifth column area_km2, the land "
+        "area in km² (an empty cell keeps the area as it is). Re-importing is safe."
     )
 
     def add_arguments(self, parser):
