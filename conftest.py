@@ -241,10 +241,11 @@ def _copy_template_into_test_database():
             name = connection.creation._get_test_db_name()
             if not connection.creation.is_in_memory_db(name):
                 return None
-            # Kept open for the whole session: a shared in-memory database lives while a
-            # connection to it does (Django keeps its own open too).
+            # Kept open until Django's own connection holds the copy: a shared in-memory
+            # database lives while a connection to it does. Then closed, so that no second
+            # connection shares its tables' locks (flushing drops and makes triggers).
             target = sqlite3.connect(name, uri=True)
-            with sqlite3.connect(template) as source:
+            with contextlib.closing(sqlite3.connect(template)) as source:
                 source.backup(target)
             return target
         template = f"wangge_test_template_{key}"
@@ -275,10 +276,11 @@ def _database_url(settings_dict, name: str) -> str:
 def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_modify_db_settings
 ):
+    from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
     with django_db_blocker.unblock():
-        keep_open = _copy_template_into_test_database()
+        copied_by = _copy_template_into_test_database()
         config = setup_databases(
             verbosity=0,
             interactive=False,
@@ -286,8 +288,9 @@ def django_db_setup(
             aliases={"default"},
             serialized_aliases=set(),
         )
+        if copied_by is not None:
+            connection.ensure_connection()  # Django never closes an in-memory database
+            copied_by.close()
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
-    if keep_open is not None:
-        keep_open.close()
