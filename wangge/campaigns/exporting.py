@@ -13,7 +13,7 @@ from wangge.campaigns.drive import task_list
 from wangge.campaigns.models import PledgeAck
 from wangge.campaigns.selectors import campaign_list
 from wangge.campaigns.turnouts import TurnoutFilters, turnout_list
-from wangge.core.periods import ledger_scope
+from wangge.core.periods import ledger_area, ledger_id, ledger_scope
 from wangge.imports.kinds import (
     Column,
     ExportKind,
@@ -98,8 +98,7 @@ class PledgeExport(ExportKind):
 
     def export_queryset(self, *, user, params):
         area_code, period = ledger_scope(params)
-        campaign = (params.get("campaign") or "").strip()
-        campaign = campaign if campaign.isdigit() and len(campaign) < 19 else ""
+        campaign = ledger_id(params, "campaign")
         qs = visible(
             PledgeAck.objects.filter(pledge__campaign__in=campaign_list(user)), user
         ).select_related("pledge__campaign", "member")
@@ -107,8 +106,8 @@ class PledgeExport(ExportKind):
             qs = qs.filter(prefix_q("area_code", area_code))
         if period:
             qs = qs.filter(acknowledged_at__gte=period.start_at, acknowledged_at__lt=period.end_at)
-        if campaign:
-            qs = qs.filter(pledge__campaign_id=int(campaign))
+        if campaign is not None:
+            qs = qs.filter(pledge__campaign_id=campaign)
         filters = PledgeFilters(area_code, period.key if period else "", campaign)
         return qs.order_by("pledge__campaign_id", "pledge__version", "area_code", "id"), filters
 
@@ -152,17 +151,15 @@ class DriveTaskExport(ExportKind):
         ]
 
     def export_queryset(self, *, user, params):
-        area = (params.get("area") or params.get("area_code") or "").strip()
-        area = area if area.isdigit() and len(area) <= 18 else ""
-        campaign = (params.get("campaign") or "").strip()
-        campaign = campaign if campaign.isdigit() and len(campaign) < 19 else ""
+        area = ledger_area(params)
+        campaign = ledger_id(params, "campaign")
         which = params.get("which") or ""
         which = which if which in {"open", "done", "unassigned"} else ""
         qs = task_list(user)
         if area:
             qs = qs.filter(prefix_q("area_code", area))
-        if campaign:
-            qs = qs.filter(campaign_id=int(campaign))
+        if campaign is not None:
+            qs = qs.filter(campaign_id=campaign)
         if which == "open":
             qs = qs.filter(done_at__isnull=True)
         elif which == "done":

@@ -150,9 +150,21 @@ def recent_periods(today: datetime.date) -> list[Period]:
     return out
 
 
-def ledger_scope(params) -> tuple[str, Period | None]:
-    """The area (``area`` or ``area_code``, digits only) and period (``period``) a ledger export
-    or list link names; an unparsable or future period raises ``PeriodError``."""
+def ledger_area(params) -> str:
+    """The area code (``area`` or ``area_code``) a ledger export or list link names: digits
+    only, at most a group's 18, else none."""
     area = (params.get("area") or params.get("area_code") or "").strip()
+    return area if area.isdigit() and len(area) <= 18 else ""
+
+
+def ledger_id(params, name: str) -> int | None:
+    """A record's id a ledger export is narrowed to (``campaign``…): digits only, else none."""
+    value = (params.get(name) or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def ledger_scope(params) -> tuple[str, Period | None]:
+    """The area (``ledger_area``) and period (``period``) a ledger export or list link names;
+    an unparsable or future period raises ``PeriodError``."""
     value = (params.get("period") or "").strip()
-    return (area if area.isdigit() else ""), (parse_past_period(value) if value else None)
+    return ledger_area(params), (parse_past_period(value) if value else None)

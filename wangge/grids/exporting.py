@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.periods import ledger_area
 from wangge.grids.councils import council_list
 from wangge.grids.models import CouncilSeat
 from wangge.imports.kinds import Column, ExportKind, area_names, area_parts, register
@@ -15,12 +16,6 @@ from wangge.imports.kinds import Column, ExportKind, area_names, area_parts, reg
 @dataclass
 class CouncilFilters:
     area_code: str = ""
-
-
-def export_area(params) -> str:
-    """The ``area`` (or ``area_code``) an export is narrowed to: digits only, else none."""
-    area = (params.get("area") or params.get("area_code") or "").strip()
-    return area if area.isdigit() and len(area) <= 18 else ""
 
 
 class CouncilExport(ExportKind):
@@ -41,7 +36,7 @@ class CouncilExport(ExportKind):
         ]
 
     def export_queryset(self, *, user, params):
-        area_code = export_area(params)
+        area_code = ledger_area(params)
         seats = CouncilSeat.objects.select_related("person", "member").order_by("id")
         qs = council_list(user, area_code=area_code).prefetch_related(
             Prefetch("seats", queryset=seats)
