@@ -29,8 +29,8 @@ from wangge.campaigns.models import (
     Turnout,
 )
 from wangge.campaigns.services import CAMPAIGN_STAFF, require_township_admin
+from wangge.campaigns.tasks import own_tasks_q
 from wangge.core.errors import ConflictError
-from wangge.grids.models import GridMember
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
 
@@ -493,20 +493,8 @@ def _duplicate_text(worker, day: datetime.date) -> str:
 
 def task_is_mine(user, task: CampaignTask) -> bool:
     """The task was given to the user's member record, to a person record linked to it, or to a
-    grid the member leads or serves in."""
-    member_id = getattr(user, "member_id", None)
-    if not member_id:
-        return False
-    if task.member_id == member_id:
-        return True
-    if task.person_id and task.person.member_id == member_id:
-        return True
-    if task.grid_id:
-        return (
-            task.grid.responsible_id == member_id
-            or GridMember.objects.filter(grid_id=task.grid_id, member_id=member_id).exists()
-        )
-    return False
+    grid the member leads or serves in (the rule of the phone's "my tasks")."""
+    return CampaignTask.objects.filter(pk=task.pk).filter(own_tasks_q(user)).exists()
 
 
 def task_done(*, actor, task: CampaignTask, note: str = "") -> CampaignTask:

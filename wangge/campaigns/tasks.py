@@ -13,7 +13,9 @@ from wangge.campaigns.services import CAMPAIGN_STAFF
 from wangge.grids.models import GridMember
 
 
-def _own_q(user) -> Q:
+def own_tasks_q(user) -> Q:
+    """Tasks given to the user's member record, to a person record linked to it, or to a grid
+    the member leads or serves in."""
     member_id = getattr(user, "member_id", None)
     if not member_id:
         return Q(pk__in=[])
@@ -39,7 +41,7 @@ def _related(queryset: QuerySet) -> QuerySet:
 def my_open_tasks(user, today: datetime.date) -> QuerySet:
     if not getattr(user, "member_id", None):
         return CampaignTask.objects.none()
-    return _related(_open(CampaignTask.objects.filter(_own_q(user)), today))
+    return _related(_open(CampaignTask.objects.filter(own_tasks_q(user)), today))
 
 
 def area_open_tasks(user, today: datetime.date) -> QuerySet:
@@ -52,7 +54,7 @@ def area_open_tasks(user, today: datetime.date) -> QuerySet:
 
 def campaign_task_for_user(user, pk: int) -> CampaignTask:
     """A task the user reads (their own, or one in their area); the same 404 otherwise."""
-    readable = _own_q(user)
+    readable = own_tasks_q(user)
     for prefix in area_prefixes(user):
         readable |= prefix_q("area_code", prefix)
     task = (
