@@ -389,18 +389,6 @@ def follow_ups_due(user, day: datetime.date) -> QuerySet:
     )
 
 
-def epidemic_running_for_user(user, day: datetime.date) -> bool:
-    """Whether an epidemic campaign runs today over an area the user records in (the menu
-    shows the follow-up list then)."""
-    prefixes = area_prefixes(user)
-    if not prefixes:
-        return False
-    running = Campaign.objects.filter(
-        kind=CampaignKind.EPIDEMIC, starts_on__lte=day, ends_on__gte=day
-    ).values_list("area_code", flat=True)
-    return any(a.startswith(p) or p.startswith(a) for a in running for p in prefixes)
-
-
 # --- Writes ---------------------------------------------------------------------------------
 
 

@@ -21,8 +21,8 @@ FOLLOW_UP_ROLES = {"village_secretary", "village_committee", "group_leader"}
 def menu_switches(user, day: datetime.date) -> dict[str, bool]:
     """``{"compare": …, "follow_ups": …}`` for the menu, in one statement (none when the user
     sees neither link). The same answers as ``environment.comparison_on_for`` (a township with
-    no setting compares) and ``epidemic.epidemic_running_for_user`` (a campaign over an area
-    above, at or under one of the user's)."""
+    no setting compares) and, for the follow-ups, an epidemic campaign that day over an area
+    above, at or under one of the user's."""
     roles = role_set(user)
     wants_compare = bool(roles & COMPARE_ROLES)
     wants_follow_ups = bool(getattr(user, "member_id", None)) or bool(roles & FOLLOW_UP_ROLES)

@@ -9,12 +9,21 @@ from wangge import testing
 from wangge.accounts.models import Role
 from wangge.accounts.scope import area_prefixes, role_set
 from wangge.campaigns.environment import comparison_on_for, comparison_switch
-from wangge.campaigns.epidemic import epidemic_running_for_user
 from wangge.campaigns.menu import COMPARE_ROLES, FOLLOW_UP_ROLES, menu_switches
-from wangge.campaigns.models import Campaign
+from wangge.campaigns.models import Campaign, CampaignKind
 from wangge.campaigns.tests.test_epidemic import DAY, epi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
+
+
+def epidemic_running_for_user(user, day) -> bool:
+    """The rule written out plainly: an epidemic campaign runs that day over an area above, at
+    or under one of the user's."""
+    running = Campaign.objects.filter(
+        kind=CampaignKind.EPIDEMIC, starts_on__lte=day, ends_on__gte=day
+    ).values_list("area_code", flat=True)
+    prefixes = area_prefixes(user)
+    return any(a.startswith(p) or p.startswith(a) for a in running for p in prefixes)
 
 
 def test_menu_switches_answer_as_the_pages_checks(epi, township_admin):  # noqa: F811
