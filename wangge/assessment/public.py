@@ -9,8 +9,9 @@ import io
 import secrets
 
 import qrcode
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
@@ -40,16 +41,8 @@ def pages_create(members: QuerySet) -> int:
 
 
 def page_for(member: Member) -> PublicPage:
-    """The member's page (made with the member; made here only for a member written around
-    the party services, e.g. a bulk insert; a concurrent maker gets the same row)."""
-    page = PublicPage.objects.filter(member=member).first()
-    if page is not None:
-        return page
-    try:
-        with transaction.atomic():
-            return PublicPage.objects.create(member=member, token=new_token())
-    except IntegrityError:
-        return PublicPage.objects.get(member=member)
+    """The member's page, made with the member (``pages_create``, through ``party.hooks``)."""
+    return get_object_or_404(PublicPage, member=member)
 
 
 def shown_q(prefix: str = "") -> Q:

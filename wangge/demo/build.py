@@ -20,6 +20,7 @@ from wangge.core.identity import age_on, check_character, mask_id, mask_phone
 from wangge.demo import vocabulary as V
 from wangge.households.models import Household
 from wangge.households.seed import seed_tags
+from wangge.party.hooks import members_created
 from wangge.party.models import Member, Organisation, OrgCategory, OrgKind, Position
 from wangge.regions.codes import township_of, village_of
 from wangge.regions.models import Level, Region
@@ -348,6 +349,7 @@ def _build_members(rng: random.Random, people: _People, regions: dict, orgs: dic
             members.append(member)
             organ_members[id(org)].append(member)
     Member.objects.bulk_create(members, batch_size=BATCH)
+    members_created(Member.objects.all())  # what the party services tell other apps (pages)
     return {
         "all": members,
         "by_village": by_village,

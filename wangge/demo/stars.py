@@ -8,7 +8,6 @@ peer step keeps its anonymity here too (ballot hashes and counts, nothing linkin
 import datetime
 import math
 import random
-import secrets
 from collections import defaultdict
 
 from django.utils import timezone
@@ -96,18 +95,12 @@ def _star_member(rng: random.Random) -> Member | None:
 
 
 def _pages(rng: random.Random, members: list[Member]) -> int:
-    have = set(PublicPage.objects.values_list("member_id", flat=True))
-    rows = [
-        PublicPage(
-            member=m,
-            token=secrets.token_urlsafe(16),
-            commitments="\n".join(rng.sample(COMMITMENTS, 2)),
-        )
-        for m in members
-        if m.pk not in have
-    ]
-    PublicPage.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    """Each member's written commitments (亮承诺) on the page made with the member."""
+    pages = PublicPage.objects.in_bulk([m.pk for m in members], field_name="member_id")
+    for member in members:
+        pages[member.pk].commitments = "\n".join(rng.sample(COMMITMENTS, 2))
+    PublicPage.objects.bulk_update(pages.values(), ["commitments"], batch_size=500)
+    return len(pages)
 
 
 def _kinds_for(rng: random.Random, star: bool) -> list[str]:
