@@ -17,10 +17,6 @@ from wangge.grids.services import grid_qr_key
 __all__ = ["grid_qr_key", "poster_png", "qr_svg"]
 
 
-def _font(size: int):
-    return cjk_font(size)
-
-
 def poster_png(grid: Grid, url: str) -> bytes:
     """An A5-ish portrait poster: title, grid name, QR code, the address in small print."""
     width, height = 1240, 1748
@@ -28,10 +24,10 @@ def poster_png(grid: Grid, url: str) -> bytes:
     draw = ImageDraw.Draw(poster)
     draw.rectangle([0, 0, width, 220], fill=(178, 34, 34))
     title = _("Tell us your problem")
-    draw.text((width // 2, 110), title, font=_font(88), fill="white", anchor="mm")
-    draw.text((width // 2, 320), grid.name, font=_font(64), fill="black", anchor="mm")
+    draw.text((width // 2, 110), title, font=cjk_font(88), fill="white", anchor="mm")
+    draw.text((width // 2, 320), grid.name, font=cjk_font(64), fill="black", anchor="mm")
     area = getattr(grid.area, "name", "")
-    draw.text((width // 2, 410), area, font=_font(44), fill=(80, 80, 80), anchor="mm")
+    draw.text((width // 2, 410), area, font=cjk_font(44), fill=(80, 80, 80), anchor="mm")
     qr = qrcode.QRCode(box_size=22, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(url)
     qr.make(fit=True)
@@ -44,9 +40,9 @@ def poster_png(grid: Grid, url: str) -> bytes:
     ]
     y = 480 + code.height + 60
     for line in lines:
-        draw.text((width // 2, y), line, font=_font(38), fill="black", anchor="mm")
+        draw.text((width // 2, y), line, font=cjk_font(38), fill="black", anchor="mm")
         y += 70
-    draw.text((width // 2, height - 60), url, font=_font(28), fill=(90, 90, 90), anchor="mm")
+    draw.text((width // 2, height - 60), url, font=cjk_font(28), fill=(90, 90, 90), anchor="mm")
     out = io.BytesIO()
     poster.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
-from wangge.appeals.posters import _font, grid_qr_key
+from wangge.appeals.posters import grid_qr_key
 from wangge.assessment.models import PublicPage, Visibility
 from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError
+from wangge.core.fonts import cjk_font
 from wangge.grids.models import Grid, GridMember
 from wangge.households.models import Household
 from wangge.party.models import Member, Position
@@ -152,13 +153,17 @@ def door_plate_png(member: Member, url: str) -> bytes:
     plate = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(plate)
     draw.rectangle([0, 0, width, 260], fill=(178, 34, 34))
-    draw.text((width // 2, 90), township_name(member), font=_font(56), fill="white", anchor="mm")
+    draw.text((width // 2, 90), township_name(member), font=cjk_font(56), fill="white", anchor="mm")
     draw.text(
-        (width // 2, 190), _("Party member household"), font=_font(88), fill="white", anchor="mm"
+        (width // 2, 190), _("Party member household"), font=cjk_font(88), fill="white", anchor="mm"
     )
-    draw.text((width // 2, 360), member.name, font=_font(80), fill="black", anchor="mm")
+    draw.text((width // 2, 360), member.name, font=cjk_font(80), fill="black", anchor="mm")
     draw.text(
-        (width // 2, 460), member.organisation.name, font=_font(48), fill=(80, 80, 80), anchor="mm"
+        (width // 2, 460),
+        member.organisation.name,
+        font=cjk_font(48),
+        fill=(80, 80, 80),
+        anchor="mm",
     )
     qr = qrcode.QRCode(box_size=20, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(url)
@@ -168,8 +173,8 @@ def door_plate_png(member: Member, url: str) -> bytes:
     plate.paste(code, ((width - code.width) // 2, 540))
     y = 540 + code.height + 70
     line = _("Scan to see my duties and commitments, rate my service or ask for help.")
-    draw.text((width // 2, y), line, font=_font(38), fill="black", anchor="mm")
-    draw.text((width // 2, height - 60), url, font=_font(26), fill=(90, 90, 90), anchor="mm")
+    draw.text((width // 2, y), line, font=cjk_font(38), fill="black", anchor="mm")
+    draw.text((width // 2, height - 60), url, font=cjk_font(26), fill=(90, 90, 90), anchor="mm")
     out = io.BytesIO()
     plate.save(out, format="PNG", optimize=True)
     return out.getvalue()
