@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +39,7 @@ from wangge.households.models import Household
 from wangge.pairing.models import Pairing
 from wangge.regions.codes import HAMLET_LENGTH, VILLAGE_LENGTH
 from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
+from wangge.visits.selectors import pairings_with_last_visit
 
 
 @dataclass(frozen=True)
@@ -152,65 +152,13 @@ def _on_time(last, since, days: int, period: Period) -> bool:
     return last >= today - datetime.timedelta(days=days)
 
 
-# The member's pairings standing on the period's last day, each with its household, the last
-# visit before the period's end and the interval (the shortest among the household's tags'
-# policies, else the township default's, else the fallback): one statement, portable between
-# SQLite and PostgreSQL, run without the ORM's query building (the drill-down page's cost).
-_VISIT_ROWS_SQL = """
-SELECT h.head_name, h.address, p.started_on,
-  (SELECT max(v.visited_on) FROM {visit} v
-    WHERE v.household_id = p.household_id AND v.visited_on < %s) AS last_visit,
-  COALESCE(
-    (SELECT min(vp.interval_days) FROM {tags} t
-       JOIN {policy} vp ON vp.tag_id = t.tag_id AND vp.township_code = %s
-      WHERE t.household_id = p.household_id),
-    (SELECT min(vp.interval_days) FROM {policy} vp
-      WHERE vp.township_code = %s AND vp.tag_id IS NULL),
-    %s) AS days
-FROM {pairing} p JOIN {household} h ON h.id = p.household_id
-WHERE p.member_id = %s AND p.township_code = %s AND p.started_on <= %s
-  AND (p.ended_on IS NULL OR p.ended_on > %s)
-"""
-
-
-def _visit_rows_sql() -> str:
-    quote = connection.ops.quote_name
-    return _VISIT_ROWS_SQL.format(
-        visit=quote(Visit._meta.db_table),
-        tags=quote(Household.tags.through._meta.db_table),
-        policy=quote(VisitPolicy._meta.db_table),
-        pairing=quote(Pairing._meta.db_table),
-        household=quote(Household._meta.db_table),
-    )
-
-
-def _day(value) -> datetime.date | None:
-    """A date column as a date (SQLite gives the ISO text)."""
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _visit_rows(member, period: Period) -> list[Row]:
     """The member's pairings standing at the period's end, each with its household, last
     visit before the end and interval, in one query (the drill-down page)."""
-    township = member.township_code
-    as_date = connection.ops.adapt_datefield_value
-    last_day = as_date(period.last_day)
-    params = [
-        as_date(period.end),
-        township,
-        township,
-        FALLBACK_INTERVAL_DAYS,
-        member.pk,
-        township,
-        last_day,
-        last_day,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_visit_rows_sql(), params)
-        pairs = cursor.fetchall()
     rows = []
-    for head_name, address, since, seen, days in pairs:
-        since, seen = _day(since), _day(seen)
+    for head_name, address, since, seen, days in pairings_with_last_visit(
+        member, standing_on=period.last_day, before=period.end
+    ):
         ok = _on_time(seen, since, days, period)
         status = (
             _("last visit %(day)s, every %(n)d days") % {"day": seen, "n": days}

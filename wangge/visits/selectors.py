@@ -531,3 +531,66 @@ def visits_in_period(prefixes: list[str], start: datetime.date, end: datetime.da
         "visits_by_kind": kinds,
         "households_visited": visits.order_by().values("household_id").distinct().count(),
     }
+
+
+# A member's pairings standing on a day, each with its household, the last visit before a date
+# and the interval (the shortest among the household's tags' policies, else the township
+# default's, else the fallback): one statement, portable between SQLite and PostgreSQL, run
+# without the ORM's query building (the assessment drill-down's cost).
+_PAIRINGS_LAST_VISIT_SQL = """
+SELECT h.head_name, h.address, p.started_on,
+  (SELECT max(v.visited_on) FROM {visit} v
+    WHERE v.household_id = p.household_id AND v.visited_on < %s) AS last_visit,
+  COALESCE(
+    (SELECT min(vp.interval_days) FROM {tags} t
+       JOIN {policy} vp ON vp.tag_id = t.tag_id AND vp.township_code = %s
+      WHERE t.household_id = p.household_id),
+    (SELECT min(vp.interval_days) FROM {policy} vp
+      WHERE vp.township_code = %s AND vp.tag_id IS NULL),
+    %s) AS days
+FROM {pairing} p JOIN {household} h ON h.id = p.household_id
+WHERE p.member_id = %s AND p.township_code = %s AND p.started_on <= %s
+  AND (p.ended_on IS NULL OR p.ended_on > %s)
+"""
+
+
+def _pairings_last_visit_sql() -> str:
+    quote = connections["default"].ops.quote_name
+    return _PAIRINGS_LAST_VISIT_SQL.format(
+        visit=quote(Visit._meta.db_table),
+        tags=quote(Household.tags.through._meta.db_table),
+        policy=quote(VisitPolicy._meta.db_table),
+        pairing=quote(Pairing._meta.db_table),
+        household=quote(Household._meta.db_table),
+    )
+
+
+def _day(value) -> datetime.date | None:
+    """A date column as a date (SQLite gives the ISO text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def pairings_with_last_visit(
+    member, *, standing_on: datetime.date, before: datetime.date
+) -> list[tuple]:
+    """``(head_name, address, paired_since, last_visit, interval_days)`` for each of the
+    member's pairings standing on ``standing_on``, the last visit being the latest before
+    ``before`` (None if none)."""
+    township = member.township_code
+    as_date = connections["default"].ops.adapt_datefield_value
+    params = [
+        as_date(before),
+        township,
+        township,
+        FALLBACK_INTERVAL_DAYS,
+        member.pk,
+        township,
+        as_date(standing_on),
+        as_date(standing_on),
+    ]
+    with connections["default"].cursor() as cursor:
+        cursor.execute(_pairings_last_visit_sql(), params)
+        return [
+            (name, address, _day(since), _day(seen), days)
+            for name, address, since, seen, days in cursor.fetchall()
+        ]
