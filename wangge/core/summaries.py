@@ -1,0 +1,170 @@
+"""Summary columns kept exact by the database, in the transaction that writes the record.
+
+A dashboard that counts tens of thousands of rows with a test per row (is this household paired,
+when is its next visit due, was this request accepted in time) answers from a summary instead:
+a column per test, worked out when a record it depends on is written. The database does the
+work, with triggers: whatever writes the record — a form, the API, an import, a bulk loader, the
+admin, a cascade, plain SQL — the summary is brought up to date by the same statement, so it is
+never behind and never needs a rebuild (see "Summaries" in docs/decisions.md).
+
+A ``Summary`` is a refresh (statements that recompute the summary of some keys from the
+record, written with ``{keys}`` where the keys go: ``… WHERE household_id IN ({keys})``) and the
+tables it depends on (``Source``: which keys a written row touches, and which of its columns
+matter when it is updated). ``install`` creates the triggers for the connection's database:
+
+* PostgreSQL: per source table, a trigger function; rows inserted or deleted are handled once
+  per statement (the statement's transition table), so a bulk load refreshes each key once;
+  updates of the listed columns row by row (PostgreSQL has no transition tables for a trigger
+  on some columns only).
+* SQLite: a trigger per source table and operation, row by row.
+
+The refresh never writes a column a source watches, so a summary kept in its own source table
+(a request's timeline) does not fire itself.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# The rows a trigger was fired for, as a table the key query can read.
+ROWS = "{rows}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table the summary depends on. ``keys`` selects the summary keys that rows of it touch,
+    reading them from ``{rows}`` (the inserted, deleted or updated rows), e.g. ``"SELECT
+    household_id FROM {rows}"``; ``columns`` are the columns ``keys`` reads and ``update_of``
+    those whose change matters (none: updates never do)."""
+
+    table: str
+    keys: str
+    columns: tuple[str, ...]
+    update_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """``name`` names the triggers; ``refresh(vendor)`` gives the statements, with ``{keys}``."""
+
+    name: str
+    refresh: Callable[[str], list[str]]
+    sources: list[Source] = field(default_factory=list)
+
+    def statements(self, vendor: str, keys: str) -> list[str]:
+        return [sql.replace("{keys}", keys) for sql in self.refresh(vendor)]
+
+
+def _row(prefix: str, columns: tuple[str, ...]) -> str:
+    return "SELECT " + ", ".join(f'{prefix}."{c}" AS "{c}"' for c in columns)
+
+
+def _row_keys(source: Source, prefixes: tuple[str, ...]) -> str:
+    """The keys of a row-by-row trigger: the key query over the row (NEW and/or OLD)."""
+    rows = " UNION ALL ".join(_row(p, source.columns) for p in prefixes)
+    return source.keys.replace(ROWS, f"({rows}) AS changed")
+
+
+def _trigger(summary: Summary, source: Source, what: str) -> str:
+    return f"summary_{summary.name}_{source.table}_{what}"[:63]
+
+
+def sqlite_up(summary: Summary) -> list[str]:
+    out = []
+    for source in summary.sources:
+        operations = [("ins", "INSERT", ("NEW",)), ("del", "DELETE", ("OLD",))]
+        if source.update_of:
+            columns = ", ".join(f'"{c}"' for c in source.update_of)
+            operations.append(("upd", f"UPDATE OF {columns}", ("OLD", "NEW")))
+        for what, event, prefixes in operations:
+            body = "; ".join(summary.statements("sqlite", _row_keys(source, prefixes)))
+            out.append(
+                f'CREATE TRIGGER "{_trigger(summary, source, what)}" AFTER {event} '
+                f'ON "{source.table}" FOR EACH ROW BEGIN {body}; END'
+            )
+    return out
+
+
+def sqlite_down(summary: Summary) -> list[str]:
+    return [
+        f'DROP TRIGGER IF EXISTS "{_trigger(summary, source, what)}"'
+        for source in summary.sources
+        for what in ("ins", "del", "upd")
+    ]
+
+
+def postgres_up(summary: Summary) -> list[str]:
+    out = []
+    for source in summary.sources:
+        function = _trigger(summary, source, "fn")
+
+        def body(keys: str) -> str:
+            return "\n".join(f"{sql};" for sql in summary.statements("postgresql", keys))
+
+        new_keys = source.keys.replace(ROWS, "new_rows")
+        old_keys = source.keys.replace(ROWS, "old_rows")
+        changed = _row_keys(source, ("OLD", "NEW"))
+        out.append(
+            f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$\n'
+            "BEGIN\n"
+            "IF TG_LEVEL = 'ROW' THEN\n"
+            f"{body(changed)}\n"
+            "ELSIF TG_OP = 'INSERT' THEN\n"
+            f"{body(new_keys)}\n"
+            "ELSE\n"
+            f"{body(old_keys)}\n"
+            "END IF;\n"
+            "RETURN NULL;\n"
+            "END $$"
+        )
+        out.append(
+            f'CREATE TRIGGER "{_trigger(summary, source, "ins")}" AFTER INSERT ON "{source.table}" '
+            f'REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()'
+        )
+        out.append(
+            f'CREATE TRIGGER "{_trigger(summary, source, "del")}" AFTER DELETE ON "{source.table}" '
+            f'REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()'
+        )
+        if source.update_of:
+            columns = ", ".join(f'"{c}"' for c in source.update_of)
+            out.append(
+                f'CREATE TRIGGER "{_trigger(summary, source, "upd")}" AFTER UPDATE OF {columns} '
+                f'ON "{source.table}" FOR EACH ROW EXECUTE FUNCTION "{function}"()'
+            )
+    return out
+
+
+def postgres_down(summary: Summary) -> list[str]:
+    out = []
+    for source in summary.sources:
+        for what in ("ins", "del", "upd"):
+            out.append(
+                f'DROP TRIGGER IF EXISTS "{_trigger(summary, source, what)}" ON "{source.table}"'
+            )
+        out.append(f'DROP FUNCTION IF EXISTS "{_trigger(summary, source, "fn")}"()')
+    return out
+
+
+_UP = {"sqlite": sqlite_up, "postgresql": postgres_up}
+_DOWN = {"sqlite": sqlite_down, "postgresql": postgres_down}
+
+
+def _execute(connection, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def install(connection, summary: Summary) -> None:
+    """Create the summary's triggers (replacing any of the same name)."""
+    uninstall(connection, summary)
+    _execute(connection, _UP[connection.vendor](summary))
+
+
+def uninstall(connection, summary: Summary) -> None:
+    _execute(connection, _DOWN[connection.vendor](summary))
+
+
+def refresh(connection, summary: Summary, keys: str) -> None:
+    """Recompute the summary of ``keys`` (SQL selecting them): a migration's backfill, or a
+    check."""
+    _execute(connection, summary.statements(connection.vendor, keys))
