@@ -25,6 +25,8 @@ The refresh never writes a column a source watches, so a summary kept in its own
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connections, transaction
+
 # The rows a trigger was fired for, as a table the key query can read.
 ROWS = "{rows}"
 
@@ -168,3 +170,23 @@ def refresh(connection, summary: Summary, keys: str) -> None:
     """Recompute the summary of ``keys`` (SQL selecting them): a migration's backfill, or a
     check."""
     _execute(connection, summary.statements(connection.vendor, keys))
+
+
+def _fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def stale(summary: Summary, model, keys: str) -> list:
+    """The rows of ``model`` (the summary's table) that a full refresh of ``keys`` would change
+    (or add, or remove): empty while the triggers keep the summary exact. Changes nothing."""
+
+    def rows() -> dict:
+        return {row["pk"]: row for row in model.objects.values("pk", *_fields(model))}
+
+    connection = connections[model.objects.db]
+    before = rows()
+    with transaction.atomic(using=model.objects.db):
+        refresh(connection, summary, keys)
+        after = rows()
+        transaction.set_rollback(True)
+    return sorted(pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk))

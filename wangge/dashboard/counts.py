@@ -23,11 +23,11 @@ from wangge.core.reporting import Figure, extra_figures, pending_counts, with_co
 from wangge.flags.models import Flag, FlagStatus
 from wangge.grids.models import Grid, GridHousehold, GridMember
 from wangge.households.models import Household
-from wangge.pairing.models import Pairing
 from wangge.party.models import Member
 from wangge.party.selectors import AGE_BANDS, birth_range
 from wangge.regions.models import Level, Region
-from wangge.visits.models import Visit
+from wangge.visits.models import HouseholdSummary, Visit
+from wangge.visits.selectors import DUE_SOON_DAYS, due_where
 
 SERVICE_LAYER = "service"
 VISITS_MADE_DAYS = 30
@@ -67,18 +67,29 @@ def _members(row: dict) -> dict:
     }
 
 
-def household_tally(households: QuerySet) -> Tally:
-    """Households: the total, those in a service grid, the key households and the key
-    households without an active pairing."""
-    covered = Exists(
-        GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug=SERVICE_LAYER)
-    )
-    key = Exists(Household.tags.through.objects.filter(household=OuterRef("pk"), tag__is_key=True))
-    paired = Exists(Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True))
+def household_tally(households: QuerySet, today: datetime.date) -> Tally:
+    """Households (their summaries, ``visits.HouseholdSummary``): the total, those in a service
+    grid, the key households and the key households without an active pairing, and the paired
+    households with those overdue and falling due within a week."""
     return Tally(
         households,
-        {"covered": Q(covered), "key": Q(key), "unpaired": Q(key) & ~Q(paired)},
+        {
+            "covered": Q(in_service_grid=True),
+            "key": Q(is_key=True),
+            "unpaired": Q(is_key=True, paired_since__isnull=True),
+            **due_where(today, DUE_SOON_DAYS),
+        },
     )
+
+
+def household_summaries(prefixes: list[str], grid: Grid | None) -> QuerySet:
+    """The summaries of the households under the prefixes, or in one grid among them."""
+    households = in_areas(HouseholdSummary.objects.all(), prefixes)
+    if grid is not None:
+        households = households.filter(
+            pk__in=GridHousehold.objects.filter(grid=grid).values("household_id")
+        )
+    return households
 
 
 def single_counts(
@@ -157,7 +168,7 @@ def group_counts(
     found = counts(
         {
             "members": member_tally(members, today),
-            "households": household_tally(households),
+            "households": household_tally(household_summaries(prefixes, grid), today),
             **single_counts(households, prefixes, grid, today),
             **request_tallies(households, prefixes, grid, today),
             **pending_counts(extra),

@@ -34,11 +34,10 @@ from wangge.flags.models import FlagStatus
 from wangge.grids.models import Grid, GridHousehold, GridMember
 from wangge.households.models import Household
 from wangge.party.models import Member
-from wangge.visits.selectors import due_counts, is_cadre, my_households
+from wangge.visits.selectors import is_cadre, my_households
 
 OFFICE = {"township_admin", "township_leader", "village_secretary", "village_committee"}
 FLAG_READERS = OFFICE | {"data_officer", "discipline"}
-DUE_SOON_DAYS = 7
 
 
 @dataclass
@@ -94,7 +93,7 @@ def level_figures(
         _members(member_row, personal, area, grid),
         _coverage(household_row, single, personal, grid),
         _pairing(household_row, personal, area),
-        _visits(prefixes, grid, today, is_cadre(user), area, single),
+        _visits(household_row, is_cadre(user), area, single),
         _requests(prefixes, today, personal, area, grid, single),
         _flags(single, roles, area),
     ]
@@ -160,11 +159,8 @@ def _pairing(row: dict, personal: bool, area: str) -> FigureGroup:
     )  # fmt: skip
 
 
-def _visits(prefixes, grid, today, cadre: bool, area: str, single: dict) -> FigureGroup:
-    where = None
-    if grid is not None:
-        where = Q(pk__in=GridHousehold.objects.filter(grid=grid).values("household_id"))
-    paired, overdue, due_soon = due_counts(prefixes, today, DUE_SOON_DAYS, where=where)
+def _visits(row: dict, cadre: bool, area: str, single: dict) -> FigureGroup:
+    paired, overdue, due_soon = row["paired"], row["overdue"], row["due_soon"]
     link = _url("visits:overview", area=area) if cadre else ""
     listed = _url("visits:visit_list", area_code=area) if cadre else ""
     return FigureGroup(

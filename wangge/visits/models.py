@@ -134,3 +134,41 @@ class Visit(AreaScoped):
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.visited_on}"
+
+
+class HouseholdSummary(models.Model):
+    """What the dashboards count about a household, one row each, kept by the database.
+
+    Whether it is a key household, in a service grid, paired (since when), its last visit,
+    its visit interval and the day its next visit falls due: each worked out from the record
+    (tags, grid places, pairings, visits, policies) by triggers in the statement that writes
+    the record (``visits.summary``), whoever writes it. Counting a township's households is
+    then a scan of these rows instead of four or five probes per household. Nothing in the
+    application writes them; a household's row appears with the household and goes with it.
+    """
+
+    household = models.OneToOneField(
+        "households.Household",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="visit_summary",
+    )
+    area_code = models.CharField(max_length=18, editable=False)
+    township_code = models.CharField(max_length=9, editable=False)
+    is_key = models.BooleanField(default=False, editable=False)
+    in_service_grid = models.BooleanField(default=False, editable=False)
+    # The earliest start among the household's current pairings; empty when it has none.
+    paired_since = models.DateField(null=True, editable=False)
+    last_visited_on = models.DateField(null=True, editable=False)
+    interval_days = models.PositiveSmallIntegerField(default=FALLBACK_INTERVAL_DAYS, editable=False)
+    # Paired households only: the last visit plus the interval, or the day it was paired.
+    due_on = models.DateField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("household summary")
+        verbose_name_plural = _("household summaries")
+        indexes = [models.Index(fields=["area_code"], name="householdsummary_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.due_on}"

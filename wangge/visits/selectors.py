@@ -1,8 +1,9 @@
 """Reads of visits and due dates, always given the user and scoped.
 
-Due dates are computed on read: a household's interval is the shortest among its tags'
-policies (the township default otherwise), its next visit is due one interval after the last
-visit, and a household never visited is due from the day it was paired.
+A household's interval is the shortest among its tags' policies (the township default
+otherwise), its next visit is due one interval after the last visit, and a household never
+visited is due from the day it was paired. The database keeps each household's due date with
+the record (``HouseholdSummary``, ``visits.summary``); the counts and lists here read it.
 """
 
 import datetime
@@ -10,18 +11,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import (
-    Count,
-    Exists,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -36,6 +27,7 @@ from wangge.accounts.scope import (
     require_personal_data,
     townships_of,
 )
+from wangge.core.counting import Tally, counts
 from wangge.core.periods import ledger_scope, parse_period
 from wangge.grids.models import Grid, GridHousehold
 from wangge.households.models import Household, Tag
@@ -44,7 +36,7 @@ from wangge.pairing.models import Pairing
 from wangge.pairing.selectors import household_ids_paired_with
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Level, Region
-from wangge.visits.models import FALLBACK_INTERVAL_DAYS, Visit, VisitPolicy
+from wangge.visits.models import FALLBACK_INTERVAL_DAYS, HouseholdSummary, Visit, VisitPolicy
 
 # Roles that follow visits across an area (cadres); a plain member sees their own households.
 CADRE_ROLES = {
@@ -57,8 +49,6 @@ CADRE_ROLES = {
 }
 # Roles that may log a visit to any household of their area (not only paired ones).
 VISIT_WRITERS = CADRE_ROLES - {Role.DISCIPLINE}
-# A LIMIT larger than any table, used as an optimisation fence (see rollup_counts).
-UNBOUNDED = 2**62
 # "Due" on the member's home page: due today or within this many days.
 DUE_SOON_DAYS = 7
 
@@ -127,64 +117,10 @@ def policy_table(
     return default, [(tag, by_tag.get(tag.pk)) for tag in Tag.objects.order_by("kind", "sort")]
 
 
-def _interval_expression():
-    """Days between visits for the household in the outer query."""
-    tags = Household.tags.through.objects.filter(household_id=OuterRef(OuterRef("pk")))
-    by_tag = (
-        VisitPolicy.objects.filter(
-            township_code=OuterRef("township_code"), tag_id__in=tags.values("tag_id")
-        )
-        .order_by()
-        .values("township_code")
-        .annotate(days=Min("interval_days"))
-        .values("days")
-    )
-    default = (
-        VisitPolicy.objects.filter(township_code=OuterRef("township_code"), tag__isnull=True)
-        .order_by()
-        .values("interval_days")[:1]
-    )
-    return Coalesce(
-        Subquery(by_tag, output_field=IntegerField()),
-        Subquery(default, output_field=IntegerField()),
-        Value(FALLBACK_INTERVAL_DAYS),
-    )
-
-
-def _with_due_fields(households: QuerySet) -> QuerySet:
-    """Annotate ``last_visited_on``, ``paired_since`` and ``interval_days``."""
-    last = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on")
-    since = (
-        Pairing.objects.filter(ended_on__isnull=True)
-        .filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household_id")
-        .annotate(first=Min("started_on"))
-        .values("first")
-    )
-    return households.annotate(
-        last_visited_on=Subquery(last.values("visited_on")[:1]),
-        paired_since=Subquery(since),
-        interval_days=_interval_expression(),
-    )
-
-
-def _intervals() -> set[int]:
-    days = VisitPolicy.objects.order_by().values_list("interval_days", flat=True).distinct()
-    return set(days) | {FALLBACK_INTERVAL_DAYS}
-
-
-def _overdue_q(today: datetime.date, intervals: set[int] | None = None) -> Q:
-    """Households (annotated by ``_with_due_fields``) whose next visit was due before today.
-
-    One comparison per distinct interval instead of date arithmetic in SQL, which SQLite and
-    PostgreSQL spell differently; there are only a handful of intervals.
-    """
-    intervals = intervals if intervals is not None else _intervals()
-    q = Q(last_visited_on__isnull=True, paired_since__lt=today)
-    for days in sorted(intervals):
-        q |= Q(interval_days=days, last_visited_on__lt=today - datetime.timedelta(days=days))
-    return q
+def _paired(prefixes: list[str] | None) -> QuerySet:
+    """The summaries of the paired households under the prefixes; ``None``: every area."""
+    rows = HouseholdSummary.objects.filter(paired_since__isnull=False)
+    return rows if prefixes is None else in_areas(rows, prefixes)
 
 
 # --- a member's households -------------------------------------------------------------
@@ -225,10 +161,15 @@ def my_households(user, today: datetime.date) -> list[DueRow]:
     member = getattr(user, "member", None)
     if member is None:
         return []
-    households = _with_due_fields(
+    households = (
         Household.objects.defer(*SENSITIVE)
         .filter(pk__in=household_ids_paired_with(member))
         .select_related("area")
+        .annotate(
+            last_visited_on=F("visit_summary__last_visited_on"),
+            paired_since=F("visit_summary__paired_since"),
+            interval_days=F("visit_summary__interval_days"),
+        )
     )
     rows = [_due_row(h, today) for h in households]
     return sorted(rows, key=lambda r: (r.next_due, r.household.head_name, r.household.pk))
@@ -362,94 +303,48 @@ class Rollup:
         return None if rate is None else round(100 * rate, 1)
 
 
-def _paired_households_in(prefixes: list[str] | None) -> QuerySet:
-    """Paired households under the prefixes; ``None`` means every area (no filter at all)."""
-    paired = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
-    households = (
-        Household.objects.all() if prefixes is None else in_areas(Household.objects.all(), prefixes)
-    )
-    return households.filter(Exists(paired))
-
-
 def rollup_counts(
     prefixes: list[str] | None, groups: dict[str, Q], today: datetime.date, *, by_grid: bool = False
 ) -> dict[str, tuple[int, int]]:
-    """(paired, overdue) per named group of households, in one query.
-
-    The due fields are computed once per household in an inner query; the groups and the
-    overdue test are filters of the outer count (Django wraps the annotated query because the
-    aggregates refer to subquery annotations).
-    """
+    """(paired, overdue) per named group of paired households (``groups``: conditions on
+    their summaries; ``service_grid`` with ``by_grid``), in one query."""
     if not groups or prefixes == []:
         return {name: (0, 0) for name in groups}
-    households = _with_due_fields(_paired_households_in(prefixes)).order_by()
+    households = _paired(prefixes)
     if by_grid:
         grid = GridHousehold.objects.filter(household=OuterRef("pk"), layer__slug="service")
         households = households.annotate(service_grid=Subquery(grid.values("grid_id")[:1]))
-    late = _overdue_q(today)
+    late = Q(due_on__lt=today)
     aggregates = {}
     for i, q in enumerate(groups.values()):
         aggregates[f"p{i}"] = Count("pk", filter=q)
         aggregates[f"o{i}"] = Count("pk", filter=q & late)
-    # The slice is a fence: PostgreSQL does not flatten a subquery with a LIMIT into the outer
-    # query, so each household's due fields are computed once, not once per filter that uses
-    # them (ten villages' filters made the roll-up 5× slower at county scale).
-    row = households[:UNBOUNDED].aggregate(**aggregates)
+    row = households.order_by().aggregate(**aggregates)
     return {name: (row[f"p{i}"], row[f"o{i}"]) for i, name in enumerate(groups)}
+
+
+def due_where(today: datetime.date, soon_days: int) -> dict[str, Q]:
+    """Conditions on household summaries: paired, overdue, falling due within ``soon_days``."""
+    soon = today + datetime.timedelta(days=soon_days)
+    return {
+        "paired": Q(paired_since__isnull=False),
+        "overdue": Q(due_on__lt=today),
+        "due_soon": Q(due_on__gte=today, due_on__lt=soon),
+    }
 
 
 def due_counts(
     prefixes: list[str], today: datetime.date, soon_days: int, *, where: Q | None = None
 ) -> tuple[int, int, int]:
     """(paired, overdue, falling due within ``soon_days``) for the paired households under the
-    prefixes (and ``where``), in one query: the figures of a dashboard.
-
-    The same counts as ``rollup_counts`` with an "all" and a "due before ``today`` +
-    ``soon_days``" group. The inner query (each household's due fields, behind the same LIMIT
-    fence) is the ORM's; the outer count is written out as plain SQL because Django's
-    ``aggregate()`` with filters on subquery annotations took longer to build than the database
-    took to run it (see "Dashboards per level" in docs/benchmarks.md). Dates are parameters;
-    only the next visit's date (last visit + interval) is spelt per database, so the policies'
-    intervals need not be read first (one statement, not two).
-    """
+    prefixes (and ``where``, on their summaries)."""
     if prefixes == []:
         return (0, 0, 0)
-    households = _paired_households_in(prefixes)
+    households = _paired(prefixes)
     if where is not None:
         households = households.filter(where)
-    inner = (
-        _with_due_fields(households)
-        .order_by()
-        .values_list("last_visited_on", "paired_since", "interval_days")[:UNBOUNDED]
-    )
-    connection = connections[inner.db]
-    quote, as_date = connection.ops.quote_name, connection.ops.adapt_datefield_value
-    last, since, interval = (quote(n) for n in ("last_visited_on", "paired_since", "interval_days"))
-    # The next visit's date: the last one plus the household's interval (SQLite keeps dates as
-    # ISO text, which compares as dates do).
-    if connection.vendor == "sqlite":
-        next_due = f"date({last}, '+' || {interval} || ' days')"
-    else:
-        next_due = f"({last} + {interval})"
-
-    def due_before(day: datetime.date) -> tuple[str, list]:
-        # The SQL of _overdue_q(day), without first reading the distinct intervals.
-        return (
-            f"({last} IS NULL AND {since} < %s) OR ({last} IS NOT NULL AND {next_due} < %s)",
-            [as_date(day), as_date(day)],
-        )
-
-    sql, params = inner.query.sql_with_params()
-    late, late_args = due_before(today)
-    soon, soon_args = due_before(today + datetime.timedelta(days=soon_days))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {soon} THEN 1 ELSE 0 END) FROM ({sql}) due",
-            [*late_args, *soon_args, *params],
-        )
-        paired, overdue, before_soon = cursor.fetchone()
-    return paired, overdue or 0, (before_soon or 0) - (overdue or 0)
+    row = counts({"due": Tally(households, due_where(today, soon_days))})["due"]
+    return row["paired"], row["overdue"], row["due_soon"]
 
 
 def overdue_rollup(user, today: datetime.date, *, area_code: str = "") -> dict:
@@ -486,10 +381,10 @@ def _village_counts(prefixes: list[str], today: datetime.date) -> dict[str, tupl
     """(paired, overdue) per village in one GROUP BY, a query of the same size however many
     villages the areas hold (a filter per village overflowed SQLite over a province)."""
     rows = (
-        _with_due_fields(_paired_households_in(prefixes))
+        _paired(prefixes)
         .order_by()
         .values(village=Substr("area_code", 1, VILLAGE_LENGTH))
-        .annotate(paired=Count("pk"), overdue=Count("pk", filter=_overdue_q(today)))
+        .annotate(paired=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     )
     return {row["village"]: (row["paired"], row["overdue"]) for row in rows}
 

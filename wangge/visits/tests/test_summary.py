@@ -1,0 +1,136 @@
+"""The household summary follows every write to the record, whoever makes it.
+
+After each write — through the services, the ORM's bulk paths, plain SQL — the summary holds
+what the rules give for the record (the due dates below are the ones ``test_due`` derives by
+hand), and a full refresh would change nothing (``core.summaries.stale``).
+"""
+
+import datetime
+
+from django.db import connection
+
+from wangge import testing
+from wangge.core.summaries import stale
+from wangge.grids.models import GridHousehold, GridLayer
+from wangge.grids.services import grid_create, grid_layers_seed
+from wangge.households.models import Household, Tag
+from wangge.pairing.models import Pairing
+from wangge.pairing.services import pairing_end
+from wangge.regions.models import Region
+from wangge.visits.models import HouseholdSummary, Visit, VisitPolicy
+from wangge.visits.selectors import due_counts
+from wangge.visits.services import policy_set, visit_log
+from wangge.visits.summary import HOUSEHOLDS
+
+from .conftest import HAMLET_A, HAMLET_B, PAIRED_ON
+
+TODAY = datetime.date(2026, 3, 1)
+EVERY = "SELECT id FROM households_household"
+
+
+def _row(household) -> dict:
+    return HouseholdSummary.objects.filter(pk=household.pk).values(
+        "area_code", "is_key", "in_service_grid", "paired_since", "last_visited_on", "due_on"
+    )[0]
+
+
+def _exact() -> None:
+    assert stale(HOUSEHOLDS, HouseholdSummary, EVERY) == []
+
+
+def test_every_household_has_its_row_from_the_start(world):
+    _exact()
+    assert HouseholdSummary.objects.count() == Household.objects.count() == 4
+    assert _row(world["hardship"]) == {
+        "area_code": HAMLET_A,
+        "is_key": True,
+        "in_service_grid": False,
+        "paired_since": PAIRED_ON,
+        "last_visited_on": None,
+        "due_on": PAIRED_ON,  # never visited: due from the day it was paired
+    }
+    assert _row(world["unpaired"])["due_on"] is None
+
+
+def test_visits_tags_and_policies_move_the_due_date(world, township_admin):
+    visit_log(
+        actor=world["user"],
+        household=world["hardship"],
+        visited_on=datetime.date(2026, 2, 10),
+        today=TODAY,
+    )
+    assert _row(world["hardship"])["due_on"] == datetime.date(2026, 3, 12)  # monthly
+    world["hardship"].tags.add(world["tags"]["dispute"])  # a shorter interval wins
+    assert _row(world["hardship"])["due_on"] == datetime.date(2026, 2, 24)
+    _exact()
+    visit_log(actor=world["user"], household=world["plain"], visited_on=datetime.date(2026, 2, 10))
+    assert _row(world["plain"])["due_on"] == datetime.date(2026, 5, 11)  # the default
+    default = VisitPolicy.objects.get(township_code=testing.TOWNSHIP, tag__isnull=True)
+    policy_set(
+        actor=township_admin,
+        township_code=testing.TOWNSHIP,
+        interval_days=14,
+        expected_version=default.version,
+    )
+    assert _row(world["plain"])["due_on"] == datetime.date(2026, 2, 24)
+    assert due_counts([testing.TOWNSHIP], TODAY, 7) == (2, 2, 0)
+    # A visit deleted: the one before it counts again.
+    Visit.objects.filter(household=world["hardship"]).delete()
+    assert _row(world["hardship"])["last_visited_on"] is None
+    _exact()
+
+
+def test_pairings_grids_areas_and_key_tags_follow(world, township_admin):
+    pairing = Pairing.objects.get(household=world["plain"])
+    pairing_end(actor=township_admin, pairing=pairing, reason="moved")
+    assert _row(world["plain"])["paired_since"] is None
+    assert _row(world["plain"])["due_on"] is None
+    grid_layers_seed()
+    service = GridLayer.objects.get(slug="service")
+    grid = grid_create(
+        actor=township_admin,
+        layer=service,
+        name="一网格",
+        area=Region.objects.get(code=HAMLET_A),
+        level=4,
+    )
+    GridHousehold.objects.bulk_create(
+        [GridHousehold(layer=service, grid=grid, household=world["hardship"])]
+    )
+    assert _row(world["hardship"])["in_service_grid"] is True
+    Household.objects.filter(pk=world["hardship"].pk).update(area_code=HAMLET_B)
+    assert _row(world["hardship"])["area_code"] == HAMLET_B
+    Tag.objects.filter(slug="hardship").update(is_key=False)
+    assert _row(world["hardship"])["is_key"] is False
+    _exact()
+
+
+def test_bulk_and_plain_sql_writes_and_deletes(world):
+    Visit.objects.bulk_create(
+        [
+            Visit(
+                household=world["far"],
+                visited_on=datetime.date(2026, 1, day),
+                area=world["far"].area,
+                area_code=world["far"].area_code,
+                township_code=world["far"].township_code,
+            )
+            for day in (3, 9, 6)
+        ]
+    )
+    assert _row(world["far"])["last_visited_on"] == datetime.date(2026, 1, 9)
+    hardship = world["hardship"]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pairing_pairing WHERE household_id = %s", [world["plain"].pk])
+    assert _row(world["plain"])["paired_since"] is None
+    _exact()
+    hardship.delete()
+    assert not HouseholdSummary.objects.filter(pk=hardship.pk).exists()
+    _exact()
+
+
+def test_a_wiped_summary_is_rebuilt_by_the_refresh(world):
+    HouseholdSummary.objects.update(is_key=False, due_on=None)
+    assert stale(HOUSEHOLDS, HouseholdSummary, EVERY) == sorted(
+        [world["hardship"].pk, world["plain"].pk, world["unpaired"].pk]
+    )
