@@ -15,6 +15,7 @@ from wangge.households.models import Household, Tag
 from wangge.party.models import Organisation, OrgKind
 from wangge.regions.codes import VILLAGE_LENGTH
 from wangge.regions.models import Region
+from wangge.visits.models import HouseholdSummary
 
 # The bands the chart shows, in order; "60plus" overlaps them and is shown as a share instead.
 CHART_AGE_BANDS = ["lt40", "40-59", "60-69", "70-79", "80plus"]
@@ -75,12 +76,13 @@ def _branches(prefixes: list[str]) -> tuple[int, list[tuple[str, int]]]:
 
 def households_by_village(prefixes: list[str], villages: list[Region]) -> list[tuple[str, int]]:
     """Households per village that has any, named (``villages``: those in scope; a village
-    above a hamlet's scope is looked up)."""
+    above a hamlet's scope is looked up). Counted from the households' summaries (one row
+    each), whose index holds the area codes."""
     rows = (
-        _scoped(Household.objects.all(), prefixes)
+        _scoped(HouseholdSummary.objects.all(), prefixes)
         .annotate(village=Substr("area_code", 1, VILLAGE_LENGTH))
         .values_list("village")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("village")
     )
     counts = dict(rows)
@@ -92,9 +94,10 @@ def households_by_village(prefixes: list[str], villages: list[Region]) -> list[t
 
 
 def households_by_tag(prefixes: list[str]) -> list[tuple[str, int]]:
-    links = Household.tags.through.objects.all()
+    # The households by their summaries' index (area codes), not by reading each household.
+    households = _scoped(HouseholdSummary.objects.all(), prefixes).values("pk")
     rows = (
-        _scoped(links, prefixes, "household__area_code")
+        Household.tags.through.objects.filter(household_id__in=households)
         .values("tag_id")
         .annotate(n=Count("household_id"))
         .order_by()

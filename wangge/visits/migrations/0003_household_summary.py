@@ -53,7 +53,19 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "household summary",
                 "verbose_name_plural": "household summaries",
-                "indexes": [models.Index(fields=["area_code"], name="householdsummary_area_idx")],
+                "indexes": [
+                    models.Index(
+                        fields=[
+                            "area_code",
+                            "is_key",
+                            "in_service_grid",
+                            "paired_since",
+                            "due_on",
+                            "household",
+                        ],
+                        name="householdsummary_area_idx",
+                    )
+                ],
             },
         ),
         migrations.RunPython(install, uninstall),
