@@ -96,6 +96,8 @@ class Plan(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("assistance plan")
         verbose_name_plural = _("assistance plans")
+        # Open plans under an area, from the index alone (the dashboards).
+        indexes = [models.Index(fields=["area_code", "status"], name="plan_area_status_idx")]
         constraints = [
             # One open plan per household need: the same visit or request opens it once.
             models.UniqueConstraint(

@@ -214,6 +214,8 @@ class Flag(models.Model):
         verbose_name_plural = _("flags")
         indexes = [
             models.Index(fields=["township_code", "status"], name="flag_township_status_idx"),
+            # Flags per status under an area, from the index alone (the dashboards).
+            models.Index(fields=["area_code", "status"], name="flag_area_status_idx"),
         ]
         constraints = [
             # At most one open flag per household and rule: re-evaluation updates it.
