@@ -16,6 +16,7 @@ from wangge.demo.tests.stories import (
     pairing,
     requests,
     stars,
+    summaries,
 )
 from wangge.demo.tests.test_demo import demo_settings, run_demo
 from wangge.households.models import Household
@@ -37,6 +38,7 @@ def test_demo_tells_its_stories_at_small_scale(db, demo_settings, client):
     assert 150 <= Member.objects.count() <= 230  # at least 3 per branch
     assert 1000 <= Household.objects.count() <= 1100
     # Read-only checks first; the councils' check opens pages as a village secretary.
+    summaries.check_summaries_follow_the_record()
     requests.check_requests_follow_the_rules()
     pairing.check_pairs_every_key_household(output)
     duty.check_duty_campaigns()
