@@ -246,41 +246,17 @@ HAND_SQL = {
                  OR EXISTS (SELECT 1 FROM grids_grid g JOIN grids_gridlayer l ON l.id = g.layer_id
                    WHERE g.responsible_id = m.id AND l.slug = 'service'))
         FROM party_member m WHERE m.area_code >= %(lo)s AND m.area_code < %(hi)s""",
-    "coverage": """
-        SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM grids_gridhousehold gh
-            WHERE gh.household_id = h.id AND gh.layer_id = (SELECT id FROM grids_gridlayer
-            WHERE slug = 'service')))
-        FROM households_household h WHERE h.area_code >= %(lo)s AND h.area_code < %(hi)s""",
-    "key": """
-        SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM pairing_pairing p
-            WHERE p.household_id = h.id AND p.ended_on IS NULL))
-        FROM households_household h WHERE h.area_code >= %(lo)s
-          AND h.area_code < %(hi)s AND EXISTS (
-            SELECT 1 FROM households_household_tags ht JOIN households_tag t ON t.id = ht.tag_id
-            WHERE ht.household_id = h.id AND t.is_key)""",
-    "visits": """
-        WITH due AS (
-          SELECT h.id,
-            (SELECT max(v.visited_on) FROM visits_visit v WHERE v.household_id = h.id) AS last,
-            (SELECT min(p.started_on) FROM pairing_pairing p WHERE p.household_id = h.id
-               AND p.ended_on IS NULL) AS since,
-            coalesce((SELECT min(vp.interval_days) FROM visits_visitpolicy vp
-               JOIN households_tag t ON t.id = vp.tag_id
-               JOIN households_household_tags ht ON ht.tag_id = t.id
-               WHERE ht.household_id = h.id AND vp.township_code = h.township_code),
-              (SELECT vp.interval_days FROM visits_visitpolicy vp
-               WHERE vp.tag_id IS NULL AND vp.township_code = h.township_code)) AS days
-          FROM households_household h
-          WHERE h.area_code >= %(lo)s
-            AND h.area_code < %(hi)s AND EXISTS (SELECT 1 FROM pairing_pairing p
-            WHERE p.household_id = h.id AND p.ended_on IS NULL))
-        SELECT count(*),
-          count(*) FILTER (WHERE coalesce(last + days, since) < %(today)s),
-          count(*) FILTER (WHERE coalesce(last + days, since) >= %(today)s
-                           AND coalesce(last + days, since) < %(week)s),
+    # Households from their summaries (visits.HouseholdSummary, kept by the database with
+    # the record): the same rows the page counts, read from the same index.
+    "households": """
+        SELECT count(*), count(*) FILTER (WHERE in_service_grid),
+          count(*) FILTER (WHERE is_key), count(*) FILTER (WHERE is_key AND paired_since IS NULL),
+          count(*) FILTER (WHERE paired_since IS NOT NULL),
+          count(*) FILTER (WHERE due_on < %(today)s),
+          count(*) FILTER (WHERE due_on >= %(today)s AND due_on < %(week)s),
           (SELECT count(*) FROM visits_visit WHERE area_code >= %(lo)s AND area_code < %(hi)s
              AND visited_on > %(today)s::date - 30 AND visited_on <= %(today)s)
-        FROM due""",
+        FROM visits_householdsummary WHERE area_code >= %(lo)s AND area_code < %(hi)s""",
     "requests": """
         SELECT
           (SELECT count(*) FROM appeals_appeal WHERE area_code >= %(lo)s AND area_code < %(hi)s
@@ -303,16 +279,16 @@ HAND_SQL = {
         FROM flags_flag WHERE area_code >= %(lo)s
           AND area_code < %(hi)s AND status IN ('raised', 'accepted')""",
     "charts": """
-        SELECT (SELECT count(*) FROM households_household WHERE area_code >= %(lo)s
+        SELECT (SELECT count(*) FROM visits_householdsummary WHERE area_code >= %(lo)s
           AND area_code < %(hi)s),
           (SELECT count(*) FROM (SELECT o.id, count(m.id) FROM party_organisation o
              LEFT JOIN party_member m ON m.organisation_id = o.id
              WHERE o.area_code >= %(lo)s AND o.area_code < %(hi)s GROUP BY o.id) s),
           (SELECT count(*) FROM (SELECT substr(area_code, 1, 12), count(*)
-             FROM households_household WHERE area_code >= %(lo)s
+             FROM visits_householdsummary WHERE area_code >= %(lo)s
                AND area_code < %(hi)s GROUP BY 1) s),
           (SELECT count(*) FROM (SELECT ht.tag_id, count(*) FROM households_household_tags ht
-             JOIN households_household h ON h.id = ht.household_id
+             JOIN visits_householdsummary h ON h.household_id = ht.household_id
              WHERE h.area_code >= %(lo)s AND h.area_code < %(hi)s GROUP BY 1) s)""",
 }
 
@@ -343,12 +319,12 @@ def hand_figures(prefix: str) -> dict:
     return {
         "members": out["members"][0],
         "members_mobile": out["members"][2],
-        "households": out["coverage"][0],
-        "households_in_grid": out["coverage"][1],
-        "key_households": out["key"][0],
-        "key_unpaired": out["key"][1],
-        "visits_paired": out["visits"][0],
-        "visits_overdue": out["visits"][1],
+        "households": out["households"][0],
+        "households_in_grid": out["households"][1],
+        "key_households": out["households"][2],
+        "key_unpaired": out["households"][3],
+        "visits_paired": out["households"][4],
+        "visits_overdue": out["households"][5],
         "flags_raised": out["flags"][0],
         "plans_open": out["flags"][2],
     }
