@@ -17,6 +17,11 @@ counts the same querysets with conditional aggregation in the database. The defi
 
 Figures are attributed to the area of the request and to the grid and member it was first
 routed to (the ``created`` row), not to whoever held it after an escalation.
+
+The per-row tests of responded, escalated and rated are not computed here: the database keeps
+them on the rows they test (``accepted_in_time`` and ``escalated`` on ``created`` rows,
+``standing`` on ``rated`` rows; ``appeals/summary.py``), in the statement that writes the
+timeline, so the counts read a column instead of probing each request's other rows.
 """
 
 import datetime
@@ -55,7 +60,7 @@ MEMBER_FIGURE_VIEWERS = {
 # Figure name → (base set, extra filter on its annotations).
 FIGURES = {
     "routed": ("routed", None),
-    "responded": ("routed", Q(on_time=True)),
+    "responded": ("routed", Q(accepted_in_time=True)),
     "escalated": ("routed", Q(escalated=True)),
     "ratings": ("ratings", None),
     "ratings_solved": ("ratings", Q(rating__in=SOLVED)),
@@ -98,14 +103,6 @@ def routed_rows(period: Period, prefixes: list[str]) -> QuerySet:
     return _in_period(EventKind.CREATED, period, prefixes).annotate(
         origin_grid=F("grid_id"),
         origin_member=F("assignee_member_id"),
-        on_time=Exists(
-            AppealEvent.objects.filter(
-                appeal=OuterRef("appeal"), kind=EventKind.ACCEPTED, at__lte=OuterRef("due_at")
-            )
-        ),
-        escalated=Exists(
-            AppealEvent.objects.filter(appeal=OuterRef("appeal"), kind=EventKind.ESCALATED)
-        ),
     )
 
 
@@ -113,7 +110,6 @@ def rating_rows(period: Period, prefixes: list[str]) -> QuerySet:
     return _in_period(EventKind.RATED, period, prefixes).annotate(
         origin_grid=_created_of("grid_id"),
         origin_member=_created_of("assignee_member_id"),
-        standing=~_later((EventKind.RATED,)),
     )
 
 
@@ -245,7 +241,7 @@ def rates_by(
     def counted(qs: QuerySet, **aggregates) -> list[tuple]:
         if group is None:
             # The slice is a fence: PostgreSQL does not flatten a subquery with a LIMIT, so
-            # each row's EXISTS annotations are computed once, not once per count using them.
+            # each row's subquery annotations are computed once, not once per count using them.
             return [(None, qs.order_by()[:UNBOUNDED].aggregate(**aggregates))]
         rows = qs.annotate(g=group).values("g").annotate(**aggregates).order_by()
         return [(row.pop("g"), row) for row in rows]
@@ -254,7 +250,7 @@ def rates_by(
     for key, row in counted(
         routed,
         n=Count("id"),
-        responded=Count("id", filter=Q(on_time=True)),
+        responded=Count("id", filter=Q(accepted_in_time=True)),
         escalated_n=Count("id", filter=Q(escalated=True)),
     ):
         if row["n"]:
@@ -302,7 +298,9 @@ def rate_tallies(period: Period, where: Slice) -> dict[str, Tally]:
     ratings = _narrow(rating_rows(period, where.prefixes), where)
     return {
         "routed": Tally(
-            routed, {"responded": Q(on_time=True), "escalated": Q(escalated=True)}, fence=True
+            routed,
+            {"responded": Q(accepted_in_time=True), "escalated": Q(escalated=True)},
+            fence=True,
         ),
         "ratings": Tally(
             ratings,

@@ -270,6 +270,16 @@ class AppealEvent(models.Model):
     automatic = models.BooleanField(_("automatic"), default=False)
     area_code = models.CharField(max_length=18, db_index=True, editable=False)
     township_code = models.CharField(max_length=9, editable=False)
+    # The rates' per-row tests, stored: kept by database triggers from the request's other rows
+    # (``appeals/summary.py``), never written by the app. ``db_default`` lets plain SQL insert
+    # rows without naming them; the trigger fills them in the same statement.
+    # On ``created`` rows: the request has an ``accepted`` row at or before this row's due_at.
+    accepted_in_time = models.BooleanField(default=False, db_default=False, editable=False)
+    # On ``created`` rows: the request has an ``escalated`` row.
+    escalated = models.BooleanField(default=False, db_default=False, editable=False)
+    # On ``rated`` rows: no later ``rated`` row of the request (by at, then id): the rating
+    # that stands.
+    standing = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["at", "id"]

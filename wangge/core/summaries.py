@@ -22,6 +22,7 @@ The refresh never writes a column a source watches, so a summary kept in its own
 (a request's timeline) does not fire itself.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,8 @@ from django.db import connections, transaction
 
 # The rows a trigger was fired for, as a table the key query can read.
 ROWS = "{rows}"
+# PostgreSQL's longest name; a longer one is cut there.
+NAME_LENGTH = 63
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,13 @@ def _row_keys(source: Source, prefixes: tuple[str, ...]) -> str:
 
 
 def _trigger(summary: Summary, source: Source, what: str) -> str:
-    return f"summary_{summary.name}_{source.table}_{what}"[:63]
+    name = f"summary_{summary.name}_{source.table}_{what}"
+    if len(name) <= NAME_LENGTH:
+        return name
+    # Shortened in the middle, not at the end: the ending tells the triggers and the function
+    # of one source apart (cut at the end, they would all get the same name).
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: NAME_LENGTH - len(what) - 10]}_{digest}_{what}"
 
 
 def sqlite_up(summary: Summary) -> list[str]:
