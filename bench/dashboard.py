@@ -257,20 +257,21 @@ HAND_SQL = {
           (SELECT count(*) FROM visits_visit WHERE area_code >= %(lo)s AND area_code < %(hi)s
              AND visited_on > %(today)s::date - 30 AND visited_on <= %(today)s)
         FROM visits_householdsummary WHERE area_code >= %(lo)s AND area_code < %(hi)s""",
+    # The rates from the timeline's stored columns (kept by the database with each event).
     "requests": """
         SELECT
           (SELECT count(*) FROM appeals_appeal WHERE area_code >= %(lo)s AND area_code < %(hi)s
              AND state = 'submitted'),
-          (SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM appeals_appealevent e2
-             WHERE e2.appeal_id = e.appeal_id AND e2.kind = 'accepted' AND e2.at <= e.due_at))
-             * 1.0 / nullif(count(*), 0)
+          (SELECT count(*) FILTER (WHERE accepted_in_time) * 1.0 / nullif(count(*), 0)
            FROM appeals_appealevent e WHERE e.kind = 'created' AND e.area_code >= %(lo)s
              AND e.area_code < %(hi)s
              AND e.at >= %(year)s AND e.at < %(next_year)s),
-          (SELECT count(*) FILTER (WHERE rating IN ('satisfied', 'basically')) * 1.0
-             / nullif(count(*), 0) FROM appeals_appealevent WHERE kind = 'rated'
-             AND area_code >= %(lo)s
-               AND area_code < %(hi)s AND at >= %(year)s AND at < %(next_year)s)""",
+          count(*) FILTER (WHERE standing AND rating IN ('satisfied', 'basically')) * 1.0
+            / nullif(count(*) FILTER (WHERE standing), 0),
+          count(*) FILTER (WHERE rating IN ('satisfied', 'basically')) * 1.0
+            / nullif(count(*), 0)
+        FROM appeals_appealevent WHERE kind = 'rated' AND area_code >= %(lo)s
+          AND area_code < %(hi)s AND at >= %(year)s AND at < %(next_year)s""",
     "flags": """
         SELECT count(*) FILTER (WHERE status = 'raised'), count(*) FILTER (
             WHERE status = 'accepted'),
@@ -327,12 +328,24 @@ def hand_figures(prefix: str) -> dict:
         "visits_overdue": out["households"][5],
         "flags_raised": out["flags"][0],
         "plans_open": out["flags"][2],
+        "requests_submitted": out["requests"][0],
+        **{
+            name: None if rate is None else round(100 * float(rate), 1)
+            for name, rate in zip(RATE_FIGURES, out["requests"][1:], strict=True)
+        },
     }
+
+
+RATE_FIGURES = ("response_rate", "resolution_rate", "satisfaction_rate")
 
 
 def page_figures(html: str) -> dict:
     found = dict(re.findall(r'data-figure="([a-z0-9_]+)">([^<]*)<', html))
-    return {k: int(v) for k, v in found.items() if v.isdigit()}
+    figures = {k: int(v) for k, v in found.items() if v.isdigit()}
+    for name in RATE_FIGURES:
+        value = found.get(name, "").strip()
+        figures[name] = float(value) if re.fullmatch(r"[0-9.]+", value) else None
+    return figures
 
 
 def main() -> None:
