@@ -19,6 +19,7 @@ LARGE = [
     "grids.GridMember",
     "pairing.Pairing",
     "visits.Visit",
+    "visits.HouseholdSummary",
     "appeals.Appeal",
     "appeals.AppealEvent",
     "flags.AgencyRecord",

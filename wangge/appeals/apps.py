@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AppealsConfig(AppConfig):
     name = "wangge.appeals"
     label = "appeals"
+
+    def ready(self):
+        # The database keeps the summary; ``core.summaries.ensure`` repairs it after a migrate.
+        from wangge.appeals.summary import RATES
+        from wangge.core.summaries import register
+
+        register(RATES, "SELECT id FROM appeals_appeal")

@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(session_renewed_at_login, dispatch_uid="wangge-session-renewed")
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="wangge-cache-table")
+        post_migrate.connect(ensure_summaries, sender=self, dispatch_uid="wangge-summaries")
 
 
 def create_cache_table(using="default", **kwargs) -> None:
@@ -21,3 +22,14 @@ def create_cache_table(using="default", **kwargs) -> None:
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
+
+
+def ensure_summaries(using="default", **kwargs) -> None:
+    """The summaries' triggers as the code defines them, after every migrate: a migration that
+    rebuilt a table on SQLite (dropping its triggers) or a changed definition is repaired, and
+    the summary refreshed whole (``core.summaries.ensure``)."""
+    from django.db import connections
+
+    from wangge.core.summaries import ensure
+
+    ensure(connections[using])

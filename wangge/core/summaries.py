@@ -20,6 +20,10 @@ matter when it is updated). ``install`` creates the triggers for the connection'
 
 The refresh never writes a column a source watches, so a summary kept in its own source table
 (a request's timeline) does not fire itself.
+
+An app ``register``s its summaries; after every migrate ``ensure`` (core's ``post_migrate``)
+checks their triggers against the code and puts back any a migration dropped (SQLite drops a
+table's triggers when a migration rebuilds it) or that changed, then refreshes the summary.
 """
 
 import hashlib
@@ -141,7 +145,16 @@ def postgres_up(summary: Summary) -> list[str]:
                 f'CREATE TRIGGER "{_trigger(summary, source, "upd")}" AFTER UPDATE OF {columns} '
                 f'ON "{source.table}" FOR EACH ROW EXECUTE FUNCTION "{function}"()'
             )
+    # Each function carries a fingerprint of the whole definition (``current``).
+    for source in summary.sources:
+        function = _trigger(summary, source, "fn")
+        out.append(f"COMMENT ON FUNCTION \"{function}\"() IS '{_mark(out)}'")
     return out
+
+
+def _mark(statements: list[str]) -> str:
+    created = [sql for sql in statements if not sql.startswith("COMMENT")]
+    return hashlib.sha256("\n".join(created).encode()).hexdigest()[:16]
 
 
 def postgres_down(summary: Summary) -> list[str]:
@@ -171,8 +184,61 @@ def install(connection, summary: Summary) -> None:
     _execute(connection, _UP[connection.vendor](summary))
 
 
+def uninstall_statements(connection, summary: Summary, table: str | None = None) -> list[str]:
+    """The statements that drop the summary's triggers (only those on ``table``, if given)."""
+    if table is not None:
+        summary = Summary(
+            summary.name, summary.refresh, [s for s in summary.sources if s.table == table]
+        )
+    return _DOWN[connection.vendor](summary)
+
+
 def uninstall(connection, summary: Summary) -> None:
     _execute(connection, _DOWN[connection.vendor](summary))
+
+
+def current(connection, summary: Summary) -> bool:
+    """Whether the database has the summary's triggers as the code defines them today: all
+    there (on SQLite a migration that rebuilds a table drops its triggers) and unchanged."""
+    expected = _UP[connection.vendor](summary)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            mine = f"summary_{summary.name}_"
+            found = [sql for name, sql in cursor.fetchall() if name.startswith(mine)]
+            return sorted(found) == sorted(expected)
+        triggers = [sql for sql in expected if sql.startswith("CREATE TRIGGER")]
+        functions = [_trigger(summary, source, "fn") for source in summary.sources]
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE p.proname = ANY(%s) AND obj_description(p.oid, 'pg_proc') = %s",
+            [functions, _mark(expected)],
+        )
+        return cursor.fetchone()[0] == len(triggers)
+
+
+# Every summary with the SQL that selects all its keys (``register``).
+REGISTERED: dict[str, tuple[Summary, str]] = {}
+
+
+def register(summary: Summary, every_key: str) -> None:
+    """Make ``ensure`` look after ``summary`` (an app's ``ready``)."""
+    REGISTERED[summary.name] = (summary, every_key)
+
+
+def ensure(connection) -> list[str]:
+    """After a migrate: each registered summary whose triggers are missing or out of date gets
+    them again and is refreshed whole (a write made while they were missing would otherwise be
+    lost). Returns the names of those repaired; nothing happens when all are current."""
+    repaired = []
+    for name, (summary, every_key) in REGISTERED.items():
+        if connection.vendor not in _UP or current(connection, summary):
+            continue
+        with transaction.atomic(using=connection.alias):
+            install(connection, summary)
+            refresh(connection, summary, every_key)
+        repaired.append(name)
+    return repaired
 
 
 def refresh(connection, summary: Summary, keys: str) -> None:

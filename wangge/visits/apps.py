@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class VisitsConfig(AppConfig):
     name = "wangge.visits"
     label = "visits"
+
+    def ready(self):
+        # The database keeps the summary; ``core.summaries.ensure`` repairs it after a migrate.
+        from wangge.core.summaries import register
+        from wangge.visits.summary import HOUSEHOLDS
+
+        register(HOUSEHOLDS, "SELECT id FROM households_household")

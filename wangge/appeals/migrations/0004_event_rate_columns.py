@@ -1,10 +1,9 @@
 """The request rates' per-row tests become columns of the timeline (``appeals/summary.py``),
 kept by database triggers; existing rows are filled in once here.
 
-The migration installs the summary as the code defines it: a change to its statements needs a
-migration of its own that installs it again. On SQLite a later migration that rebuilds the
-``appeals_appealevent`` table (most field changes do) drops its triggers, so it must install
-them again too (``test_rate_columns`` checks they are there).
+After every migrate ``core.summaries.ensure`` puts the triggers back as the code defines them
+(and refreshes the columns) if a later migration dropped them (on SQLite, any that rebuilds
+``appeals_appealevent``) or the definition changed.
 """
 
 from django.db import migrations, models

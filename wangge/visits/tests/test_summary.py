@@ -10,6 +10,7 @@ import datetime
 from django.db import connection
 
 from wangge import testing
+from wangge.core import summaries
 from wangge.core.summaries import stale
 from wangge.grids.models import GridHousehold, GridLayer
 from wangge.grids.services import grid_create, grid_layers_seed
@@ -134,3 +135,20 @@ def test_a_wiped_summary_is_rebuilt_by_the_refresh(world):
     assert stale(HOUSEHOLDS, HouseholdSummary, EVERY) == sorted(
         [world["hardship"].pk, world["plain"].pk, world["unpaired"].pk]
     )
+
+
+def test_a_dropped_trigger_is_put_back_and_the_summary_refreshed_after_a_migrate(world):
+    """On SQLite a migration that rebuilds a table drops its triggers; the next migrate's
+    ``ensure`` puts them back and refreshes what was written meanwhile."""
+    assert all(summaries.current(connection, s) for s, _keys in summaries.REGISTERED.values())
+    for sql in summaries.uninstall_statements(connection, HOUSEHOLDS, "visits_visit"):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert not summaries.current(connection, HOUSEHOLDS)
+    visit_log(actor=world["user"], household=world["plain"], visited_on=datetime.date(2026, 2, 10))
+    assert _row(world["plain"])["last_visited_on"] is None  # missed while the trigger was gone
+    assert summaries.ensure(connection) == [HOUSEHOLDS.name]
+    assert _row(world["plain"])["last_visited_on"] == datetime.date(2026, 2, 10)
+    assert summaries.current(connection, HOUSEHOLDS)
+    assert summaries.ensure(connection) == []
+    _exact()
