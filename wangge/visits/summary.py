@@ -19,12 +19,50 @@ _ROW = f"{TABLE}.household_id"
 
 def _next_visit(vendor: str) -> str:
     if vendor == "sqlite":  # dates are ISO text
-        return "date(last_visited_on, '+' || interval_days || ' days')"
-    return "(last_visited_on + interval_days)"
+        return "date(f.last_visited_on, '+' || f.interval_days || ' days')"
+    return "(f.last_visited_on + f.interval_days)"
+
+
+COLUMNS = (
+    "area_code",
+    "township_code",
+    "is_key",
+    "in_service_grid",
+    "paired_since",
+    "last_visited_on",
+    "interval_days",
+)
 
 
 def _refresh(vendor: str) -> list[str]:
-    household = f"(SELECT h.{{}} FROM households_household h WHERE h.id = {_ROW})"
+    # Each household's facts from the record (``f``), then its row set in one UPDATE (one new
+    # row version per write, not one per column group).
+    facts = (
+        "SELECT h.area_code, h.township_code, "
+        "EXISTS (SELECT 1 FROM households_household_tags ht "
+        "JOIN households_tag t ON t.id = ht.tag_id "
+        "WHERE ht.household_id = h.id AND t.is_key) AS is_key, "
+        "EXISTS (SELECT 1 FROM grids_gridhousehold gh "
+        "JOIN grids_gridlayer l ON l.id = gh.layer_id "
+        f"WHERE gh.household_id = h.id AND l.slug = '{SERVICE_LAYER}') AS in_service_grid, "
+        "(SELECT MIN(p.started_on) FROM pairing_pairing p "
+        "WHERE p.household_id = h.id AND p.ended_on IS NULL) AS paired_since, "
+        "(SELECT MAX(v.visited_on) FROM visits_visit v "
+        "WHERE v.household_id = h.id) AS last_visited_on, "
+        "COALESCE("
+        "(SELECT MIN(vp.interval_days) FROM visits_visitpolicy vp "
+        "JOIN households_household_tags ht ON ht.tag_id = vp.tag_id "
+        "WHERE ht.household_id = h.id AND vp.township_code = h.township_code), "
+        "(SELECT vp.interval_days FROM visits_visitpolicy vp "
+        "WHERE vp.township_code = h.township_code AND vp.tag_id IS NULL "
+        "ORDER BY vp.interval_days, vp.id LIMIT 1), "
+        f"{FALLBACK_INTERVAL_DAYS}) AS interval_days "
+        f"FROM households_household h WHERE h.id = {_ROW}"
+    )
+    due = (
+        "CASE WHEN f.paired_since IS NULL THEN NULL "
+        f"WHEN f.last_visited_on IS NULL THEN f.paired_since ELSE {_next_visit(vendor)} END"
+    )
     return [
         # Gone with its household.
         f"DELETE FROM {TABLE} WHERE household_id IN ({{keys}}) AND NOT EXISTS "
@@ -35,32 +73,8 @@ def _refresh(vendor: str) -> list[str]:
         f"SELECT h.id, h.area_code, h.township_code, FALSE, FALSE, {FALLBACK_INTERVAL_DAYS} "
         "FROM households_household h WHERE h.id IN ({keys}) AND NOT EXISTS "
         f"(SELECT 1 FROM {TABLE} s WHERE s.household_id = h.id)",
-        f"UPDATE {TABLE} SET "
-        f"area_code = {household.format('area_code')}, "
-        f"township_code = {household.format('township_code')}, "
-        "is_key = EXISTS (SELECT 1 FROM households_household_tags ht "
-        "JOIN households_tag t ON t.id = ht.tag_id "
-        f"WHERE ht.household_id = {_ROW} AND t.is_key), "
-        "in_service_grid = EXISTS (SELECT 1 FROM grids_gridhousehold gh "
-        "JOIN grids_gridlayer l ON l.id = gh.layer_id "
-        f"WHERE gh.household_id = {_ROW} AND l.slug = '{SERVICE_LAYER}'), "
-        "paired_since = (SELECT MIN(p.started_on) FROM pairing_pairing p "
-        f"WHERE p.household_id = {_ROW} AND p.ended_on IS NULL), "
-        "last_visited_on = (SELECT MAX(v.visited_on) FROM visits_visit v "
-        f"WHERE v.household_id = {_ROW}), "
-        "interval_days = COALESCE("
-        "(SELECT MIN(vp.interval_days) FROM visits_visitpolicy vp "
-        "JOIN households_household_tags ht ON ht.tag_id = vp.tag_id "
-        "JOIN households_household h ON h.id = ht.household_id "
-        f"WHERE ht.household_id = {_ROW} AND vp.township_code = h.township_code), "
-        "(SELECT vp.interval_days FROM visits_visitpolicy vp "
-        "JOIN households_household h ON h.township_code = vp.township_code "
-        f"WHERE h.id = {_ROW} AND vp.tag_id IS NULL ORDER BY vp.interval_days, vp.id LIMIT 1), "
-        f"{FALLBACK_INTERVAL_DAYS}) "
-        "WHERE household_id IN ({keys})",
-        # From the columns just set.
-        f"UPDATE {TABLE} SET due_on = CASE WHEN paired_since IS NULL THEN NULL "
-        f"WHEN last_visited_on IS NULL THEN paired_since ELSE {_next_visit(vendor)} END "
+        f"UPDATE {TABLE} SET ({', '.join(COLUMNS)}, due_on) = "
+        f"(SELECT {', '.join(f'f.{c}' for c in COLUMNS)}, {due} FROM ({facts}) f) "
         "WHERE household_id IN ({keys})",
     ]
 
