@@ -23,6 +23,7 @@ checks that both give the same numbers, and prints p50/p95 and the ratios (targe
 import argparse
 import csv
 import datetime
+import json
 import re
 import sys
 
@@ -235,6 +236,8 @@ def build(scale: float) -> None:
 
 # --- the hand-written SQL for the same figures ------------------------------------------
 
+# The age bands of the page's chart, as parameter names of the hand-written SQL.
+BANDS = {"lt40": "lt40", "b40": "40-59", "b60": "60-69", "b70": "70-79", "b80": "80plus"}
 HAND_SQL = {
     "members": """
         SELECT count(*),
@@ -244,7 +247,12 @@ HAND_SQL = {
                    ON g.id = gm.grid_id JOIN grids_gridlayer l ON l.id = g.layer_id
                    WHERE gm.member_id = m.id AND l.slug = 'service')
                  OR EXISTS (SELECT 1 FROM grids_grid g JOIN grids_gridlayer l ON l.id = g.layer_id
-                   WHERE g.responsible_id = m.id AND l.slug = 'service'))
+                   WHERE g.responsible_id = m.id AND l.slug = 'service')),
+               count(*) FILTER (WHERE birth_date BETWEEN %(lt40_from)s AND %(lt40_to)s),
+               count(*) FILTER (WHERE birth_date BETWEEN %(b40_from)s AND %(b40_to)s),
+               count(*) FILTER (WHERE birth_date BETWEEN %(b60_from)s AND %(b60_to)s),
+               count(*) FILTER (WHERE birth_date BETWEEN %(b70_from)s AND %(b70_to)s),
+               count(*) FILTER (WHERE birth_date BETWEEN %(b80_from)s AND %(b80_to)s)
         FROM party_member m WHERE m.area_code >= %(lo)s AND m.area_code < %(hi)s""",
     # Households from their summaries (visits.HouseholdSummary, kept by the database with
     # the record): the same rows the page counts, read from the same index.
@@ -255,13 +263,20 @@ HAND_SQL = {
           count(*) FILTER (WHERE due_on < %(today)s),
           count(*) FILTER (WHERE due_on >= %(today)s AND due_on < %(week)s),
           (SELECT count(*) FROM visits_visit WHERE area_code >= %(lo)s AND area_code < %(hi)s
-             AND visited_on > %(today)s::date - 30 AND visited_on <= %(today)s)
+             AND visited_on > %(today)s::date - 30 AND visited_on <= %(today)s),
+          (SELECT count(*) FROM grids_grid g JOIN grids_gridlayer l ON l.id = g.layer_id
+             WHERE l.slug = 'service' AND g.responsible_id IS NULL
+               AND g.area_code >= %(lo)s AND g.area_code < %(hi)s)
         FROM visits_householdsummary WHERE area_code >= %(lo)s AND area_code < %(hi)s""",
     # The rates from the timeline's stored columns (kept by the database with each event).
     "requests": """
         SELECT
-          (SELECT count(*) FROM appeals_appeal WHERE area_code >= %(lo)s AND area_code < %(hi)s
-             AND state = 'submitted'),
+          (SELECT json_build_array(count(*) FILTER (WHERE state = 'submitted'),
+             count(*) FILTER (WHERE state IN ('accepted', 'in_progress')),
+             count(*) FILTER (WHERE state = 'resolved'),
+             count(*) FILTER (WHERE state IN ('rated', 'closed')),
+             count(*) FILTER (WHERE created_at >= %(year)s))
+           FROM appeals_appeal WHERE area_code >= %(lo)s AND area_code < %(hi)s),
           (SELECT count(*) FILTER (WHERE accepted_in_time) * 1.0 / nullif(count(*), 0)
            FROM appeals_appealevent e WHERE e.kind = 'created' AND e.area_code >= %(lo)s
              AND e.area_code < %(hi)s
@@ -276,7 +291,14 @@ HAND_SQL = {
         SELECT count(*) FILTER (WHERE status = 'raised'), count(*) FILTER (
             WHERE status = 'accepted'),
           (SELECT count(*) FROM assistance_plan WHERE area_code >= %(lo)s AND area_code < %(hi)s
-             AND status = 'open')
+             AND status = 'open'),
+          (SELECT count(*) FROM campaigns_campaign WHERE (area_code >= %(lo)s
+             AND area_code < %(hi)s OR area_code = left(%(lo)s, 9))
+             AND starts_on <= %(today)s AND ends_on >= %(today)s),
+          (SELECT count(*) FROM campaigns_opinion WHERE area_code >= %(lo)s
+             AND area_code < %(hi)s),
+          (SELECT count(*) FROM campaigns_accountability WHERE area_code >= %(lo)s
+             AND area_code < %(hi)s AND status <> 'decided')
         FROM flags_flag WHERE area_code >= %(lo)s
           AND area_code < %(hi)s AND status IN ('raised', 'accepted')""",
     "charts": """
@@ -307,6 +329,11 @@ def hand_figures(prefix: str) -> dict:
         "lo": prefix,
         "hi": str(int(prefix) + 1),
         "born_60": born_60,
+        **{
+            f"{key}_{end}": day
+            for key, band in BANDS.items()
+            for end, day in zip(("from", "to"), birth_range(*AGE_BANDS[band], TODAY), strict=True)
+        },
         "today": TODAY,
         "week": TODAY + datetime.timedelta(days=7),
         "year": year_period(TODAY.year).start_at,
@@ -326,9 +353,19 @@ def hand_figures(prefix: str) -> dict:
         "key_unpaired": out["households"][3],
         "visits_paired": out["households"][4],
         "visits_overdue": out["households"][5],
+        "members_over_60": out["members"][1],
+        "members_in_grid": out["members"][3],
+        "age_bands": tuple(out["members"][4:9]),
+        "visits_due_soon": out["households"][6],
+        "visits_last_30_days": out["households"][7],
+        "grids_unled": out["households"][8],
         "flags_raised": out["flags"][0],
+        "flags_accepted": out["flags"][1],
         "plans_open": out["flags"][2],
-        "requests_submitted": out["requests"][0],
+        "campaigns_running": out["flags"][3],
+        "opinions": out["flags"][4],
+        "accountability_open": out["flags"][5],
+        **dict(zip(REQUEST_STATES, out["requests"][0], strict=False)),
         **{
             name: None if rate is None else round(100 * float(rate), 1)
             for name, rate in zip(RATE_FIGURES, out["requests"][1:], strict=True)
@@ -337,6 +374,7 @@ def hand_figures(prefix: str) -> dict:
 
 
 RATE_FIGURES = ("response_rate", "resolution_rate", "satisfaction_rate")
+REQUEST_STATES = ("requests_submitted", "requests_in_hand", "requests_resolved", "requests_done")
 
 
 def page_figures(html: str) -> dict:
@@ -345,6 +383,8 @@ def page_figures(html: str) -> dict:
     for name in RATE_FIGURES:
         value = found.get(name, "").strip()
         figures[name] = float(value) if re.fullmatch(r"[0-9.]+", value) else None
+    charts = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html)
+    figures["age_bands"] = tuple(json.loads(charts.group(1))["members_by_age"]["values"])
     return figures
 
 
@@ -361,7 +401,6 @@ def main() -> None:
     django_on(url)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.utils import timezone
 
     global TODAY
@@ -373,7 +412,12 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         print(f"build: {built.seconds:.1f} s")
-    setup_test_environment()
+    # The test client without Django's test environment: that one instruments every template
+    # render (a signal and a copy of each context for the client), work a served page does not
+    # do. Only the client's host name has to be allowed.
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     from wangge.accounts.models import User
 
     if True:
