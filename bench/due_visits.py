@@ -189,8 +189,9 @@ def orm_rollup(user) -> list[tuple]:
     return [("", rollup["total"].paired, rollup["total"].overdue), *rows]
 
 
-# What one would write by hand: the due fields per paired household, then one grouped count.
-SQL = """
+# What one would write by hand from the record: the due fields per paired household, then one
+# grouped count (the roll-up's own work before the household summaries).
+RECORD_SQL = """
 WITH due AS (
   SELECT h.area_code,
     (SELECT v.visited_on FROM visits_visit v WHERE v.household_id = h.id
@@ -214,13 +215,23 @@ SELECT substr(area_code, 1, 12) AS village, count(*) AS paired,
 FROM due GROUP BY ROLLUP (1) ORDER BY 1 NULLS FIRST
 """
 
+# The best by hand now: the households' summaries (``visits.HouseholdSummary``), which the
+# database keeps with the record and the roll-up reads.
+SUMMARY_SQL = """
+SELECT substr(area_code, 1, 12) AS village, count(*) AS paired,
+  count(*) FILTER (WHERE due_on < %(today)s) AS overdue
+FROM visits_householdsummary
+WHERE area_code >= %(lo)s AND area_code < %(hi)s AND paired_since IS NOT NULL
+GROUP BY ROLLUP (1) ORDER BY 1 NULLS FIRST
+"""
 
-def sql_rollup() -> list[tuple]:
+
+def sql_rollup(sql: str = SUMMARY_SQL) -> list[tuple]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT role, area_id FROM accounts_roleassignment LIMIT 1")
-        cursor.execute(SQL, {"lo": TOWNSHIP, "hi": str(int(TOWNSHIP) + 1), "today": TODAY})
+        cursor.execute(sql, {"lo": TOWNSHIP, "hi": str(int(TOWNSHIP) + 1), "today": TODAY})
         return [(village or "", paired, overdue) for village, paired, overdue in cursor.fetchall()]
 
 
@@ -241,24 +252,29 @@ def main() -> int:
         print(f"built {HOUSEHOLDS:,} households in {built.seconds:.1f} s")
     user = User.objects.get(username="bench-admin")
     orm_rows, sql_rows = orm_rollup(user), sql_rollup()
-    assert orm_rows == sql_rows, (orm_rows[:3], sql_rows[:3])
+    assert orm_rows == sql_rows == sql_rollup(RECORD_SQL), (orm_rows[:3], sql_rows[:3])
     print(
         f"township {TOWNSHIP}: {orm_rows[0][1]:,} paired households, {orm_rows[0][2]:,} overdue,"
         f" {len(orm_rows) - 1} villages"
     )
-    orm, raw = [], []
-    for _ in range(ROUNDS):  # interleaved so machine noise hits both alike
+    orm, raw, record = [], [], []
+    for _ in range(ROUNDS):  # interleaved so machine noise hits all alike
         with Timer() as t:
             orm_rollup(user)
         orm.append(t.seconds * 1000)
         with Timer() as t:
             sql_rollup()
         raw.append(t.seconds * 1000)
+        with Timer() as t:
+            sql_rollup(RECORD_SQL)
+        record.append(t.seconds * 1000)
     ratio = percentile(orm, 0.5) / percentile(raw, 0.5)
     print(
         f"overdue roll-up  ORM p50 {percentile(orm, 0.5):7.1f} ms"
         f"  p95 {percentile(orm, 0.95):7.1f} ms"
-        f" | SQL p50 {percentile(raw, 0.5):7.1f} ms  p95 {percentile(raw, 0.95):7.1f} ms"
+        f" | SQL on the summaries p50 {percentile(raw, 0.5):7.1f} ms"
+        f"  p95 {percentile(raw, 0.95):7.1f} ms"
+        f" | SQL from the record p50 {percentile(record, 0.5):7.1f} ms"
         f" | ratio {ratio:4.2f} (target ≤ 1.5)"
     )
     return 0 if ratio <= 1.5 else 1
