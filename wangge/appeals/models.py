@@ -292,8 +292,20 @@ class AppealEvent(models.Model):
             models.Index(
                 fields=["appeal", "kind", "at", "id"], name="requestevent_request_kind_idx"
             ),
-            # One kind's events under an area in a period (the rates' row sets).
-            models.Index(fields=["kind", "area_code", "at"], name="requestevent_kind_area_idx"),
+            # One kind's events under an area in a period (the rates' row sets), with the
+            # stored answers the rates count, so they are counted from the index alone.
+            models.Index(
+                fields=[
+                    "kind",
+                    "area_code",
+                    "at",
+                    "accepted_in_time",
+                    "escalated",
+                    "standing",
+                    "rating",
+                ],
+                name="requestevent_kind_area_rates",
+            ),
             models.Index(
                 fields=["township_code", "kind", "at"], name="requestevent_township_kind_idx"
             ),
