@@ -40,6 +40,8 @@ def _statements(vendor: str) -> list[str]:
 RATES = Summary(
     name="appeal_rates",
     refresh=_statements,
+    # Two events of one request written at once: the second refresh waits for the first.
+    lock="appeals_appeal WHERE id IN ({keys}) ORDER BY id",
     sources=[
         # The refresh writes only the three stored columns, none of them watched here, so it
         # does not fire itself.

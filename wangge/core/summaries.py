@@ -53,14 +53,27 @@ class Source:
 
 @dataclass(frozen=True)
 class Summary:
-    """``name`` names the triggers; ``refresh(vendor)`` gives the statements, with ``{keys}``."""
+    """``name`` names the triggers; ``refresh(vendor)`` gives the statements, with ``{keys}``.
+
+    ``lock`` names rows to lock before the refresh on PostgreSQL (``"table WHERE … IN ({keys})
+    ORDER BY …"``, one row per key, in a fixed order so two writers never wait on each other
+    in a circle). Without it two transactions writing records of the same key at once could
+    each refresh from a snapshot without the other's record, and the later commit would leave
+    the summary without the earlier one's. With it the second waits for the first to commit,
+    and its refresh — a new statement, hence a new snapshot — sees both. SQLite runs one
+    writer at a time."""
 
     name: str
     refresh: Callable[[str], list[str]]
     sources: list[Source] = field(default_factory=list)
+    lock: str = ""
 
-    def statements(self, vendor: str, keys: str) -> list[str]:
-        return [sql.replace("{keys}", keys) for sql in self.refresh(vendor)]
+    def statements(self, vendor: str, keys: str, *, in_function: bool = False) -> list[str]:
+        out = [sql.replace("{keys}", keys) for sql in self.refresh(vendor)]
+        if self.lock and vendor == "postgresql":
+            verb = "PERFORM" if in_function else "SELECT"
+            out.insert(0, f"{verb} 1 FROM {self.lock.replace('{keys}', keys)} FOR UPDATE")
+        return out
 
 
 def _row(prefix: str, columns: tuple[str, ...]) -> str:
@@ -113,7 +126,8 @@ def postgres_up(summary: Summary) -> list[str]:
         function = _trigger(summary, source, "fn")
 
         def body(keys: str) -> str:
-            return "\n".join(f"{sql};" for sql in summary.statements("postgresql", keys))
+            statements = summary.statements("postgresql", keys, in_function=True)
+            return "\n".join(f"{sql};" for sql in statements)
 
         new_keys = source.keys.replace(ROWS, "new_rows")
         old_keys = source.keys.replace(ROWS, "old_rows")

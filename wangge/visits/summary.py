@@ -86,7 +86,8 @@ def _by_household(table: str, update_of: tuple[str, ...]) -> Source:
 HOUSEHOLDS = Summary(
     "household",
     _refresh,
-    [
+    lock=f"{TABLE} WHERE household_id IN ({{keys}}) ORDER BY household_id",
+    sources=[
         Source(
             "households_household",
             "SELECT id FROM {rows}",

@@ -6,8 +6,11 @@ hand), and a full refresh would change nothing (``core.summaries.stale``).
 """
 
 import datetime
+import threading
+import time
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 
 from wangge import testing
 from wangge.core import summaries
@@ -151,4 +154,44 @@ def test_a_dropped_trigger_is_put_back_and_the_summary_refreshed_after_a_migrate
     assert _row(world["plain"])["last_visited_on"] == datetime.date(2026, 2, 10)
     assert summaries.current(connection, HOUSEHOLDS)
     assert summaries.ensure(connection) == []
+    _exact()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_household_at_once_leave_it_exact(world):
+    """A visit entered while another is being entered for the same household: the second
+    writer's refresh waits for the first to commit and then counts both visits (without the
+    lock it would count only its own and the older ones: the first writer's newer visit would
+    be lost from the summary)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite opens every transaction with BEGIN IMMEDIATE: writers never overlap")
+    household = world["plain"]
+    first_written, second_started = threading.Event(), threading.Event()
+    errors = []
+
+    def write(day, before_commit):
+        try:
+            with transaction.atomic():
+                visit_log(actor=world["user"], household=household, visited_on=day, today=TODAY)
+                before_commit()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def hold():
+        first_written.set()
+        second_started.wait(5)
+        time.sleep(0.5)  # the second writer is now waiting in its trigger
+
+    first = threading.Thread(target=write, args=(datetime.date(2026, 2, 20), hold))
+    second = threading.Thread(target=write, args=(datetime.date(2026, 2, 10), lambda: None))
+    first.start()
+    first_written.wait(5)
+    second.start()
+    second_started.set()
+    first.join()
+    second.join()
+    assert errors == []
+    assert _row(household)["last_visited_on"] == datetime.date(2026, 2, 20)
     _exact()
