@@ -12,10 +12,23 @@ from importlib.metadata import PackageNotFoundError, version
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+NOT_MIGRATED = gettext_lazy(
+    "The database is not up to date: run `wangge migrate` (or `wangge demo` for the demo) first."
+)
+
+
+def migrations_pending(database=connection) -> bool:
+    """Whether the code has migrations the database lacks (the commands that need them say
+    ``NOT_MIGRATED``)."""
+    executor = MigrationExecutor(database)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def heartbeat_write() -> None:

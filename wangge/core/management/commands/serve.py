@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
+
+from wangge.core.health import NOT_MIGRATED, migrations_pending
 
 
 def _manage(*args: str) -> list[str]:
@@ -114,14 +115,8 @@ class Command(BaseCommand):
             _stop_all([child for _name, child in children])
 
     def _warn_unapplied_migrations(self) -> None:
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            self.stderr.write(
-                _(
-                    "The database is not up to date: run `wangge migrate` (or `wangge demo` for "
-                    "the demo) first."
-                )
-            )
+        if migrations_pending(connection):
+            self.stderr.write(str(NOT_MIGRATED))
         connection.close()
 
 
