@@ -10,4 +10,4 @@ class AppealsConfig(AppConfig):
         from wangge.appeals.summary import RATES
         from wangge.core.summaries import register
 
-        register(RATES, "SELECT id FROM appeals_appeal")
+        register(RATES, "SELECT id FROM appeals_appeal", table="appeals_appealevent", key="id")

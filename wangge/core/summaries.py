@@ -231,13 +231,23 @@ def current(connection, summary: Summary) -> bool:
         return cursor.fetchone()[0] == len(triggers)
 
 
-# Every summary with the SQL that selects all its keys (``register``).
-REGISTERED: dict[str, tuple[Summary, str]] = {}
+@dataclass(frozen=True)
+class Registered:
+    """A summary an app looks after: ``every_key`` selects all its keys, ``table`` holds it
+    (its rows found by ``key``)."""
+
+    summary: Summary
+    every_key: str
+    table: str
+    key: str
 
 
-def register(summary: Summary, every_key: str) -> None:
-    """Make ``ensure`` look after ``summary`` (an app's ``ready``)."""
-    REGISTERED[summary.name] = (summary, every_key)
+REGISTERED: dict[str, Registered] = {}
+
+
+def register(summary: Summary, every_key: str, table: str, key: str) -> None:
+    """Make ``ensure`` and ``wangge summaries`` look after ``summary`` (an app's ``ready``)."""
+    REGISTERED[summary.name] = Registered(summary, every_key, table, key)
 
 
 def ensure(connection) -> list[str]:
@@ -245,12 +255,12 @@ def ensure(connection) -> list[str]:
     them again and is refreshed whole (a write made while they were missing would otherwise be
     lost). Returns the names of those repaired; nothing happens when all are current."""
     repaired = []
-    for name, (summary, every_key) in REGISTERED.items():
-        if connection.vendor not in _UP or current(connection, summary):
+    for name, entry in REGISTERED.items():
+        if connection.vendor not in _UP or current(connection, entry.summary):
             continue
         with transaction.atomic(using=connection.alias):
-            install(connection, summary)
-            refresh(connection, summary, every_key)
+            install(connection, entry.summary)
+            refresh(connection, entry.summary, entry.every_key)
         repaired.append(name)
     return repaired
 
@@ -261,21 +271,25 @@ def refresh(connection, summary: Summary, keys: str) -> None:
     _execute(connection, summary.statements(connection.vendor, keys))
 
 
-def _fields(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+def stale_keys(connection, entry: Registered) -> list:
+    """The keys whose rows a full refresh would change, add or remove: none while the triggers
+    keep the summary exact. Worked out in the database (a copy of the table, the refresh, the
+    rows that differ either way), then rolled back: changes nothing."""
+    table, key = entry.table, entry.key
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE summary_before AS SELECT * FROM {table}")
+        refresh(connection, entry.summary, entry.every_key)
+        cursor.execute(
+            f"SELECT {key} FROM (SELECT * FROM {table} EXCEPT SELECT * FROM summary_before) a "
+            f"UNION SELECT {key} FROM (SELECT * FROM summary_before EXCEPT SELECT * FROM {table}) b"
+        )
+        keys = sorted(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True, using=connection.alias)
+    return keys
 
 
 def stale(summary: Summary, model, keys: str) -> list:
-    """The rows of ``model`` (the summary's table) that a full refresh of ``keys`` would change
-    (or add, or remove): empty while the triggers keep the summary exact. Changes nothing."""
-
-    def rows() -> dict:
-        return {row["pk"]: row for row in model.objects.values("pk", *_fields(model))}
-
+    """``stale_keys`` of ``summary`` kept in ``model``'s table, for the keys ``keys`` selects."""
     connection = connections[model.objects.db]
-    before = rows()
-    with transaction.atomic(using=model.objects.db):
-        refresh(connection, summary, keys)
-        after = rows()
-        transaction.set_rollback(True)
-    return sorted(pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk))
+    entry = Registered(summary, keys, model._meta.db_table, model._meta.pk.column)
+    return stale_keys(connection, entry)

@@ -10,4 +10,9 @@ class VisitsConfig(AppConfig):
         from wangge.core.summaries import register
         from wangge.visits.summary import HOUSEHOLDS
 
-        register(HOUSEHOLDS, "SELECT id FROM households_household")
+        register(
+            HOUSEHOLDS,
+            "SELECT id FROM households_household",
+            table="visits_householdsummary",
+            key="household_id",
+        )
