@@ -11,8 +11,10 @@ import threading
 import time
 
 import pytest
+from django.apps import apps as global_apps
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+from django.db import connection, migrations, models, transaction
 
 from wangge import testing
 from wangge.core import summaries
@@ -211,3 +213,36 @@ def test_the_operators_check_finds_and_repairs_a_summary_that_disagrees(world):
     call_command("summaries", "--repair", stdout=io.StringIO())
     assert _row(world["hardship"])["due_on"] == PAIRED_ON
     _exact()
+
+
+def _alter(model, name: str, new) -> None:
+    """What ``migrate`` does around a migration altering ``model.name``: the signals before and
+    after it, and the schema change between them."""
+    old = model._meta.get_field(name)
+    new.set_attributes_from_name(name)
+    new.model = model
+    plan = [(migrations.Migration("0099_altered", "households"), False)]
+    emit_pre_migrate_signal(0, False, connection.alias, plan=plan, apps=global_apps)
+    with connection.schema_editor() as editor:
+        editor.alter_field(model, old, new)
+    emit_post_migrate_signal(0, False, connection.alias, plan=plan, apps=global_apps)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_altering_a_column_the_summary_reads_runs_and_the_summary_follows(world):
+    """GIVEN the summary's triggers WHEN a migration alters a column they read (here the
+    household's township code, widened) THEN it runs — on PostgreSQL a trigger on some columns
+    forbids changing their type; on SQLite the rebuilt table's rename fails on the other
+    tables' triggers that name it — and visits logged afterwards still move the figures."""
+    field = Household._meta.get_field("township_code")
+    _alter(Household, "township_code", models.CharField(max_length=12, db_index=field.db_index))
+    try:
+        visit_log(
+            actor=world["user"], household=world["plain"], visited_on=datetime.date(2026, 2, 20)
+        )
+        assert _row(world["plain"])["due_on"] == datetime.date(2026, 5, 21)
+        assert due_counts([testing.TOWNSHIP], TODAY, 7) == (2, 1, 0)
+        _exact()
+    finally:
+        _alter(Household, "township_code", models.CharField(max_length=9, db_index=True))
+    assert summaries.ensure(connection) == []
