@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CoreConfig(AppConfig):
@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(session_renewed_at_login, dispatch_uid="wangge-session-renewed")
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="wangge-cache-table")
+        pre_migrate.connect(lift_summaries, sender=self, dispatch_uid="wangge-summaries-lift")
         post_migrate.connect(ensure_summaries, sender=self, dispatch_uid="wangge-summaries")
 
 
@@ -22,6 +23,18 @@ def create_cache_table(using="default", **kwargs) -> None:
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
+
+
+def lift_summaries(using="default", plan=None, **kwargs) -> None:
+    """Before a migrate that applies migrations: the summaries' triggers are dropped until it
+    ends (``core.summaries.lift``), so a migration may alter a column they read."""
+    if not plan:
+        return
+    from django.db import connections
+
+    from wangge.core.summaries import lift
+
+    lift(connections[using])
 
 
 def ensure_summaries(using="default", **kwargs) -> None:

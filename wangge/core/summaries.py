@@ -21,9 +21,10 @@ matter when it is updated). ``install`` creates the triggers for the connection'
 The refresh never writes a column a source watches, so a summary kept in its own source table
 (a request's timeline) does not fire itself.
 
-An app ``register``s its summaries; after every migrate ``ensure`` (core's ``post_migrate``)
-checks their triggers against the code and puts back any a migration dropped (SQLite drops a
-table's triggers when a migration rebuilds it) or that changed, then refreshes the summary.
+An app ``register``s its summaries; a migrate that applies migrations runs without their
+triggers (``lift``, core's ``pre_migrate``: they would stop a migration altering a column they
+read), and after every migrate ``ensure`` (core's ``post_migrate``) checks them against the
+code and puts back any missing or changed, then refreshes the summary.
 """
 
 import hashlib
@@ -192,8 +193,16 @@ def _execute(connection, statements: list[str]) -> None:
             cursor.execute(sql)
 
 
+# Databases (aliases) in a ``migrate`` that applies migrations: their summaries have no triggers
+# until it ends (``lift``, then ``ensure``).
+_MIGRATING: set[str] = set()
+
+
 def install(connection, summary: Summary) -> None:
-    """Create the summary's triggers (replacing any of the same name)."""
+    """Create the summary's triggers (replacing any of the same name); during a ``migrate``
+    nothing: ``ensure`` creates them when it ends (``lift``)."""
+    if connection.alias in _MIGRATING:
+        return
     uninstall(connection, summary)
     _execute(connection, _UP[connection.vendor](summary))
 
@@ -250,10 +259,28 @@ def register(summary: Summary, every_key: str, table: str, key: str) -> None:
     REGISTERED[summary.name] = Registered(summary, every_key, table, key)
 
 
+def lift(connection) -> None:
+    """Before a ``migrate`` that applies migrations: drop every registered summary's triggers,
+    and create none until it ends (``ensure`` puts them back and refreshes the summaries).
+
+    A trigger names the tables the refresh reads, and its columns: on PostgreSQL a trigger
+    ``UPDATE OF`` a column forbids changing its type or dropping it, and on SQLite the rename
+    that ends a table's rebuild fails while another table's trigger names the table. Either
+    way a migration altering a column a summary reads would fail; without the triggers it runs.
+    """
+    _MIGRATING.add(connection.alias)
+    tables = set(connection.introspection.table_names())
+    for entry in REGISTERED.values():
+        for source in entry.summary.sources:
+            if source.table in tables:
+                _execute(connection, uninstall_statements(connection, entry.summary, source.table))
+
+
 def ensure(connection) -> list[str]:
     """After a migrate: each registered summary whose triggers are missing or out of date gets
     them again and is refreshed whole (a write made while they were missing would otherwise be
     lost). Returns the names of those repaired; nothing happens when all are current."""
+    _MIGRATING.discard(connection.alias)
     repaired = []
     for name, entry in REGISTERED.items():
         if connection.vendor not in _UP or current(connection, entry.summary):
