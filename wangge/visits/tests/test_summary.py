@@ -22,6 +22,7 @@ from wangge.core.summaries import stale
 from wangge.grids.models import GridHousehold, GridLayer
 from wangge.grids.services import grid_create, grid_layers_seed
 from wangge.households.models import Household, Tag
+from wangge.households.services import household_tags_change
 from wangge.pairing.models import Pairing
 from wangge.pairing.services import pairing_end
 from wangge.regions.models import Region
@@ -246,3 +247,55 @@ def test_a_migration_altering_a_column_the_summary_reads_runs_and_the_summary_fo
     finally:
         _alter(Household, "township_code", models.CharField(max_length=9, db_index=True))
     assert summaries.ensure(connection) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_and_a_tag_change_of_one_household_at_once_both_go_through(world):
+    """GIVEN a visit being logged for a household (its transaction not yet committed) WHEN a
+    cadre changes the household's status tags meanwhile THEN both are saved, one after the
+    other (the tag change locks the household's row and then its summary's; the visit's
+    writer, which holds the summary's row, must not then need the household's row too)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite opens every transaction with BEGIN IMMEDIATE: writers never overlap")
+    household = world["plain"]
+    visit_written, tags_waiting = threading.Event(), threading.Event()
+    errors = []
+
+    def log_visit():
+        try:
+            with transaction.atomic():
+                visit_log(
+                    actor=world["user"],
+                    household=household,
+                    visited_on=datetime.date(2026, 2, 20),
+                    today=TODAY,
+                )
+                visit_written.set()
+                tags_waiting.wait(5)
+                time.sleep(0.5)  # the tag change is now waiting for the summary's row
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def change_tags():
+        try:
+            visit_written.wait(5)
+            tags_waiting.set()
+            household_tags_change(
+                actor=world["user"], household=household, add=["dispute"], reason="核实"
+            )
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=log_visit), threading.Thread(target=change_tags)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _row(household)["last_visited_on"] == datetime.date(2026, 2, 20)
+    assert _row(household)["due_on"] == datetime.date(2026, 3, 6)  # the dispute tag: 14 days
+    _exact()
