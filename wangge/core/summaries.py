@@ -61,8 +61,10 @@ class Summary:
     in a circle). Without it two transactions writing records of the same key at once could
     each refresh from a snapshot without the other's record, and the later commit would leave
     the summary without the earlier one's. With it the second waits for the first to commit,
-    and its refresh — a new statement, hence a new snapshot — sees both. SQLite runs one
-    writer at a time."""
+    and its refresh — a new statement, hence a new snapshot — sees both. Lock the rows the
+    services lock themselves (a household, a request) rather than the summary's: a writer
+    holding a summary's row while its foreign key check waits at commit for the parent row
+    another service locked first would deadlock with it. SQLite runs one writer at a time."""
 
     name: str
     refresh: Callable[[str], list[str]]
@@ -73,7 +75,8 @@ class Summary:
         out = [sql.replace("{keys}", keys) for sql in self.refresh(vendor)]
         if self.lock and vendor == "postgresql":
             verb = "PERFORM" if in_function else "SELECT"
-            out.insert(0, f"{verb} 1 FROM {self.lock.replace('{keys}', keys)} FOR UPDATE")
+            # NO KEY UPDATE: other writers' foreign key checks on the rows (KEY SHARE) go on.
+            out.insert(0, f"{verb} 1 FROM {self.lock.replace('{keys}', keys)} FOR NO KEY UPDATE")
         return out
 
 

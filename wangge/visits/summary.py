@@ -86,7 +86,11 @@ def _by_household(table: str, update_of: tuple[str, ...]) -> Source:
 HOUSEHOLDS = Summary(
     "household",
     _refresh,
-    lock=f"{TABLE} WHERE household_id IN ({{keys}}) ORDER BY household_id",
+    # The households' rows, not their summaries': a service that locks a household before
+    # writing its record (``household_tags_change``) then takes them in the same order as a
+    # writer whose foreign key check reaches the household only at commit (a visit), and the
+    # two wait for each other instead of deadlocking.
+    lock="households_household WHERE id IN ({keys}) ORDER BY id",
     sources=[
         Source(
             "households_household",
