@@ -2,9 +2,11 @@
 they replace, whatever writes the timeline: the services, a bulk load, a delete, an update."""
 
 import datetime
+import io
 import zoneinfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef, Q
@@ -335,3 +337,21 @@ def test_the_migration_fills_the_rows_already_there(regions):
         [_row(AppealEvent.objects.first().appeal, EventKind.ESCALATED, _at(11, 5, 9))]
     )
     assert _created(appeal.pk) == (True, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_before_the_columns_and_forward_again(world, clock):
+    """GIVEN an accepted request WHEN the operator migrates back before the rate columns (a
+    release rolled back) and forward again THEN both migrates run (the summary is not put back
+    while its migration is unapplied) and the columns are right again, and kept."""
+    u = world.users
+    appeal = _new(world, clock, (11, 2, 9))
+    _then(clock, (11, 2, 10), appeal_accept, actor=u[4], appeal=appeal)
+    try:
+        call_command("migrate", "appeals", "0003_dashboard_count_indexes", stdout=io.StringIO())
+    finally:
+        call_command("migrate", stdout=io.StringIO())
+    assert _created(appeal) == (True, False)
+    _then(clock, (11, 2, 11), appeal_escalate, actor=u[4], appeal=appeal, reason="转办")
+    assert _created(appeal) == (True, True)
+    assert summaries.ensure(connection) == []
