@@ -10,4 +10,10 @@ class AppealsConfig(AppConfig):
         from wangge.appeals.summary import RATES
         from wangge.core.summaries import register
 
-        register(RATES, "SELECT id FROM appeals_appeal", table="appeals_appealevent", key="id")
+        register(
+            RATES,
+            "SELECT id FROM appeals_appeal",
+            table="appeals_appealevent",
+            key="id",
+            migration=("appeals", "0004_event_rate_columns"),
+        )

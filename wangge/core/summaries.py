@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
 
 # The rows a trigger was fired for, as a table the key query can read.
 ROWS = "{rows}"
@@ -246,20 +247,24 @@ def current(connection, summary: Summary) -> bool:
 @dataclass(frozen=True)
 class Registered:
     """A summary an app looks after: ``every_key`` selects all its keys, ``table`` holds it
-    (its rows found by ``key``)."""
+    (its rows found by ``key``), ``migration`` (app label, name) adds it."""
 
     summary: Summary
     every_key: str
     table: str
     key: str
+    migration: tuple[str, str] | None = None
 
 
 REGISTERED: dict[str, Registered] = {}
 
 
-def register(summary: Summary, every_key: str, table: str, key: str) -> None:
-    """Make ``ensure`` and ``wangge summaries`` look after ``summary`` (an app's ``ready``)."""
-    REGISTERED[summary.name] = Registered(summary, every_key, table, key)
+def register(
+    summary: Summary, every_key: str, table: str, key: str, *, migration: tuple[str, str]
+) -> None:
+    """Make ``ensure`` and ``wangge summaries`` look after ``summary`` (an app's ``ready``);
+    ``migration`` creates its table or columns."""
+    REGISTERED[summary.name] = Registered(summary, every_key, table, key, migration)
 
 
 def lift(connection) -> None:
@@ -284,9 +289,16 @@ def ensure(connection) -> list[str]:
     them again and is refreshed whole (a write made while they were missing would otherwise be
     lost). Returns the names of those repaired; nothing happens when all are current."""
     _MIGRATING.discard(connection.alias)
+    if connection.vendor not in _UP:
+        return []
+    # A summary whose migration is not applied (a migrate back before it) has no columns to
+    # keep: putting its triggers back would fail, and every write with them.
+    applied = MigrationRecorder(connection).applied_migrations()
     repaired = []
     for name, entry in REGISTERED.items():
-        if connection.vendor not in _UP or current(connection, entry.summary):
+        if entry.migration is not None and entry.migration not in applied:
+            continue
+        if current(connection, entry.summary):
             continue
         with transaction.atomic(using=connection.alias):
             install(connection, entry.summary)

@@ -15,4 +15,5 @@ class VisitsConfig(AppConfig):
             "SELECT id FROM households_household",
             table="visits_householdsummary",
             key="household_id",
+            migration=("visits", "0003_household_summary"),
         )
