@@ -20,9 +20,13 @@ from wangge import testing
 from wangge.core import summaries
 from wangge.core.summaries import stale
 from wangge.grids.models import GridHousehold, GridLayer
-from wangge.grids.services import grid_create, grid_layers_seed
+from wangge.grids.services import grid_assign_households, grid_create, grid_layers_seed
 from wangge.households.models import Household, Tag
 from wangge.households.services import household_tags_change
+from wangge.households.tests.test_import import row as sheet_row
+from wangge.imports.kinds import KINDS
+from wangge.imports.pipeline import run_import
+from wangge.imports.tests.sheets import HOUSEHOLD_HEADERS, write_xlsx
 from wangge.pairing.models import Pairing
 from wangge.pairing.services import pairing_end
 from wangge.regions.models import Region
@@ -298,4 +302,69 @@ def test_a_visit_and_a_tag_change_of_one_household_at_once_both_go_through(world
     assert errors == []
     assert _row(household)["last_visited_on"] == datetime.date(2026, 2, 20)
     assert _row(household)["due_on"] == datetime.date(2026, 3, 6)  # the dispute tag: 14 days
+    _exact()
+
+
+def test_a_deleted_tag_leaves_its_households_on_the_default_interval(world):
+    """GIVEN a key household visited under its tag's monthly policy WHEN the tag is deleted
+    (its links and policies go first, in the cascade) THEN the household is no longer key and
+    falls due on the township's default interval."""
+    visit_log(
+        actor=world["user"],
+        household=world["hardship"],
+        visited_on=datetime.date(2026, 2, 10),
+        today=TODAY,
+    )
+    Tag.objects.get(slug="hardship").delete()
+    assert _row(world["hardship"])["is_key"] is False
+    assert _row(world["hardship"])["due_on"] == datetime.date(2026, 5, 11)  # 90 days
+    _exact()
+
+
+def test_a_deleted_service_grid_takes_its_households_out_of_it(world, township_admin):
+    grid_layers_seed()
+    service = GridLayer.objects.get(slug="service")
+    grid = grid_create(
+        actor=township_admin,
+        layer=service,
+        name="一网格",
+        area=Region.objects.get(code=HAMLET_A),
+        level=4,
+    )
+    grid_assign_households(actor=township_admin, grid=grid, households=[world["hardship"]])
+    assert _row(world["hardship"])["in_service_grid"] is True
+    grid.delete()
+    assert _row(world["hardship"])["in_service_grid"] is False
+    _exact()
+
+
+def test_a_household_moved_to_another_township_takes_that_townships_policies(world):
+    """The interval is looked up by the household's township: moved where no policy is set,
+    it falls back to 90 days; a policy removed or turned into the default moves it too."""
+    visit_log(actor=world["user"], household=world["plain"], visited_on=datetime.date(2026, 2, 10))
+    VisitPolicy.objects.filter(township_code=testing.TOWNSHIP, tag__isnull=True).delete()
+    assert _row(world["plain"])["due_on"] == datetime.date(2026, 5, 11)  # the fallback
+    VisitPolicy.objects.filter(tag__slug="dispute").update(tag=None)  # 14 days, the default now
+    assert _row(world["plain"])["due_on"] == datetime.date(2026, 2, 24)
+    Household.objects.filter(pk=world["plain"].pk).update(
+        township_code="340827999", area_code="340827999001001"
+    )
+    assert _row(world["plain"])["due_on"] == datetime.date(2026, 5, 11)
+    _exact()
+
+
+def test_households_imported_from_a_sheet_get_their_rows(tags, secretary_a, tmp_path):
+    """The import writes with COPY (PostgreSQL) or executemany and links the tags the same
+    way: the new households are counted, the key ones as key, and a re-import that changes
+    their tags changes the count."""
+    path = write_xlsx(tmp_path / "h.xlsx", HOUSEHOLD_HEADERS, [sheet_row(1), sheet_row(2)])
+    assert run_import(kind=KINDS["households"], path=path, user=secretary_a).created == 2
+    assert HouseholdSummary.objects.filter(is_key=True).count() == 2
+    changed = write_xlsx(
+        tmp_path / "h2.xlsx",
+        HOUSEHOLD_HEADERS,
+        [sheet_row(1, **{"户类型": "低保"}), sheet_row(2)],
+    )
+    assert run_import(kind=KINDS["households"], path=changed, user=secretary_a).updated == 1
+    assert HouseholdSummary.objects.filter(is_key=True).count() == 1
     _exact()
