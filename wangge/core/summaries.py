@@ -226,7 +226,7 @@ def uninstall(connection, summary: Summary) -> None:
 
 def current(connection, summary: Summary) -> bool:
     """Whether the database has the summary's triggers as the code defines them today: all
-    there (on SQLite a migration that rebuilds a table drops its triggers) and unchanged."""
+    there (a migrate lifts them, and a table rebuilt on SQLite loses its own) and unchanged."""
     expected = _UP[connection.vendor](summary)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

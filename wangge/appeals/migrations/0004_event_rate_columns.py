@@ -1,9 +1,9 @@
 """The request rates' per-row tests become columns of the timeline (``appeals/summary.py``),
 kept by database triggers; existing rows are filled in once here.
 
-After every migrate ``core.summaries.ensure`` puts the triggers back as the code defines them
-(and refreshes the columns) if a later migration dropped them (on SQLite, any that rebuilds
-``appeals_appealevent``) or the definition changed.
+A migrate that applies migrations runs without the summaries' triggers (``core.summaries.lift``)
+and ends by putting them back as the code defines them and refreshing the columns
+(``core.summaries.ensure``), so later migrations may alter the timeline's columns.
 """
 
 from django.db import migrations, models

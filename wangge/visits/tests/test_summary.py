@@ -150,7 +150,7 @@ def test_a_wiped_summary_is_rebuilt_by_the_refresh(world):
 
 
 def test_a_dropped_trigger_is_put_back_and_the_summary_refreshed_after_a_migrate(world):
-    """On SQLite a migration that rebuilds a table drops its triggers; the next migrate's
+    """A trigger gone (dropped by hand, or with a table rebuilt on SQLite): the next migrate's
     ``ensure`` puts them back and refreshes what was written meanwhile."""
     assert all(summaries.current(connection, e.summary) for e in summaries.REGISTERED.values())
     for sql in summaries.uninstall_statements(connection, HOUSEHOLDS, "visits_visit"):
