@@ -117,14 +117,6 @@ def sqlite_up(summary: Summary) -> list[str]:
     return out
 
 
-def sqlite_down(summary: Summary) -> list[str]:
-    return [
-        f'DROP TRIGGER IF EXISTS "{_trigger(summary, source, what)}"'
-        for source in summary.sources
-        for what in ("ins", "del", "upd")
-    ]
-
-
 def postgres_up(summary: Summary) -> list[str]:
     out = []
     for source in summary.sources:
@@ -176,19 +168,7 @@ def _mark(statements: list[str]) -> str:
     return hashlib.sha256("\n".join(created).encode()).hexdigest()[:16]
 
 
-def postgres_down(summary: Summary) -> list[str]:
-    out = []
-    for source in summary.sources:
-        for what in ("ins", "del", "upd"):
-            out.append(
-                f'DROP TRIGGER IF EXISTS "{_trigger(summary, source, what)}" ON "{source.table}"'
-            )
-        out.append(f'DROP FUNCTION IF EXISTS "{_trigger(summary, source, "fn")}"()')
-    return out
-
-
 _UP = {"sqlite": sqlite_up, "postgresql": postgres_up}
-_DOWN = {"sqlite": sqlite_down, "postgresql": postgres_down}
 
 
 def _execute(connection, statements: list[str]) -> None:
@@ -211,17 +191,43 @@ def install(connection, summary: Summary) -> None:
     _execute(connection, _UP[connection.vendor](summary))
 
 
+def _prefix(summary: Summary) -> str:
+    return f"summary_{summary.name}_"
+
+
+def installed(connection, summary: Summary) -> list[tuple[str, str]]:
+    """The summary's triggers in the database, (name, table), whatever definition made them."""
+    prefix = _prefix(summary)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+            )
+        return [(name, table) for name, table in cursor.fetchall() if name.startswith(prefix)]
+
+
 def uninstall_statements(connection, summary: Summary, table: str | None = None) -> list[str]:
-    """The statements that drop the summary's triggers (only those on ``table``, if given)."""
-    if table is not None:
-        summary = Summary(
-            summary.name, summary.refresh, [s for s in summary.sources if s.table == table]
-        )
-    return _DOWN[connection.vendor](summary)
+    """The statements that drop the summary's triggers in the database (only those on
+    ``table``, if given) — those of an earlier definition too (a source since removed) — and,
+    on PostgreSQL, their functions when no table is given."""
+    found = [(n, t) for n, t in installed(connection, summary) if table in (None, t)]
+    if connection.vendor == "sqlite":
+        return [f'DROP TRIGGER IF EXISTS "{name}"' for name, _table in found]
+    out = [f'DROP TRIGGER IF EXISTS "{name}" ON "{on}"' for name, on in found]
+    if table is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT proname FROM pg_proc WHERE starts_with(proname, %s)", [_prefix(summary)]
+            )
+            out += [f'DROP FUNCTION IF EXISTS "{name}"()' for (name,) in cursor.fetchall()]
+    return out
 
 
 def uninstall(connection, summary: Summary) -> None:
-    _execute(connection, _DOWN[connection.vendor](summary))
+    _execute(connection, uninstall_statements(connection, summary))
 
 
 def current(connection, summary: Summary) -> bool:
@@ -241,7 +247,9 @@ def current(connection, summary: Summary) -> bool:
             "WHERE p.proname = ANY(%s) AND obj_description(p.oid, 'pg_proc') = %s",
             [functions, _mark(expected)],
         )
-        return cursor.fetchone()[0] == len(triggers)
+        # All of them with today's definition, and no other (a source since removed).
+        marked = cursor.fetchone()[0]
+    return marked == len(triggers) == len(installed(connection, summary))
 
 
 @dataclass(frozen=True)
@@ -264,6 +272,16 @@ def register(
 ) -> None:
     """Make ``ensure`` and ``wangge summaries`` look after ``summary`` (an app's ``ready``);
     ``migration`` creates its table or columns."""
+    # Triggers are found by their names' prefix: no name may begin another's.
+    mine = _prefix(summary)
+    clash = [
+        name
+        for name in REGISTERED
+        if name != summary.name
+        and (mine.startswith(f"summary_{name}_") or f"summary_{name}_".startswith(mine))
+    ]
+    if clash:
+        raise ValueError(f"summary name {summary.name!r} clashes with {clash}")
     REGISTERED[summary.name] = Registered(summary, every_key, table, key, migration)
 
 
@@ -277,11 +295,8 @@ def lift(connection) -> None:
     way a migration altering a column a summary reads would fail; without the triggers it runs.
     """
     _MIGRATING.add(connection.alias)
-    tables = set(connection.introspection.table_names())
     for entry in REGISTERED.values():
-        for source in entry.summary.sources:
-            if source.table in tables:
-                _execute(connection, uninstall_statements(connection, entry.summary, source.table))
+        uninstall(connection, entry.summary)
 
 
 def ensure(connection) -> list[str]:

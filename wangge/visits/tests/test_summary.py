@@ -368,3 +368,23 @@ def test_households_imported_from_a_sheet_get_their_rows(tags, secretary_a, tmp_
     assert run_import(kind=KINDS["households"], path=changed, user=secretary_a).updated == 1
     assert HouseholdSummary.objects.filter(is_key=True).count() == 1
     _exact()
+
+
+def test_the_trigger_of_a_source_since_removed_goes_at_the_next_migrate(world):
+    """An earlier definition watched one table more; its trigger would go on refreshing with
+    the old statements. The next migrate finds it by name and drops it."""
+    grids = summaries.Source(
+        "grids_grid",
+        "SELECT household_id FROM grids_gridhousehold WHERE grid_id IN (SELECT id FROM {rows})",
+        ("id",),
+    )
+    earlier = summaries.Summary(
+        HOUSEHOLDS.name, HOUSEHOLDS.refresh, [*HOUSEHOLDS.sources, grids], lock=HOUSEHOLDS.lock
+    )
+    summaries.install(connection, earlier)
+    assert "grids_grid" in {table for _name, table in summaries.installed(connection, HOUSEHOLDS)}
+    assert not summaries.current(connection, HOUSEHOLDS)
+    assert summaries.ensure(connection) == [HOUSEHOLDS.name]
+    assert "grids_grid" not in {t for _n, t in summaries.installed(connection, HOUSEHOLDS)}
+    assert summaries.current(connection, HOUSEHOLDS)
+    _exact()
