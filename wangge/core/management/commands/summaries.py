@@ -1,7 +1,7 @@
 """``wangge summaries [--repair]``: are the dashboards' summaries exact?"""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -42,9 +42,7 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(differ % {"name": name, "n": len(stale)})
             if repair:
-                with transaction.atomic():
-                    summaries.install(connection, entry.summary)
-                    summaries.refresh(connection, entry.summary, entry.every_key)
+                summaries.repair(connection, entry)
                 self.stdout.write(_("%(name)s: repaired.") % {"name": name})
             else:
                 wrong.append(name)
