@@ -47,6 +47,13 @@ def _row(household) -> dict:
     )[0]
 
 
+def _service_grid(admin):
+    grid_layers_seed()
+    layer = GridLayer.objects.get(slug="service")
+    area = Region.objects.get(code=HAMLET_A)
+    return grid_create(actor=admin, layer=layer, name="一网格", area=area, level=4)
+
+
 def _exact() -> None:
     assert stale(HOUSEHOLDS, HouseholdSummary, EVERY) == []
 
@@ -98,17 +105,9 @@ def test_pairings_grids_areas_and_key_tags_follow(world, township_admin):
     pairing_end(actor=township_admin, pairing=pairing, reason="moved")
     assert _row(world["plain"])["paired_since"] is None
     assert _row(world["plain"])["due_on"] is None
-    grid_layers_seed()
-    service = GridLayer.objects.get(slug="service")
-    grid = grid_create(
-        actor=township_admin,
-        layer=service,
-        name="一网格",
-        area=Region.objects.get(code=HAMLET_A),
-        level=4,
-    )
+    grid = _service_grid(township_admin)
     GridHousehold.objects.bulk_create(
-        [GridHousehold(layer=service, grid=grid, household=world["hardship"])]
+        [GridHousehold(layer=grid.layer, grid=grid, household=world["hardship"])]
     )
     assert _row(world["hardship"])["in_service_grid"] is True
     Household.objects.filter(pk=world["hardship"].pk).update(area_code=HAMLET_B)
@@ -322,15 +321,7 @@ def test_a_deleted_tag_leaves_its_households_on_the_default_interval(world):
 
 
 def test_a_deleted_service_grid_takes_its_households_out_of_it(world, township_admin):
-    grid_layers_seed()
-    service = GridLayer.objects.get(slug="service")
-    grid = grid_create(
-        actor=township_admin,
-        layer=service,
-        name="一网格",
-        area=Region.objects.get(code=HAMLET_A),
-        level=4,
-    )
+    grid = _service_grid(township_admin)
     grid_assign_households(actor=township_admin, grid=grid, households=[world["hardship"]])
     assert _row(world["hardship"])["in_service_grid"] is True
     grid.delete()
