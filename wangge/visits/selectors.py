@@ -140,19 +140,15 @@ class DueRow:
 
 
 def _due_row(household: Household, today: datetime.date) -> DueRow:
-    last = household.last_visited_on
-    interval = household.interval_days or FALLBACK_INTERVAL_DAYS
-    if last is not None:
-        next_due = last + datetime.timedelta(days=interval)
-    else:
-        next_due = household.paired_since or today
+    # The due date is the summary's (``visits.summary``: the one place the rule is written).
+    next_due = household.due_on or today
     if next_due < today:
         status = "overdue"
     elif next_due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
         status = "due"
     else:
         status = "ok"
-    return DueRow(household, last, interval, next_due, status)
+    return DueRow(household, household.last_visited_on, household.interval_days, next_due, status)
 
 
 def my_households(user, today: datetime.date) -> list[DueRow]:
@@ -167,8 +163,8 @@ def my_households(user, today: datetime.date) -> list[DueRow]:
         .select_related("area")
         .annotate(
             last_visited_on=F("visit_summary__last_visited_on"),
-            paired_since=F("visit_summary__paired_since"),
             interval_days=F("visit_summary__interval_days"),
+            due_on=F("visit_summary__due_on"),
         )
     )
     rows = [_due_row(h, today) for h in households]
