@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AppealsConfig(AppConfig):
@@ -16,4 +17,5 @@ class AppealsConfig(AppConfig):
             table="appeals_appealevent",
             key="id",
             migration=("appeals", "0004_event_rate_columns"),
+            label=gettext_lazy("request rates on the timeline"),
         )

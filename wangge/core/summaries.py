@@ -255,20 +255,28 @@ def current(connection, summary: Summary) -> bool:
 @dataclass(frozen=True)
 class Registered:
     """A summary an app looks after: ``every_key`` selects all its keys, ``table`` holds it
-    (its rows found by ``key``), ``migration`` (app label, name) adds it."""
+    (its rows found by ``key``), ``migration`` (app label, name) adds it; ``label`` names it
+    to operators."""
 
     summary: Summary
     every_key: str
     table: str
     key: str
     migration: tuple[str, str] | None = None
+    label: str = ""
 
 
 REGISTERED: dict[str, Registered] = {}
 
 
 def register(
-    summary: Summary, every_key: str, table: str, key: str, *, migration: tuple[str, str]
+    summary: Summary,
+    every_key: str,
+    table: str,
+    key: str,
+    *,
+    migration: tuple[str, str],
+    label: str = "",
 ) -> None:
     """Make ``ensure`` and ``wangge summaries`` look after ``summary`` (an app's ``ready``);
     ``migration`` creates its table or columns."""
@@ -282,7 +290,7 @@ def register(
     ]
     if clash:
         raise ValueError(f"summary name {summary.name!r} clashes with {clash}")
-    REGISTERED[summary.name] = Registered(summary, every_key, table, key, migration)
+    REGISTERED[summary.name] = Registered(summary, every_key, table, key, migration, label)
 
 
 def lift(connection) -> None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class VisitsConfig(AppConfig):
@@ -16,4 +17,5 @@ class VisitsConfig(AppConfig):
             table="visits_householdsummary",
             key="household_id",
             migration=("visits", "0003_household_summary"),
+            label=gettext_lazy("household summary"),
         )

@@ -208,12 +208,12 @@ def test_two_writers_of_one_household_at_once_leave_it_exact(world):
 def test_the_operators_check_finds_and_repairs_a_summary_that_disagrees(world):
     out = io.StringIO()
     call_command("summaries", stdout=out)
-    assert "household: exact." in out.getvalue()
+    assert "household summary: exact." in out.getvalue()
     HouseholdSummary.objects.filter(pk=world["hardship"].pk).update(due_on=None)
     out = io.StringIO()
     with pytest.raises(CommandError, match="--repair"):
         call_command("summaries", stdout=out)
-    assert "household: 1 row differs from the record." in out.getvalue()
+    assert "household summary: 1 row differs from the record." in out.getvalue()
     call_command("summaries", "--repair", stdout=io.StringIO())
     assert _row(world["hardship"])["due_on"] == PAIRED_ON
     _exact()

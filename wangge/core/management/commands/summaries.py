@@ -27,23 +27,24 @@ class Command(BaseCommand):
             raise CommandError(str(NOT_MIGRATED))
         wrong = []
         for name, entry in summaries.REGISTERED.items():
+            label = entry.label or name
             current = summaries.current(connection, entry.summary)
             stale = summaries.stale_keys(connection, entry)
             if current and not stale:
-                self.stdout.write(_("%(name)s: exact.") % {"name": name})
+                self.stdout.write(_("%(name)s: exact.") % {"name": label})
                 continue
             if not current:
-                self.stdout.write(_("%(name)s: triggers missing or out of date.") % {"name": name})
+                self.stdout.write(_("%(name)s: triggers missing or out of date.") % {"name": label})
             if stale:
                 differ = ngettext(
                     "%(name)s: %(n)d row differs from the record.",
                     "%(name)s: %(n)d rows differ from the record.",
                     len(stale),
                 )
-                self.stdout.write(differ % {"name": name, "n": len(stale)})
+                self.stdout.write(differ % {"name": label, "n": len(stale)})
             if repair:
                 summaries.repair(connection, entry)
-                self.stdout.write(_("%(name)s: repaired.") % {"name": name})
+                self.stdout.write(_("%(name)s: repaired.") % {"name": label})
             else:
                 wrong.append(name)
         if wrong:
