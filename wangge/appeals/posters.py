@@ -5,12 +5,11 @@ epidemic campaign's returnee form prints QR codes too."""
 
 import io
 
-import qrcode
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 from wangge.core.fonts import cjk_font
-from wangge.core.qr import qr_svg
+from wangge.core.qr import qr_image, qr_svg
 from wangge.grids.models import Grid
 from wangge.grids.services import grid_qr_key
 
@@ -28,11 +27,7 @@ def poster_png(grid: Grid, url: str) -> bytes:
     draw.text((width // 2, 320), grid.name, font=cjk_font(64), fill="black", anchor="mm")
     area = getattr(grid.area, "name", "")
     draw.text((width // 2, 410), area, font=cjk_font(44), fill=(80, 80, 80), anchor="mm")
-    qr = qrcode.QRCode(box_size=22, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(url)
-    qr.make(fit=True)
-    code = qr.make_image(fill_color="black", back_color="white").convert("RGB")
-    code.thumbnail((900, 900))
+    code = qr_image(url, 900)
     poster.paste(code, ((width - code.width) // 2, 480))
     lines = [
         _("Scan with your phone camera, fill in the short form, keep the ticket number."),

@@ -5,13 +5,12 @@ vector. Both carry the township's and the grid's names."""
 
 import io
 
-import qrcode
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 from wangge.core.fonts import cjk_font
-from wangge.core.qr import qr_svg
+from wangge.core.qr import qr_image, qr_svg
 from wangge.grids.models import Grid
 from wangge.regions.codes import TOWNSHIP_LENGTH
 from wangge.regions.models import Region
@@ -42,11 +41,7 @@ def returnee_poster_png(grid: Grid, township: str, url: str) -> bytes:
     draw.text((width // 2, 380), grid.name, font=cjk_font(64), fill="black", anchor="mm")
     area = getattr(grid.area, "name", "")
     draw.text((width // 2, 470), area, font=cjk_font(44), fill=(80, 80, 80), anchor="mm")
-    qr = qrcode.QRCode(box_size=22, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(url)
-    qr.make(fit=True)
-    code = qr.make_image(fill_color="black", back_color="white").convert("RGB")
-    code.thumbnail((860, 860))
+    code = qr_image(url, 860)
     poster.paste(code, ((width - code.width) // 2, 540))
     y = 540 + code.height + 70
     for line in _wrapped(draw, how, cjk_font(38), width - 160):

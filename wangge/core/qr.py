@@ -1,4 +1,5 @@
-"""QR codes as SVG for printed pages (the request form's posters, the returnee form's)."""
+"""QR codes for printed pages (the request form's posters, the returnee form's): SVG, or a
+picture for the PNG posters."""
 
 import functools
 
@@ -12,3 +13,14 @@ def qr_svg(url: str) -> str:
     so each process keeps the last few hundred."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     return image.to_string(encoding="unicode")
+
+
+def qr_image(url: str, size: int):
+    """The QR code of ``url`` as an RGB picture at most ``size`` pixels square (medium error
+    correction: a poster survives a crease or a stain)."""
+    qr = qrcode.QRCode(box_size=22, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    code = qr.make_image(fill_color="black", back_color="white").convert("RGB")
+    code.thumbnail((size, size))
+    return code
