@@ -59,6 +59,17 @@ def make_user(username: str, role: Role | None, area_code: str | None) -> User:
     return user
 
 
+def make_member_user(
+    username: str, area_code: str, seq: int, *, name: str = "", role: Role = Role.MEMBER
+) -> User:
+    """A Party member (in ``area_code``) with a login of ``role`` over their village."""
+    member = make_member(area_code=area_code, seq=seq, name=name or f"党员{seq}")
+    user = make_user(username, role, area_code[:12])
+    user.member = member
+    user.save(update_fields=["member"])
+    return user
+
+
 def branch_for(area_code: str, name: str) -> Organisation:
     org, _created = Organisation.objects.get_or_create(
         area_id=area_code,

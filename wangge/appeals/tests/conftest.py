@@ -26,11 +26,8 @@ class World:
 
 
 def _member_user(username, role, area, seq, name):
-    member = testing.make_member(area_code=area, seq=seq, name=name)
-    user = testing.make_user(username, role, area[:12])
-    user.member = member
-    user.save(update_fields=["member"])
-    return member, user
+    user = testing.make_member_user(username, area, seq, name=name, role=role)
+    return user.member, user
 
 
 @pytest.fixture

@@ -34,11 +34,8 @@ HAMLET_B = testing.VILLAGE_B + "001"
 
 
 def _member_user(username, area_code, seq, grid):
-    member = testing.make_member(area_code=area_code, seq=seq, name=f"党员{seq}")
-    user = testing.make_user(username, Role.MEMBER, area_code[:12])
-    user.member = member
-    user.save(update_fields=["member"])
-    GridMember.objects.create(grid=grid, member=member, duty="普通党员")
+    user = testing.make_member_user(username, area_code, seq)
+    GridMember.objects.create(grid=grid, member=user.member, duty="普通党员")
     return user
 
 

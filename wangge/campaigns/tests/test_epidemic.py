@@ -39,11 +39,8 @@ DAY = datetime.timedelta(days=1)
 
 
 def _member_user(username, area_code, seq, grid):
-    member = testing.make_member(area_code=area_code, seq=seq, name=f"党员{seq}")
-    user = testing.make_user(username, Role.MEMBER, area_code[:12])
-    user.member = member
-    user.save(update_fields=["member"])
-    GridMember.objects.create(grid=grid, member=member, duty="防疫网格员")
+    user = testing.make_member_user(username, area_code, seq)
+    GridMember.objects.create(grid=grid, member=user.member, duty="防疫网格员")
     return user
 
 

@@ -43,11 +43,7 @@ HAMLET_B = testing.VILLAGE_B + "001"
 
 
 def _member_user(username, area_code, seq):
-    member = testing.make_member(area_code=area_code, seq=seq, name=f"党员{seq}")
-    user = testing.make_user(username, Role.MEMBER, area_code[:12])
-    user.member = member
-    user.save(update_fields=["member"])
-    return user
+    return testing.make_member_user(username, area_code, seq)
 
 
 @pytest.fixture
