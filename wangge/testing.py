@@ -2,6 +2,8 @@
 
 import datetime
 import random
+import re
+import zlib
 
 from wangge.accounts.models import Role, RoleAssignment, User
 from wangge.accounts.tokens import token_issue
@@ -122,3 +124,17 @@ def reveal_data(area_code: str, reason: str, *, code: str = "hukou") -> dict:
     """The reveal form's POST: one of the township's seeded purposes and the user's words."""
     purpose = purposes_for_area(area_code).get(code=code)
     return {"purpose": str(purpose.pk), "reason": reason}
+
+
+def pdf_text_maps(content: bytes) -> str:
+    """The ToUnicode maps of a PDF's fonts: which characters its text is drawn with, so the
+    text can be searched and copied (a PDF of pictures has none)."""
+    maps = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            data = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        if b"begincmap" in data:
+            maps.append(data.decode("latin-1"))
+    return "\n".join(maps)

@@ -3,8 +3,6 @@ for the members there were), never on a read: listing members writes nothing."""
 
 import datetime
 import importlib
-import re
-import zlib
 
 from django.apps import apps as django_apps
 from django.db import connection
@@ -99,17 +97,7 @@ def test_the_data_migration_makes_pages_for_existing_members(regions):
 
 
 def _pdf_text_maps(content: bytes) -> str:
-    """The ToUnicode maps of the PDF's fonts: the characters its text is drawn with (a PDF of a
-    picture has none), as in the reports' tests."""
-    maps = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            data = zlib.decompress(match.group(1))
-        except zlib.error:
-            continue
-        if b"begincmap" in data:
-            maps.append(data.decode("latin-1"))
-    return "\n".join(maps).upper()
+    return testing.pdf_text_maps(content).upper()
 
 
 def test_door_plate_pdf_is_real_text(regions, client, settings):

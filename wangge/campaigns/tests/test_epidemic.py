@@ -5,7 +5,6 @@ daily status per grid, each scoped to the user's area."""
 import datetime
 import io
 import re
-import zlib
 
 import pytest
 from django.core import signing
@@ -422,17 +421,7 @@ def test_qr_codes_of_the_grids_the_user_records_in(client, epi, township_admin):
 
 
 def _pdf_text_maps(content: bytes) -> str:
-    """The ToUnicode maps of the PDF's fonts: the characters its text is drawn with (a PDF of a
-    picture has none), as in the door plate's and the reports' tests."""
-    maps = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            data = zlib.decompress(match.group(1))
-        except zlib.error:
-            continue
-        if b"begincmap" in data:
-            maps.append(data.decode("latin-1"))
-    return "\n".join(maps).upper()
+    return testing.pdf_text_maps(content).upper()
 
 
 def test_qr_poster_as_png_and_as_pdf_of_real_text(client, epi, settings):

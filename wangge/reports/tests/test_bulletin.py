@@ -3,8 +3,6 @@ begun; a printable page, a Word document and the ``wangge report`` command; each
 kept (who, when) and audited; bad input is a plain error and stores nothing."""
 
 import io
-import re
-import zlib
 
 import docx
 import pytest
@@ -112,17 +110,7 @@ def test_bulletin_from_the_command(scene, tmp_path):
 
 
 def _pdf_text_maps(content: bytes) -> str:
-    """The ToUnicode maps of a PDF's fonts: which characters its text is drawn with, so the
-    text can be searched and copied (a PDF of pictures has none)."""
-    maps = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            data = zlib.decompress(match.group(1))
-        except zlib.error:
-            continue
-        if b"begincmap" in data:
-            maps.append(data.decode("latin-1"))
-    return "\n".join(maps)
+    return testing.pdf_text_maps(content)
 
 
 def test_bulletin_as_pdf_holds_real_text(client, scene, tmp_path, settings, generate):
